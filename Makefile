@@ -1,0 +1,29 @@
+# Two commands on a fresh machine (see README):
+#   make demo   sets up .venv and runs the main job on the bundled example song
+#   make test   sets up .venv and runs the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# torch 2.14.1 is installed first and on its own, so the rest of the install keeps it.
+TORCH := torch==2.14.1 torchvision==0.29.1
+OUT ?= out
+
+.PHONY: setup demo test test-whisperx
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q $(TORCH)
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(BIN)/python examples/dream.py --out $(OUT) $(if $(MODEL),--model $(MODEL))
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-whisperx:
+	bash .ci/whisperx

@@ -1,0 +1,146 @@
+"""Reading audio: duration probing and decoding to a mono float32 signal at a chosen rate.
+
+libsndfile (through soundfile) reads wav, flac, ogg and mp3 without any external
+program; anything else (m4a, aac, opus in mp4, ...) is decoded by the ffmpeg
+binary that imageio-ffmpeg ships, streamed through a pipe.
+
+Examples
+--------
+>>> import numpy as np, soundfile as sf, tempfile, os
+>>> path = os.path.join(tempfile.mkdtemp(), "tone.wav")
+>>> sf.write(path, np.zeros(44100 * 3, np.float32), 44100)
+>>> round(probe_duration(path), 3)
+3.0
+>>> y, sr = load_audio(path, sr=22050)
+>>> y.shape, y.dtype, sr
+((66150,), dtype('float32'), 22050)
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from .errors import AudioError
+
+MIN_DURATION = 2.0
+"""Shortest song, in seconds, that binarydream analyses."""
+
+_BLOCK_FRAMES = 1 << 18
+
+
+def _check_exists(path: Path) -> None:
+    if not path.exists():
+        raise AudioError(f"audio file not found: {path} (check the path)")
+    if not path.is_file():
+        raise AudioError(f"not a file: {path} (give the path of an audio file)")
+
+
+def _ffmpeg() -> str:
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def _ffmpeg_duration(path: Path) -> float:
+    result = subprocess.run([_ffmpeg(), "-hide_banner", "-nostdin", "-i", str(path)],
+                            capture_output=True, text=True, errors="replace")
+    match = re.search(r"Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)", result.stderr)
+    if match is None or "Audio:" not in result.stderr:
+        raise AudioError(f"not an audio file ffmpeg or libsndfile can read: {path} "
+                         "(convert it to wav, flac, ogg, mp3 or m4a)")
+    hours, minutes, seconds = match.groups()
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def probe_duration(path) -> float:
+    """Duration of an audio file in seconds, read from its header where it has one.
+
+    Raises :class:`~binarydream.errors.AudioError` for a missing file, a file
+    that is not audio, or a song shorter than :data:`MIN_DURATION`.
+
+    Examples
+    --------
+    >>> probe_duration("no/such/file.wav")
+    Traceback (most recent call last):
+    ...
+    binarydream.errors.AudioError: audio file not found: no/such/file.wav (check the path)
+    """
+    import soundfile as sf
+
+    path = Path(path)
+    _check_exists(path)
+    try:
+        info = sf.info(str(path))
+        duration = info.frames / info.samplerate if info.frames > 0 else _ffmpeg_duration(path)
+    except (RuntimeError, sf.LibsndfileError):
+        duration = _ffmpeg_duration(path)
+    if duration < MIN_DURATION:
+        raise AudioError(f"{path} lasts {duration:.2f} s; binarydream needs at least {MIN_DURATION:g} s of audio")
+    return float(duration)
+
+
+def _decode_soundfile(path: Path) -> tuple[np.ndarray, int]:
+    import soundfile as sf
+
+    blocks = []
+    with sf.SoundFile(str(path)) as f:
+        native_sr = f.samplerate
+        for block in f.blocks(blocksize=_BLOCK_FRAMES, dtype="float32", always_2d=True):
+            blocks.append(block.mean(axis=1))
+    if not blocks:
+        raise AudioError(f"{path} holds no audio samples (the file is empty or truncated; export it again)")
+    return np.concatenate(blocks), native_sr
+
+
+def _decode_ffmpeg(path: Path, sr: int) -> np.ndarray:
+    command = [_ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path),
+               "-vn", "-ac", "1", "-ar", str(sr), "-f", "f32le", "pipe:1"]
+    result = subprocess.run(command, capture_output=True)
+    samples = np.frombuffer(result.stdout, dtype="<f4")
+    if result.returncode != 0 and samples.size == 0:
+        message = result.stderr.decode(errors="replace").strip().splitlines()
+        detail = message[-1] if message else "unknown error"
+        raise AudioError(f"cannot decode {path}: {detail} (convert it to wav, flac, ogg, mp3 or m4a)")
+    return samples.astype(np.float32)
+
+
+def load_audio(path, sr: int = 22050, *, mono: bool = True) -> tuple[np.ndarray, int]:
+    """Decode an audio file to a mono float32 signal at ``sr`` Hz.
+
+    Parameters
+    ----------
+    path : str or Path
+        The audio file.
+    sr : int
+        Sample rate of the returned signal.
+    mono : bool
+        Only ``True`` is supported: every stage of binarydream reads a mono mix.
+
+    Returns
+    -------
+    y : np.ndarray, float32, shape (n_samples,)
+    sr : int
+
+    Examples
+    --------
+    >>> y, sr = load_audio("examples/dream_example.ogg", sr=16000)  # doctest: +SKIP
+    """
+    import soundfile as sf
+
+    if not mono:
+        raise ValueError("load_audio returns a mono mix; pass mono=True")
+    path = Path(path)
+    _check_exists(path)
+    try:
+        y, native_sr = _decode_soundfile(path)
+    except (RuntimeError, sf.LibsndfileError):
+        return _decode_ffmpeg(path, sr), sr
+    if native_sr != sr:
+        import soxr
+
+        y = soxr.resample(y, native_sr, sr).astype(np.float32)
+    return y, sr

@@ -1,0 +1,190 @@
+"""The ``binarydream`` command: analyze, plan, plot, preview, render and report, as the Python API does them.
+
+Each command writes its files at (or next to) the output path given, prints
+where they are, and answers bad input with one line on stderr and exit code 2.
+
+Examples
+--------
+>>> main(["plan", "examples/dream_example.ogg", "--lyrics", "examples/dream_example.lrc",
+...       "--style", "sad and tired cyberpunk", "--out", "out/schedule.yaml"])  # doctest: +SKIP
+wrote out/schedule.yaml
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import BinaryDreamError
+from .files import write_text_atomic
+
+
+def _song(args):
+    from .song import Song
+
+    return Song(args.song, lyrics=args.lyrics, fps=args.fps, cache_dir=False if args.no_cache else args.cache_dir,
+                lyrics_model=args.lyrics_model, language=args.language)
+
+
+def _schedule(args, song):
+    if args.schedule:
+        from .schedule import Schedule
+
+        return Schedule.load(args.schedule)
+    return song.plan(style=args.style, preset=args.preset)
+
+
+def _default_out(args, suffix: str) -> Path:
+    return Path(args.out) if args.out else Path(Path(args.song).stem + suffix)
+
+
+def analysis_summary(analysis) -> dict:
+    """The analysis as plain JSON data (tempo, meter, beats, downbeats, sections), envelopes left out.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from binarydream.analysis import Analysis, Section
+    >>> a = Analysis(duration=4.0, fps=10, tempo=120.0, beats=np.array([0.5, 1.0]), downbeats=np.array([0.5]),
+    ...              beats_per_bar=4, sections=[Section(0.0, 4.0, "A")], envelopes={})
+    >>> analysis_summary(a)["sections"]
+    [{'start': 0.0, 'end': 4.0, 'label': 'A'}]
+    """
+    return {
+        "duration": analysis.duration, "fps": analysis.fps, "n_frames": analysis.n_frames,
+        "tempo": analysis.tempo, "beats_per_bar": analysis.beats_per_bar,
+        "beats": [round(float(b), 4) for b in analysis.beats],
+        "downbeats": [round(float(b), 4) for b in analysis.downbeats],
+        "sections": [{"start": s.start, "end": s.end, "label": s.label} for s in analysis.sections],
+    }
+
+
+def cmd_analyze(args) -> list[Path]:
+    song = _song(args)
+    summary = analysis_summary(song.analysis)
+    out = _default_out(args, ".analysis.json")
+    written = [write_text_atomic(out, json.dumps(summary, indent=1), overwrite=args.overwrite)]
+    if song.lyrics is not None:
+        written.append(write_text_atomic(out.with_suffix(".lrc"), song.lyrics.to_lrc(), overwrite=args.overwrite))
+    print(f"tempo {summary['tempo']:.1f} BPM, {summary['beats_per_bar']}/bar, {len(summary['beats'])} beats, "
+          f"sections {' '.join(s['label'] for s in summary['sections'])}")
+    return written
+
+
+def cmd_plan(args) -> list[Path]:
+    song = _song(args)
+    overrides = dict(kv.split("=", 1) for kv in args.curve or [])
+    sched = song.plan(style=args.style, preset=args.preset, **overrides)
+    out = _default_out(args, ".schedule.yaml")
+    if out.exists() and not args.overwrite:
+        raise FileExistsError(f"{out} exists; pass --overwrite to replace it, or choose another --out")
+    sched.save(out, overwrite=args.overwrite)
+    return [out]
+
+
+def cmd_plot(args) -> list[Path]:
+    song = _song(args)
+    out = _default_out(args, ".timeline.png")
+    return [song.plot(out, schedule=_schedule(args, song))]
+
+
+def cmd_preview(args) -> list[Path]:
+    song = _song(args)
+    out = _default_out(args, ".preview.mp4")
+    return [song.preview(out, schedule=_schedule(args, song), width=args.width, height=args.height,
+                         overwrite=args.overwrite)]
+
+
+def cmd_render(args) -> list[Path]:
+    song = _song(args)
+    out = _default_out(args, ".mp4")
+    options = {k: v for k, v in dict(width=args.width, height=args.height, steps=args.steps, cadence=args.cadence,
+                                     seed=args.seed, device=args.device).items() if v is not None}
+    song.render(out, schedule=_schedule(args, song), model=args.model, resume=not args.no_resume,
+                overwrite=args.overwrite, **options)
+    return [out]
+
+
+def cmd_report(args) -> list[Path]:
+    from .quality import report_command
+
+    return report_command(args.render_dir, model=args.model, pretrained=args.pretrained,
+                          checkpoint=args.checkpoint, out=args.out, device=args.device)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="binarydream", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def song_command(name, help_text, handler):
+        p = commands.add_parser(name, help=help_text)
+        p.add_argument("song", help="the audio file")
+        p.add_argument("--lyrics", help="lyrics: .lrc/.srt (timed) or a text file (aligned to the audio)")
+        p.add_argument("--fps", type=float, default=30, help="video frames per second (default 30)")
+        p.add_argument("--out", help="output path (default: next to the current folder, named after the song)")
+        p.add_argument("--overwrite", action="store_true", help="replace an existing output")
+        p.add_argument("--cache-dir", help="analysis cache folder (default ~/.cache/binarydream)")
+        p.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
+        p.add_argument("--lyrics-model", help="Whisper model name or folder, for aligning plain-text lyrics")
+        p.add_argument("--language", help="lyrics language code (default: detect)")
+        p.set_defaults(handler=handler)
+        return p
+
+    def with_schedule(p):
+        p.add_argument("--schedule", help="a schedule file (.yaml/.json) from `binarydream plan`; default: plan now")
+        p.add_argument("--style", default="", help="style words added to every prompt")
+        p.add_argument("--preset", default="default", help="camera preset: calm, default or energetic")
+        return p
+
+    song_command("analyze", "beats, downbeats, tempo and sections to JSON", cmd_analyze)
+    p = with_schedule(song_command("plan", "write the schedule file a person edits", cmd_plan))
+    p.add_argument("--curve", action="append", metavar="NAME=KEYFRAMES",
+                   help='a curve by hand, e.g. --curve "zoom=0: (1.02)"; repeatable')
+    with_schedule(song_command("plot", "draw the timeline PNG", cmd_plot))
+    p = with_schedule(song_command("preview", "animatic with the song's audio, on a CPU, in seconds", cmd_preview))
+    p.add_argument("--width", type=int, default=480)
+    p.add_argument("--height", type=int, default=270)
+    p = with_schedule(song_command("render", "render the dream video with a diffusion model", cmd_render))
+    p.add_argument("--model", default="stabilityai/sd-turbo", help="hub id, local folder or .safetensors file")
+    p.add_argument("--width", type=int)
+    p.add_argument("--height", type=int)
+    p.add_argument("--steps", type=int)
+    p.add_argument("--cadence", type=int)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--device", help="cuda, mps or cpu (default: the best there is)")
+    p.add_argument("--no-resume", action="store_true", help="start over instead of continuing a partial render")
+
+    p = commands.add_parser("report", help="score a finished render with CLIP: chart and table")
+    p.add_argument("render_dir", help="the render's frames folder (VIDEO.frames)")
+    p.add_argument("--model", default="ViT-B-32", help="open_clip model name")
+    p.add_argument("--pretrained", default="laion2b_s34b_b79k", help="open_clip pretrained tag")
+    p.add_argument("--checkpoint", help="a local open_clip checkpoint file instead of a pretrained tag")
+    p.add_argument("--out", help="chart path (default: RENDER_DIR/quality.png)")
+    p.add_argument("--device", help="cuda, mps or cpu")
+    p.set_defaults(handler=cmd_report)
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run the command line; returns the exit code (0 done, 2 bad input).
+
+    Examples
+    --------
+    >>> main(["analyze", "no/such/song.mp3"])
+    2
+    """
+    args = _parser().parse_args(argv)
+    try:
+        written = args.handler(args)
+    except (BinaryDreamError, FileExistsError, FileNotFoundError) as error:
+        print(f"binarydream {args.command}: {error}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

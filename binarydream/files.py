@@ -1,0 +1,82 @@
+"""Writing files safely: atomically (temp file + rename), and never over a user's file unless asked.
+
+Examples
+--------
+>>> import tempfile, os
+>>> path = os.path.join(tempfile.mkdtemp(), "notes.txt")
+>>> write_text_atomic(path, "hello")
+PosixPath('...notes.txt')
+>>> write_text_atomic(path, "again")
+Traceback (most recent call last):
+...
+FileExistsError: ...notes.txt exists; pass overwrite=True (--overwrite) to replace it, or choose another path
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def check_writable(path, *, overwrite: bool = False) -> Path:
+    """Refuse an existing ``path`` unless ``overwrite``; create its parent folder.
+
+    Examples
+    --------
+    >>> check_writable("/tmp/never-made-by-binarydream.txt").name
+    'never-made-by-binarydream.txt'
+    """
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists; pass overwrite=True (--overwrite) to replace it, or choose another path")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def temporary_sibling(path) -> Path:
+    """A fresh temporary path in ``path``'s folder, with the same suffix, for an atomic replace.
+
+    Examples
+    --------
+    >>> p = temporary_sibling("/tmp/video.mp4"); p.suffix, p.parent.name
+    ('.mp4', 'tmp')
+    """
+    path = Path(path)
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def write_bytes_atomic(path, data: bytes, *, overwrite: bool = False) -> Path:
+    """Write ``data`` to ``path`` so that a reader sees the old file or the whole new one, never half.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = write_bytes_atomic(os.path.join(tempfile.mkdtemp(), "x.bin"), b"abc"); p.read_bytes()
+    b'abc'
+    """
+    path = check_writable(path, overwrite=overwrite)
+    tmp = temporary_sibling(path)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def write_text_atomic(path, text: str, *, overwrite: bool = False) -> Path:
+    """Write ``text`` (UTF-8) atomically; see :func:`write_bytes_atomic`.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> write_text_atomic(os.path.join(tempfile.mkdtemp(), "a.txt"), "hi").read_text()
+    'hi'
+    """
+    return write_bytes_atomic(path, text.encode("utf-8"), overwrite=overwrite)

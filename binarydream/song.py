@@ -1,0 +1,188 @@
+"""``Song``: one audio file, its frame rate, and the analysis, lyrics and schedule made from it.
+
+A ``Song`` holds state that is worth keeping (the analysis and lyrics, computed
+once on first use) and hands plain data to the stage functions: analysis
+(:mod:`binarydream.analysis`), lyrics (:mod:`alignment`), direction
+(:mod:`binarydream.direction`) and rendering (:mod:`binarydream.render`).
+
+Examples
+--------
+>>> from binarydream import Song
+>>> song = Song("examples/dream_example.ogg", lyrics="examples/dream_example.lrc", fps=24)  # doctest: +SKIP
+>>> song.n_frames == round(song.duration * 24)  # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import timebase
+from .errors import LyricsError
+
+_TIMED_LYRICS = (".lrc", ".srt")
+_TEXT_LYRICS = (".txt", ".lyrics", ".md")
+
+
+def default_cache_dir() -> Path:
+    """Where analysis results are cached: ``$BINARYDREAM_CACHE``, else ``~/.cache/binarydream``.
+
+    Examples
+    --------
+    >>> default_cache_dir().name in ("binarydream",) or "BINARYDREAM_CACHE" in __import__("os").environ
+    True
+    """
+    if os.environ.get("BINARYDREAM_CACHE"):
+        return Path(os.environ["BINARYDREAM_CACHE"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "binarydream"
+
+
+class Song:
+    """A song to make a video for.
+
+    Parameters
+    ----------
+    path : str or Path
+        Audio in any format libsndfile or ffmpeg reads (wav, flac, ogg, mp3, m4a, ...).
+    lyrics : str, Path, alignment.Lyrics or None
+        A ``.lrc`` or ``.srt`` file (timed: used as it is), a path to a text file
+        or the lyrics text itself (aligned to the audio on first use), or ready
+        :class:`alignment.Lyrics`.
+    fps : int or float
+        Video frame rate; frame ``i`` shows time ``i / fps``.
+    cache_dir : str, Path, None or False
+        Where analysis results are cached; None for :func:`default_cache_dir`,
+        False to switch caching off.
+    lyrics_model, language, device :
+        Passed to :func:`alignment.align` when the lyrics are plain text.
+
+    Examples
+    --------
+    >>> song = Song("examples/dream_example.ogg", fps=30)  # doctest: +SKIP
+    >>> song.analysis.tempo  # doctest: +SKIP
+    96.0
+    """
+
+    def __init__(self, path, lyrics=None, fps: float = 30, *, cache_dir=None,
+                 lyrics_model: str | None = None, language: str | None = None, device: str | None = None):
+        from .audio import probe_duration
+
+        if not (isinstance(fps, (int, float)) and 1 <= fps <= 240):
+            raise ValueError(f"fps must be a number between 1 and 240, got {fps!r}")
+        self.path = Path(path)
+        self.fps = fps
+        self.duration = probe_duration(self.path)
+        self.cache_dir = None if cache_dir is False else Path(cache_dir) if cache_dir else default_cache_dir()
+        self._lyrics_source = lyrics
+        self._alignment_options = {"model": lyrics_model, "language": language, "device": device}
+        self._analysis = None
+        self._lyrics = None
+
+    def __repr__(self) -> str:
+        return f"Song({str(self.path)!r}, fps={self.fps}, duration={self.duration:.2f})"
+
+    @property
+    def n_frames(self) -> int:
+        """Number of video frames, ``round(duration * fps)``."""
+        return timebase.frame_count(self.duration, self.fps)
+
+    @property
+    def analysis(self):
+        """Beats, downbeats, tempo, sections and envelopes (:class:`binarydream.analysis.Analysis`), computed once."""
+        if self._analysis is None:
+            from .analysis import analyze
+
+            self._analysis = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir)
+        return self._analysis
+
+    @property
+    def lyrics(self):
+        """The song's timed lyrics (:class:`alignment.Lyrics`), or None when the song was given none."""
+        if self._lyrics is None and self._lyrics_source is not None:
+            self._lyrics = self._read_lyrics(self._lyrics_source)
+        return self._lyrics
+
+    def _read_lyrics(self, source):
+        import alignment
+
+        if isinstance(source, alignment.Lyrics):
+            return source
+        if not isinstance(source, (str, os.PathLike)):
+            raise LyricsError(f"lyrics must be text, a path or alignment.Lyrics, got {type(source).__name__}")
+        text = str(source)
+        looks_like_path = "\n" not in text and len(text) < 4096
+        if looks_like_path and Path(text).expanduser().is_file():
+            path = Path(text).expanduser()
+            if path.suffix.lower() in _TIMED_LYRICS:
+                return alignment.load(path)
+            return alignment.align(self.path, path.read_text(encoding="utf-8"), **self._alignment_options)
+        if looks_like_path and Path(text).suffix.lower() in _TIMED_LYRICS + _TEXT_LYRICS:
+            raise LyricsError(f"lyrics file not found: {text} (give an existing .lrc, .srt or .txt path, or the text itself)")
+        return alignment.align(self.path, text, **self._alignment_options)
+
+    def transcribe(self, **options):
+        """Transcribe the lyrics from the audio (no lyrics known) and keep them as ``song.lyrics``.
+
+        Examples
+        --------
+        >>> song.transcribe(model="path/to/whisper-base")  # doctest: +SKIP
+        """
+        import alignment
+
+        self._lyrics = alignment.transcribe(self.path, **{**self._alignment_options, **options})
+        return self._lyrics
+
+    def plan(self, style: str = "", **overrides):
+        """Build the schedule: prompt keyframes from the lyrics, camera curves from the music.
+
+        Any curve or planning option may be given by hand (``zoom="0: (1.02)"``,
+        ``preset="calm"``); see :func:`binarydream.direction.plan`.
+
+        Examples
+        --------
+        >>> sched = song.plan(style="sad and tired cyberpunk", zoom="0: (1.02)")  # doctest: +SKIP
+        """
+        from .direction import plan
+
+        return plan(self.analysis, self.lyrics, style=style, **overrides)
+
+    def plot(self, path, schedule=None):
+        """Draw the timeline (waveform, beats, sections, lyrics, envelopes, curves) to a PNG.
+
+        Examples
+        --------
+        >>> song.plot("timeline.png", schedule=sched)  # doctest: +SKIP
+        """
+        from .direction import plot_timeline
+
+        return plot_timeline(path, self.analysis, audio_path=self.path, lyrics=self.lyrics,
+                             schedule=schedule if schedule is not None else self.plan())
+
+    def preview(self, out, schedule=None, **options):
+        """Write a quick animatic (no diffusion model, CPU, seconds) with the song's audio.
+
+        Examples
+        --------
+        >>> song.preview("preview.mp4", schedule=sched)  # doctest: +SKIP
+        """
+        from .render import preview
+
+        return preview(out, schedule if schedule is not None else self.plan(), audio_path=self.path,
+                       analysis=self.analysis, lyrics=self.lyrics, **options)
+
+    def render(self, out, schedule=None, model: object = "stabilityai/sd-turbo", **options):
+        """Render the dream video with a diffusion model, the song's audio muxed in sync.
+
+        Options (``width``, ``height``, ``steps``, ``cadence``, ``resume``,
+        ``device``, ``seed``, ...) are those of :func:`binarydream.render.render`.
+
+        Examples
+        --------
+        >>> song.render("video.mp4", schedule=sched, model="stabilityai/sd-turbo", steps=2)  # doctest: +SKIP
+        """
+        from .render import render
+
+        return render(out, schedule if schedule is not None else self.plan(), audio_path=self.path,
+                      model=model, beats=self.analysis.beats, **options)
