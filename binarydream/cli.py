@@ -111,7 +111,8 @@ def cmd_report(args) -> list[Path]:
     from .quality import report_command
 
     return report_command(args.render_dir, model=args.model, pretrained=args.pretrained,
-                          checkpoint=args.checkpoint, out=args.out, device=args.device)
+                          checkpoint=args.checkpoint, out=args.out, device=args.device,
+                          html=not args.no_html, overwrite=args.overwrite)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -163,6 +164,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", help="a local open_clip checkpoint file instead of a pretrained tag")
     p.add_argument("--out", help="chart path (default: RENDER_DIR/quality.png)")
     p.add_argument("--device", help="cuda, mps or cpu")
+    p.add_argument("--no-html", action="store_true", help="write the chart only, no HTML page with thumbnails")
+    p.add_argument("--overwrite", action="store_true", help="replace an earlier report")
     p.set_defaults(handler=cmd_report)
     return parser
 
