@@ -33,7 +33,18 @@ def _schedule(args, song):
         from .schedule import Schedule
 
         return Schedule.load(args.schedule)
-    return song.plan(style=args.style, preset=args.preset)
+    return song.plan(style=args.style, preset=args.preset, **_settings(args))
+
+
+def _settings(args) -> dict:
+    """``--set NAME=VALUE`` pairs: planning numbers (``lead_beats=2``) or curves (``zoom=0: (1.02)``)."""
+    pairs = {}
+    for item in args.set or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise BinaryDreamError(f"--set takes NAME=VALUE, got {item!r} (e.g. --set \"zoom=0: (1.02)\")")
+        pairs[name.strip()] = value
+    return pairs
 
 
 def _default_out(args, suffix: str) -> Path:
@@ -75,8 +86,7 @@ def cmd_analyze(args) -> list[Path]:
 
 def cmd_plan(args) -> list[Path]:
     song = _song(args)
-    overrides = dict(kv.split("=", 1) for kv in args.curve or [])
-    sched = song.plan(style=args.style, preset=args.preset, **overrides)
+    sched = song.plan(style=args.style, preset=args.preset, **_settings(args))
     out = _default_out(args, ".schedule.yaml")
     if out.exists() and not args.overwrite:
         raise FileExistsError(f"{out} exists; pass --overwrite to replace it, or choose another --out")
@@ -87,7 +97,7 @@ def cmd_plan(args) -> list[Path]:
 def cmd_plot(args) -> list[Path]:
     song = _song(args)
     out = _default_out(args, ".timeline.png")
-    return [song.plot(out, schedule=_schedule(args, song))]
+    return [song.plot(out, schedule=_schedule(args, song), overwrite=args.overwrite)]
 
 
 def cmd_preview(args) -> list[Path]:
@@ -101,7 +111,14 @@ def cmd_render(args) -> list[Path]:
     song = _song(args)
     out = _default_out(args, ".mp4")
     options = {k: v for k, v in dict(width=args.width, height=args.height, steps=args.steps, cadence=args.cadence,
-                                     seed=args.seed, device=args.device).items() if v is not None}
+                                     seed=args.seed, device=args.device, init_image=args.init_image,
+                                     guidance_scale=args.guidance_scale).items() if v is not None}
+    if args.tiny_vae:
+        from .render import TINY_AUTOENCODER
+
+        options["tiny_autoencoder"] = TINY_AUTOENCODER
+    if args.compile:
+        options["compile"] = True
     song.render(out, schedule=_schedule(args, song), model=args.model, resume=not args.no_resume,
                 overwrite=args.overwrite, **options)
     return [out]
@@ -137,12 +154,13 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--schedule", help="a schedule file (.yaml/.json) from `binarydream plan`; default: plan now")
         p.add_argument("--style", default="", help="style words added to every prompt")
         p.add_argument("--preset", default="default", help="camera preset: calm, default or energetic")
+        p.add_argument("--set", action="append", metavar="NAME=VALUE",
+                       help='a planning option or a curve by hand, e.g. --set lead_beats=2 --set "zoom=0: (1.02)"; '
+                            "repeatable")
         return p
 
     song_command("analyze", "beats, downbeats, tempo and sections to JSON", cmd_analyze)
-    p = with_schedule(song_command("plan", "write the schedule file a person edits", cmd_plan))
-    p.add_argument("--curve", action="append", metavar="NAME=KEYFRAMES",
-                   help='a curve by hand, e.g. --curve "zoom=0: (1.02)"; repeatable')
+    with_schedule(song_command("plan", "write the schedule file a person edits", cmd_plan))
     with_schedule(song_command("plot", "draw the timeline PNG", cmd_plot))
     p = with_schedule(song_command("preview", "animatic with the song's audio, on a CPU, in seconds", cmd_preview))
     p.add_argument("--width", type=int, default=480)
@@ -156,6 +174,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int)
     p.add_argument("--device", help="cuda, mps or cpu (default: the best there is)")
     p.add_argument("--no-resume", action="store_true", help="start over instead of continuing a partial render")
+    p.add_argument("--init-image", help="a picture to start from instead of frame 0 from text")
+    p.add_argument("--guidance-scale", type=float, help="classifier-free guidance (default: 0 for turbo models, else 7.5)")
+    p.add_argument("--tiny-vae", action="store_true", help="decode with the tiny autoencoder TAESD (faster, softer)")
+    p.add_argument("--compile", action="store_true", help="torch.compile the UNet (slow first frame, faster after)")
 
     p = commands.add_parser("report", help="score a finished render with CLIP: chart and table")
     p.add_argument("render_dir", help="the render's frames folder (VIDEO.frames)")

@@ -148,7 +148,7 @@ class Song:
 
         return plan(self.analysis, self.lyrics, style=style, **overrides)
 
-    def plot(self, path, schedule=None):
+    def plot(self, path, schedule=None, *, overwrite: bool = False):
         """Draw the timeline (waveform, beats, sections, lyrics, envelopes, curves) to a PNG.
 
         Examples
@@ -158,7 +158,7 @@ class Song:
         from .direction import plot_timeline
 
         return plot_timeline(path, self.analysis, audio_path=self.path, lyrics=self.lyrics,
-                             schedule=schedule if schedule is not None else self.plan())
+                             schedule=schedule if schedule is not None else self.plan(), overwrite=overwrite)
 
     def preview(self, out, schedule=None, **options):
         """Write a quick animatic (no diffusion model, CPU, seconds) with the song's audio.

@@ -40,7 +40,7 @@ def main(argv=None) -> None:
 
     sched = song.plan(style=STYLE)
     sched.save(out / "schedule.yaml", overwrite=args.overwrite)
-    song.plot(out / "timeline.png", schedule=sched)
+    song.plot(out / "timeline.png", schedule=sched, overwrite=args.overwrite)
     song.preview(out / "preview.mp4", schedule=sched, overwrite=args.overwrite)
     for name in ("schedule.yaml", "timeline.png", "preview.mp4"):
         print(f"wrote {out / name}")

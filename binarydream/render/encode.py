@@ -1,0 +1,151 @@
+"""Frames out: an H.264 encoder fed through a pipe, with the song's audio muxed in sync.
+
+The ffmpeg binary that imageio-ffmpeg ships reads raw RGB frames on its stdin
+as they are made, so memory stays flat however long the song; the audio is cut
+or padded with silence to exactly the video's length (``n_frames / fps``).
+The video appears at its path only when complete (written to a temporary file,
+then renamed).
+
+Examples
+--------
+>>> import numpy as np, tempfile, os
+>>> out = os.path.join(tempfile.mkdtemp(), "grey.mp4")
+>>> with VideoEncoder(out, 64, 48, fps=10, n_frames=5) as video:
+...     for _ in range(5):
+...         video.write(np.full((48, 64, 3), 128, np.uint8))
+>>> os.path.getsize(out) > 0
+True
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import RenderError
+
+
+def ffmpeg_exe() -> str:
+    """Path of the ffmpeg binary shipped by imageio-ffmpeg.
+
+    Examples
+    --------
+    >>> "ffmpeg" in ffmpeg_exe()
+    True
+    """
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+class VideoEncoder:
+    """An mp4 being written: feed uint8 RGB frames with :meth:`write`, finish with :meth:`close`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The finished video; replaced atomically when :meth:`close` succeeds.
+    width, height : int
+        Frame size; both even (H.264 in yuv420p).
+    fps : float
+        Frame rate.
+    n_frames : int
+        How many frames will come: the video (and the audio cut to it) lasts ``n_frames / fps`` seconds.
+    audio_path : str or Path, optional
+        The song: its first audio stream is muxed, trimmed or padded to the video's length.
+    crf : int
+        H.264 quality (lower is better; 18 looks lossless).
+    preset : str
+        x264 speed preset ("ultrafast" ... "veryslow").
+
+    Examples
+    --------
+    >>> VideoEncoder("x.mp4", 63, 48, fps=10, n_frames=1)
+    Traceback (most recent call last):
+    ...
+    binarydream.errors.RenderError: width and height must be even for H.264, got 63x48 (use multiples of 8)
+    """
+
+    def __init__(self, path, width: int, height: int, *, fps: float, n_frames: int, audio_path=None, crf: int = 18,
+                 preset: str = "medium"):
+        if width % 2 or height % 2:
+            raise RenderError(f"width and height must be even for H.264, got {width}x{height} (use multiples of 8)")
+        self.path = Path(path)
+        self.shape = (height, width, 3)
+        self.n_written = 0
+        self._partial = self.path.with_name(f".{self.path.stem}.partial{self.path.suffix or '.mp4'}")
+        self._log = tempfile.TemporaryFile()
+        rate = str(Fraction(fps).limit_denominator(1001))
+        command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+                   "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-framerate", rate,
+                   "-i", "pipe:0"]
+        if audio_path is not None:
+            command += ["-i", str(audio_path), "-map", "0:v:0", "-map", "1:a:0",
+                        "-c:a", "aac", "-b:a", "192k", "-af", "apad"]
+        command += ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p",
+                    "-t", repr(n_frames / fps), "-movflags", "+faststart", "-f", "mp4", str(self._partial)]
+        self._command = command
+        self._process = None
+
+    def _start(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._process = subprocess.Popen(self._command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                         stderr=self._log)
+
+    def write(self, frame: np.ndarray) -> None:
+        """Append one uint8 RGB frame of the encoder's size."""
+        if frame.shape != self.shape or frame.dtype != np.uint8:
+            raise RenderError(f"frame must be uint8 of shape {self.shape}, got {frame.dtype} {frame.shape}")
+        if self._process is None:
+            self._start()
+        try:
+            self._process.stdin.write(np.ascontiguousarray(frame).data)
+        except BrokenPipeError:
+            raise RenderError(f"the video encoder stopped: {self._error()}") from None
+        self.n_written += 1
+
+    def _error(self) -> str:
+        self._process.wait()
+        self._log.seek(0)
+        lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else f"ffmpeg exited with status {self._process.returncode}"
+
+    def close(self) -> Path:
+        """Finish the file and move it to its path.
+
+        Returns
+        -------
+        Path
+        """
+        if self._process is None:
+            raise RenderError("no frames were written; nothing to encode")
+        self._process.stdin.close()
+        if self._process.wait() != 0:
+            message = self._error()
+            self._partial.unlink(missing_ok=True)
+            raise RenderError(f"the video encoder failed: {message}")
+        self._log.close()
+        os.replace(self._partial, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        """Stop without writing the video."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._partial.unlink(missing_ok=True)
+        self._log.close()
+
+    def __enter__(self) -> "VideoEncoder":
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()

@@ -1,0 +1,296 @@
+"""A render from start to finish: the render folder, resume, the frame loop, the encoder, the report.
+
+Examples
+--------
+>>> frames_folder("out/video.mp4").as_posix()
+'out/video.frames'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import queue
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import timebase
+from ..errors import RenderError
+from ..measures import CollapseThresholds
+from . import manifest as mf
+from .cadence import diffusion_frames
+from .encode import VideoEncoder
+from .loop import frame_loop
+from .progress import Progress, summary_line
+
+CURVES_READ = ("zoom", "angle", "translation_x", "translation_y", "strength", "noise", "seed")
+
+
+@dataclass
+class RenderReport:
+    """What a render did; also written to ``report.json`` in the render folder.
+
+    Attributes
+    ----------
+    out : str
+        The video.
+    frames_dir : str
+        The render folder (frames, manifest, schedule, this report).
+    n_frames : int
+        Frames in the video.
+    made : int
+        Frames made by this run (fewer than ``n_frames`` when it resumed).
+    resumed_from : int or None
+        The diffused frame a resumed run continued after.
+    seconds : float
+        Wall time of this run.
+    seconds_per_frame : float
+        ``seconds / made``.
+    guard_actions : list of dict
+        One entry per collapsed frame: ``frame``, ``reasons``, ``retries``, ``recovered``.
+    diffused : int
+        Frames painted by the model (the rest are tweens).
+    """
+
+    out: str
+    frames_dir: str
+    n_frames: int
+    made: int
+    resumed_from: int | None
+    seconds: float
+    seconds_per_frame: float
+    guard_actions: list = field(default_factory=list)
+    diffused: int = 0
+
+    @property
+    def summary(self) -> str:
+        """The one-line summary.
+
+        Examples
+        --------
+        >>> RenderReport("v.mp4", "v.frames", 10, 10, None, 5.0, 0.5).summary
+        'v.mp4: 10 frames (10 made now), 0.50 s/frame, 0 guard actions'
+        """
+        return summary_line(self.n_frames, self.made, self.seconds, len(self.guard_actions), self.out)
+
+
+def frames_folder(out) -> Path:
+    """The render folder of video ``out``: ``video.mp4`` -> ``video.frames``."""
+    out = Path(out)
+    return out.with_name(out.stem + ".frames")
+
+
+def read_image(image, width: int, height: int) -> np.ndarray:
+    """A user's image (path, PIL image or array) as uint8 RGB of the render's size.
+
+    Examples
+    --------
+    >>> read_image(np.zeros((10, 20, 3), np.uint8), 8, 4).shape
+    (4, 8, 3)
+    """
+    from PIL import Image
+
+    if isinstance(image, (str, os.PathLike)):
+        if not Path(image).is_file():
+            raise RenderError(f"init image not found: {image} (give an existing image file)")
+        image = Image.open(image)
+    if not isinstance(image, Image.Image):
+        image = Image.fromarray(np.asarray(image, dtype=np.uint8))
+    return np.asarray(image.convert("RGB").resize((width, height), Image.LANCZOS))
+
+
+def load_png(path) -> np.ndarray:
+    """A frame PNG as uint8 RGB."""
+    import cv2
+
+    frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if frame is None:
+        raise RenderError(f"cannot read frame {path}; pass resume=False to start the render over")
+    return cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+
+
+def save_png(path, frame: np.ndarray) -> None:
+    """Write a frame PNG atomically (fast compression: frames are temporary working files)."""
+    import cv2
+
+    # Huffman-only deflate: lossless, about twice as fast as level 1 on photographic frames.
+    options = [cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_STRATEGY, cv2.IMWRITE_PNG_STRATEGY_HUFFMAN_ONLY]
+    ok, data = cv2.imencode(".png", cv2.cvtColor(frame, cv2.COLOR_RGB2BGR), options)
+    if not ok:
+        raise RenderError(f"cannot encode frame {path} as PNG")
+    partial = Path(path).with_suffix(".partial")
+    partial.write_bytes(data.tobytes())
+    os.replace(partial, path)
+
+
+class FrameSink:
+    """Writes frames in a background thread: PNG to the folder, raw pixels to the encoder, then the manifest.
+
+    The queue is short, so memory stays flat; the thread overlaps disk and
+    encoding with the model's next frame.
+    """
+
+    def __init__(self, folder: Path, encoder: VideoEncoder, base_manifest: dict):
+        self.folder, self.encoder, self.base = folder, encoder, base_manifest
+        self._queue = queue.Queue(maxsize=4)
+        self._error = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            index, frame, state, save = item
+            try:
+                if self._error is None:
+                    if save:
+                        save_png(mf.frame_path(self.folder, index), frame)
+                    self.encoder.write(frame)
+                    if state is not None:
+                        mf.write_json_atomic(self.folder / mf.MANIFEST, {**self.base, **state})
+            except Exception as error:  # reported to the render's thread at the next put or at close
+                self._error = error
+
+    def put(self, index: int, frame: np.ndarray, state=None, *, save: bool = True) -> None:
+        """Queue a frame (blocks while the queue is full)."""
+        if self._error is not None:
+            raise self._error
+        self._queue.put((index, frame, state, save))
+
+    def stop(self) -> None:
+        """Stop after what is queued, without reporting errors (the render is failing already)."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def close(self) -> None:
+        """Wait for every queued frame to be written."""
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+def _clear(folder: Path) -> None:
+    for path in folder.glob("[0-9][0-9][0-9][0-9][0-9][0-9].png"):
+        path.unlink()
+    for name in (mf.MANIFEST, "report.json", "schedule.yaml"):
+        (folder / name).unlink(missing_ok=True)
+
+
+def model_name(model) -> str:
+    """How the manifest names a model: its id or path, or a pipeline's source, or the painter's type."""
+    if isinstance(model, (str, os.PathLike)):
+        return str(model)
+    config = getattr(model, "config", None)
+    return str(getattr(config, "_name_or_path", "") or type(model).__name__) if config else type(model).__name__
+
+
+
+
+def _check_audio(audio_path, n_frames: int, fps: float) -> None:
+    from ..audio import probe_duration
+
+    duration = probe_duration(audio_path)
+    expected = timebase.frame_count(duration, fps)
+    if abs(expected - n_frames) > 1:
+        raise RenderError(f"the schedule has {n_frames} frames but {audio_path} lasts {duration:.2f} s "
+                          f"({expected} frames at {fps} fps); plan the schedule from this song")
+
+
+def check_output(out, width: int, height: int, *, overwrite: bool) -> None:
+    """Refuse an existing video (unless ``overwrite``) and a frame size the model and H.264 cannot take.
+
+    Examples
+    --------
+    >>> check_output("video.mp4", 1280, 718, overwrite=False)
+    Traceback (most recent call last):
+    ...
+    binarydream.errors.RenderError: width and height must be positive multiples of 8, got 1280x718
+    """
+    if width % 8 or height % 8 or width <= 0 or height <= 0:
+        raise RenderError(f"width and height must be positive multiples of 8, got {width}x{height}")
+    if Path(out).exists() and not overwrite:
+        raise RenderError(f"{out} exists; pass overwrite=True (--overwrite) to replace it, or choose another path")
+
+
+def run_render(out, schedule, painter, *, audio_path, model_name: str, width: int, height: int, steps: int,
+               cadence: int, resume: bool, seed: int, beats, init_image, overwrite: bool, progress,
+               adherence, adherence_min: float, guard, max_retries: int, colour_coherence: float, border: str,
+               dtype: str, speed: dict, crf: int, preset: str) -> RenderReport:
+    """Render with a ready painter; :func:`binarydream.render.render` loads the model and calls this."""
+    out = Path(out)
+    check_output(out, width, height, overwrite=overwrite)
+    n, fps = schedule.n_frames, schedule.fps
+    _check_audio(audio_path, n, fps)
+    beat_frames = None if beats is None else timebase.frame_at(np.asarray(beats, dtype=np.float64), fps)
+    keys = diffusion_frames(n, cadence, beat_frames)
+    thresholds = None if guard is False else guard if isinstance(guard, CollapseThresholds) else CollapseThresholds()
+    init = None if init_image is None else read_image(init_image, width, height)
+    settings = {"model": model_name, "width": width, "height": height, "steps": steps, "seed": seed,
+                "cadence": cadence, "diffusion_frames": hashlib.sha256(keys.tobytes()).hexdigest()[:16],
+                "init_image": None if init is None else hashlib.sha256(init.tobytes()).hexdigest()[:16],
+                "colour_coherence": colour_coherence, "border": border, "dtype": dtype, "speed": speed,
+                "max_retries": max_retries,
+                "guard": None if thresholds is None else asdict(thresholds), "adherence": adherence is not None,
+                "adherence_min": adherence_min}
+    base = {"version": mf.VERSION, "n_frames": n, "fps": fps, "settings": settings,
+            "schedule": mf.schedule_fingerprint(schedule, set(CURVES_READ) | set(getattr(schedule, "curve_names", ())))}
+
+    folder = frames_folder(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    state = mf.read_manifest(folder) if resume else None
+    if state is not None:
+        if state.get("schedule") != base["schedule"] or state.get("settings") != settings:
+            changed = mf.changed_settings(state.get("settings", {}), settings)
+            if state.get("schedule") != base["schedule"]:
+                changed.insert(0, "schedule")
+            raise RenderError(f"{folder} holds a render made with a different {', '.join(changed) or 'version'}; "
+                              "pass resume=False to start over, or choose another output path")
+    else:
+        _clear(folder)
+        schedule.save(folder / "schedule.yaml", overwrite=True)
+
+    encoder = VideoEncoder(out, width, height, fps=fps, n_frames=n, audio_path=audio_path, crf=crf, preset=preset)
+    sink = FrameSink(folder, encoder, base)
+    start = 0 if state is None else state["last_key"] + 1
+    bar = Progress(n, initial=start, callback=progress if callable(progress) else None, bar=bool(progress))
+    started = time.perf_counter()
+    actions, diffused = list(state["guard_actions"]) if state else [], 0
+    try:
+        for index in range(start):
+            sink.put(index, load_png(mf.frame_path(folder, index)), save=False)
+        for index, frame, frame_state in frame_loop(
+                painter, schedule, keys, width=width, height=height, steps=steps, seed=seed, init_image=init,
+                colour_coherence=colour_coherence, border=border, thresholds=thresholds, max_retries=max_retries,
+                adherence=adherence, adherence_min=adherence_min, resume=state,
+                load_frame=lambda i: load_png(mf.frame_path(folder, i))):
+            if frame_state is not None:
+                diffused += 1
+                actions = frame_state["guard_actions"]
+            sink.put(index, frame, frame_state)
+            bar.advance()
+        sink.close()
+        encoder.close()
+    except BaseException:
+        encoder.abort()
+        sink.stop()
+        raise
+    finally:
+        bar.close()
+    seconds = time.perf_counter() - started
+    made = n - start
+    report = RenderReport(str(out), str(folder), n, made, None if state is None else state["last_key"], seconds,
+                          seconds / made if made else 0.0, actions, diffused)
+    mf.write_json_atomic(folder / "report.json", {**asdict(report), "summary": report.summary,
+                                                   "settings": settings})
+    if progress:
+        print(report.summary, flush=True)
+    return report
+
+

@@ -1,0 +1,160 @@
+"""The frame loop: warp, keep the colours, add noise, repaint, guard against collapse; tween between.
+
+:func:`frame_loop` yields the video's frames in order, each with the state a
+resumed render needs when that frame is a diffused one. It holds no state
+that is not in that dictionary and in the frames already yielded, so a render
+continued from its last diffused frame makes the same frames, bit for bit,
+as one never stopped.
+
+Examples
+--------
+>>> import numpy as np
+>>> from binarydream.measures import CollapseThresholds
+>>> def flat_then_fine(image, *, seed, **_):
+...     return np.full((8, 8, 3), 90, np.uint8) if seed < 100 else np.random.default_rng(seed).integers(0, 256, (8, 8, 3), dtype=np.uint8)
+>>> frame, action = paint_guarded(flat_then_fine, None, None, frame=0, prompts=[], negative_prompts=[], strength=0.5,
+...                               noise=0.0, steps=1, seed=7, thresholds=CollapseThresholds(), max_retries=3)
+>>> action["reasons"], action["recovered"]
+(['flat'], True)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import RenderError
+from ..measures import collapse_reason, measure_frame
+from .cadence import tweens
+from .colour import colour_resets, match_colours, reference_cdfs
+from .warp import compose, schedule_matrices, warp
+
+RETRY_SEED_STEP = 1_000_003
+"""A retried frame's seed moves by this much per attempt, far from any other frame's seed."""
+
+
+def _check(painted, shape):
+    frame = painted[0]
+    if frame.shape != shape or frame.dtype != np.uint8:
+        raise RenderError(f"the painter returned {frame.dtype} {frame.shape}, expected uint8 {shape}")
+    return painted
+
+
+def paint_guarded(painter, image, previous, *, frame: int, prompts, negative_prompts, strength: float, noise: float,
+                  steps: int, seed: int, thresholds, max_retries: int, adherence=None, adherence_min: float = 0.0):
+    """Paint one frame; when it collapses (flat, frozen, off-prompt), paint it again with more noise,
+    more strength and a new seed, up to ``max_retries`` times.
+
+    Parameters
+    ----------
+    painter : callable
+        See :mod:`binarydream.render.painter`.
+    image : np.ndarray or None
+        The init image (None: from text).
+    previous : np.ndarray or None
+        The last diffused frame, for the "frozen" test.
+    thresholds : CollapseThresholds or None
+        None switches the guard off.
+    adherence : callable, optional
+        ``adherence(frame, prompts) -> float``; below ``adherence_min`` counts as collapse ("off-prompt").
+
+    Returns
+    -------
+    (np.ndarray, dict or None)
+        The frame, and the guard's log entry when it acted (``frame``, ``reasons``, ``retries``, ``recovered``).
+    """
+    reasons = []
+    for attempt in range(max_retries + 1 if thresholds is not None else 1):
+        out = painter(image, prompts=prompts, negative_prompts=negative_prompts,
+                      strength=min(1.0, strength + 0.15 * attempt), noise=noise + 0.05 * attempt, steps=steps,
+                      seed=seed + RETRY_SEED_STEP * attempt)
+        out = np.asarray(out)
+        if thresholds is None:
+            return out, None
+        reason = collapse_reason(measure_frame(out, previous), thresholds)
+        if reason is None and adherence is not None and adherence(out, prompts) < adherence_min:
+            reason = "off-prompt"
+        if reason is None:
+            break
+        reasons.append(reason)
+    if not reasons:
+        return out, None
+    return out, {"frame": int(frame), "reasons": reasons, "retries": len(reasons) if reason is None else max_retries,
+                 "recovered": reason is None}
+
+
+def frame_loop(painter, schedule, keys, *, width: int, height: int, steps: int, seed: int, init_image=None,
+               colour_coherence: float = 1.0, border: str = "replicate", thresholds=None, max_retries: int = 3,
+               adherence=None, adherence_min: float = 0.0, resume=None, load_frame=None):
+    """Yield ``(index, frame, state)`` for every frame from the start (or the resume point) to the end.
+
+    Parameters
+    ----------
+    painter : callable
+        Paints a frame (:class:`binarydream.render.painter.DiffusersPainter` or any with its signature).
+    schedule : Schedule
+    keys : np.ndarray
+        Diffused frames, ascending, from 0 to ``n_frames - 1`` (:func:`binarydream.render.cadence.diffusion_frames`).
+    width, height, steps, seed :
+        Frame size, denoising steps, and the seed added to the schedule's ``seed`` curve.
+    init_image : np.ndarray, optional
+        uint8 RGB (height, width, 3): frame 0 is painted from it instead of from text.
+    colour_coherence : float
+        How strongly colours are matched to the reference (0: off).
+    border : str
+        Warp border mode.
+    thresholds, max_retries, adherence, adherence_min :
+        The collapse guard (:func:`paint_guarded`).
+    resume : dict, optional
+        A state yielded earlier (from the manifest); the loop continues after its diffused frame.
+    load_frame : callable, optional
+        ``load_frame(index) -> uint8 frame``, needed with ``resume``.
+
+    Yields
+    ------
+    (int, np.ndarray, dict or None)
+        Frame index, uint8 RGB frame, and for diffused frames the resume state.
+    """
+    n = schedule.n_frames
+    matrices = schedule_matrices(schedule, width, height)
+    mixes = [schedule.prompt_mix(i) for i in range(n)]
+    negative_mixes = [schedule.negative_prompt_mix(i) for i in range(n)]
+    section_frames = [start for start, _ in (schedule.sections or [])]
+    resets = colour_resets(n, [[(t, round(float(w), 9)) for t, w in m] for m in mixes], section_frames)
+    strength, noise = np.asarray(schedule["strength"]), np.asarray(schedule["noise"])
+    seeds = np.asarray(schedule["seed"]).astype(np.int64) + int(seed)
+
+    def paint(index, image, previous):
+        return _check(paint_guarded(painter, image, previous, frame=index, prompts=mixes[index],
+                             negative_prompts=negative_mixes[index], strength=float(strength[index]),
+                             noise=float(noise[index]), steps=steps, seed=int(seeds[index]), thresholds=thresholds,
+                             max_retries=max_retries, adherence=adherence, adherence_min=adherence_min),
+                      (height, width, 3))
+
+    if resume is None:
+        first, action = paint(0, init_image, None)
+        actions = [action] if action else []
+        reference_index, position = 0, 0
+        state = {"last_key": 0, "colour_reference": 0, "cadence_position": 0, "guard_actions": list(actions)}
+        yield 0, first, state
+    else:
+        actions = list(resume["guard_actions"])
+        position, reference_index = resume["cadence_position"], resume["colour_reference"]
+        first = load_frame(resume["last_key"])
+    reference = reference_cdfs(load_frame(reference_index) if resume is not None else first)
+
+    for position in range(position + 1, len(keys)):
+        start, stop = int(keys[position - 1]), int(keys[position])
+        image = warp(first, compose(*matrices[start + 1:stop + 1]), border=border)
+        reset = bool(resets[start + 1:stop + 1].any())
+        if not reset:
+            image = match_colours(image, reference, amount=colour_coherence)
+        last, action = paint(stop, image, first)
+        if action:
+            actions.append(action)
+        for index, between in tweens(first, last, matrices, start, stop, border=border):
+            yield index, between, None
+        if reset:
+            reference, reference_index = reference_cdfs(last), stop
+        yield stop, last, {"last_key": stop, "colour_reference": reference_index, "cadence_position": position,
+                           "guard_actions": list(actions)}
+        first = last

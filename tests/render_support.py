@@ -1,0 +1,138 @@
+"""Tiny random-weight diffusion components built in-process (no download), as diffusers' own tests do.
+
+The tokenizer is a real CLIP BPE tokenizer cut down to the first merges of the
+vocabulary that ships inside open_clip_torch, so prompts tokenize as they would
+in Stable Diffusion, only into shorter pieces.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+N_MERGES = 500
+
+
+def _bytes_to_unicode() -> dict[int, str]:
+    printable = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), 256))
+    codes = printable[:]
+    extra = 0
+    for b in range(256):
+        if b not in printable:
+            printable.append(b)
+            codes.append(256 + extra)
+            extra += 1
+    return dict(zip(printable, map(chr, codes)))
+
+
+def tiny_tokenizer(folder):
+    """A CLIPTokenizer with the first ``N_MERGES`` merges of CLIP's BPE vocabulary, written to ``folder``."""
+    import open_clip
+    from transformers import CLIPTokenizer
+
+    source = Path(open_clip.__file__).parent / "bpe_simple_vocab_16e6.txt.gz"
+    lines = gzip.open(source, "rt", encoding="utf-8").read().split("\n")
+    merges = lines[1:N_MERGES + 1]
+    symbols = list(_bytes_to_unicode().values())
+    vocab = symbols + [s + "</w>" for s in symbols] + ["".join(m.split()) for m in merges]
+    vocab += ["<|startoftext|>", "<|endoftext|>"]
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "vocab.json").write_text(json.dumps({token: i for i, token in enumerate(vocab)}), encoding="utf-8")
+    (folder / "merges.txt").write_text("#version: 0.2\n" + "\n".join(merges) + "\n", encoding="utf-8")
+    return CLIPTokenizer(str(folder / "vocab.json"), str(folder / "merges.txt"), model_max_length=77)
+
+
+def tiny_pipeline(folder, seed: int = 0):
+    """A StableDiffusionImg2ImgPipeline with tiny random weights (latents are 1/2 the image size)."""
+    import torch
+    from diffusers import (AutoencoderKL, EulerDiscreteScheduler, StableDiffusionImg2ImgPipeline,
+                           UNet2DConditionModel)
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    tokenizer = tiny_tokenizer(folder)
+    torch.manual_seed(seed)
+    unet = UNet2DConditionModel(block_out_channels=(16, 32), layers_per_block=1, sample_size=16, in_channels=4,
+                                out_channels=4, norm_num_groups=8, attention_head_dim=4,
+                                down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+                                up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"), cross_attention_dim=32)
+    vae = AutoencoderKL(block_out_channels=(8, 16), in_channels=3, out_channels=3, norm_num_groups=8,
+                        down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
+                        up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"), latent_channels=4)
+    text_encoder = CLIPTextModel(CLIPTextConfig(
+        bos_token_id=len(tokenizer) - 2, eos_token_id=len(tokenizer) - 1, pad_token_id=len(tokenizer) - 1,
+        hidden_size=32, intermediate_size=37, num_attention_heads=4, num_hidden_layers=2,
+        vocab_size=len(tokenizer), max_position_embeddings=77))
+    scheduler = EulerDiscreteScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", steps_offset=1,
+                                       timestep_spacing="trailing")
+    pipe = StableDiffusionImg2ImgPipeline(vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, unet=unet,
+                                          scheduler=scheduler, safety_checker=None, feature_extractor=None,
+                                          requires_safety_checker=False)
+    pipe.set_progress_bar_config(disable=True)
+    return pipe.to("cpu")
+
+
+def write_song(path, seconds: float, sr: int = 22050):
+    """A test song: a quiet chord with a click every half second, as a WAV file."""
+    import numpy as np
+    import soundfile as sf
+
+    t = np.arange(int(round(seconds * sr))) / sr
+    y = 0.1 * (np.sin(2 * np.pi * 220 * t) + np.sin(2 * np.pi * 330 * t))
+    y[(np.arange(t.size) % (sr // 2)) < 200] += 0.5
+    sf.write(str(path), y.astype(np.float32), sr)
+    return path
+
+
+def stream_durations(path) -> dict:
+    """Seconds of each stream of a video, as ffprobe reports them (read with PyAV), and the video's frame count."""
+    import av
+
+    with av.open(str(path)) as container:
+        durations = {stream.type: float(stream.duration * stream.time_base) for stream in container.streams}
+        durations["frames"] = sum(1 for _ in container.decode(video=0))
+    return durations
+
+
+def video_frames(path):
+    """Every frame of a video as uint8 RGB arrays."""
+    import av
+
+    with av.open(str(path)) as container:
+        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+
+
+class NoisePainter:
+    """A painter with no model: a seeded noise picture, flat grey for the seeds in ``collapse_seeds``."""
+
+    def __init__(self, collapse_seeds=(), delay: float = 0.0):
+        self.collapse_seeds, self.delay, self.calls = set(collapse_seeds), delay, []
+
+    def __call__(self, image, *, prompts, negative_prompts, strength, noise, steps, seed):
+        import time
+
+        import numpy as np
+
+        self.calls.append(seed)
+        time.sleep(self.delay)
+        shape = (64, 64, 3) if image is None else image.shape
+        if seed in self.collapse_seeds:
+            return np.full(shape, 128, np.uint8)
+        fresh = np.random.default_rng(seed).integers(0, 256, shape, dtype=np.uint8)
+        if image is None:
+            return fresh
+        return np.rint((1 - strength) * image + strength * fresh).astype(np.uint8)
+
+
+class SlowPainter:
+    """Wraps a painter, sleeping before each frame (so a test can kill a render part way)."""
+
+    def __init__(self, painter, delay: float = 0.0):
+        self.painter, self.delay = painter, delay
+
+    def __call__(self, image, **options):
+        import time
+
+        time.sleep(self.delay)
+        return self.painter(image, **options)
