@@ -25,7 +25,8 @@ def _song(args):
     from .song import Song
 
     return Song(args.song, lyrics=args.lyrics, fps=args.fps, cache_dir=False if args.no_cache else args.cache_dir,
-                lyrics_model=args.lyrics_model, language=args.language)
+                lyrics_model=args.lyrics_model, language=args.language, lyrics_backend=args.lyrics_backend,
+                vocals=args.vocals)
 
 
 def _schedule(args, song):
@@ -147,6 +148,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
         p.add_argument("--lyrics-model", help="Whisper model name or folder, for aligning plain-text lyrics")
         p.add_argument("--language", help="lyrics language code (default: detect)")
+        p.add_argument("--lyrics-backend", default="faster-whisper", choices=["faster-whisper", "whisperx"],
+                       help="lyrics backend (whisperx needs its own environment, see README)")
+        p.add_argument("--vocals", action="store_true",
+                       help="separate the vocals with Demucs before hearing the lyrics (pip install demucs)")
         p.set_defaults(handler=handler)
         return p
 

@@ -55,8 +55,10 @@ class Song:
     cache_dir : str, Path, None or False
         Where analysis results are cached; None for :func:`default_cache_dir`,
         False to switch caching off.
-    lyrics_model, language, device :
-        Passed to :func:`alignment.align` when the lyrics are plain text.
+    lyrics_model, language, device, lyrics_backend, vocals :
+        Passed to :func:`alignment.align` (as ``model``, ``language``, ``device``,
+        ``backend``, ``vocals``) when the lyrics are plain text, and to
+        :meth:`transcribe`.
 
     Examples
     --------
@@ -66,7 +68,8 @@ class Song:
     """
 
     def __init__(self, path, lyrics=None, fps: float = 30, *, cache_dir=None,
-                 lyrics_model: str | None = None, language: str | None = None, device: str | None = None):
+                 lyrics_model: str | None = None, language: str | None = None, device: str | None = None,
+                 lyrics_backend: str = "faster-whisper", vocals: bool = False):
         from .audio import probe_duration
 
         if not (isinstance(fps, (int, float)) and 1 <= fps <= 240):
@@ -76,7 +79,8 @@ class Song:
         self.duration = probe_duration(self.path)
         self.cache_dir = None if cache_dir is False else Path(cache_dir) if cache_dir else default_cache_dir()
         self._lyrics_source = lyrics
-        self._alignment_options = {"model": lyrics_model, "language": language, "device": device}
+        self._alignment_options = {"model": lyrics_model, "language": language, "device": device,
+                                   "backend": lyrics_backend, "vocals": vocals}
         self._analysis = None
         self._lyrics = None
 

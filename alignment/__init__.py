@@ -1,0 +1,220 @@
+"""Lyrics for a song: transcribe them, align the words you have to the audio, or load timed ones.
+
+Three entry points, plain data out (:class:`Lyrics` of :class:`Line` of :class:`Word`):
+
+- :func:`align` finds when each written word is sung (the main path: artists
+  have their lyrics). Lines and words stay exactly as written.
+- :func:`transcribe` hears the lyrics when none are known.
+- :func:`load` reads ``.lrc`` (enhanced word tags too) or ``.srt``.
+
+Recognition runs Whisper through a backend (``"faster-whisper"`` by default,
+``"whisperx"`` in its own environment); word starts are then moved onto the
+vocal onsets heard in the audio (``snap_onsets=True``), since Whisper's own
+word times run early.
+
+Examples
+--------
+>>> import alignment
+>>> lyr = alignment.align("song.ogg", "line one\\nline two", model="path/to/whisper-base")  # doctest: +SKIP
+>>> lyr.lines[0].words[0]  # doctest: +SKIP
+Word(text='line', start=1.52, end=1.9, score=0.97)
+>>> print(alignment.load("song.lrc").to_srt())  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from binarydream.errors import AudioError, LyricsError
+
+from .backends import SAMPLE_RATE, Transcript, get_backend
+from .lyrics import Line, Lyrics, Word
+
+__all__ = ["transcribe", "align", "load", "Lyrics", "Line", "Word"]
+
+STANZA_GAP = 2.0
+"""Seconds of silence between recognised segments that start a new stanza in :func:`transcribe`."""
+_TEXT_SUFFIXES = (".txt", ".lyrics", ".md", ".lrc", ".srt")
+
+
+def _audio(audio) -> np.ndarray:
+    if isinstance(audio, np.ndarray):
+        if audio.ndim != 1 or audio.size == 0:
+            raise AudioError(f"audio array must be mono and non-empty at {SAMPLE_RATE} Hz, got shape {audio.shape}")
+        return audio.astype(np.float32, copy=False)
+    from binarydream.audio import load_audio
+
+    return load_audio(audio, sr=SAMPLE_RATE)[0]
+
+
+def _recognise(y: np.ndarray, *, model, language, device, backend, vocals: bool, snap_onsets: bool) -> Transcript:
+    from .models import default_device, default_model
+
+    device = device or default_device()
+    heard = y
+    if vocals:
+        from .vocals import separate_vocals
+
+        heard = separate_vocals(y, SAMPLE_RATE, device=device)
+    transcript = get_backend(backend).recognise(heard, model=model if model is not None else default_model(device),
+                                                language=language, device=device)
+    if not snap_onsets or not transcript.words:
+        return transcript
+    from .onsets import snap_onsets as snap
+
+    snapped = iter(snap(transcript.words, heard, SAMPLE_RATE))
+    return Transcript([tuple(next(snapped) for _ in segment) for segment in transcript.segments], transcript.language)
+
+
+def transcribe(audio, *, model=None, language: str | None = None, device: str | None = None,
+               backend="faster-whisper", vocals: bool = False, snap_onsets: bool = True) -> Lyrics:
+    """Hear the lyrics of a song: one line per recognised phrase, a new stanza after a pause.
+
+    Parameters
+    ----------
+    audio : str, Path or np.ndarray
+        An audio file, or mono float32 samples at 16 kHz.
+    model : str, Path, model object or None
+        A Whisper model name (``"small"``, ``"large-v3"``), a local
+        faster-whisper folder, or a loaded model; None for
+        :func:`alignment.models.default_model`.
+    language : str or None
+        ISO code (``"en"``, ``"fr"``); None: detected.
+    device : str or None
+        ``"cuda"`` or ``"cpu"``; None: cuda when there.
+    backend : str or backend object
+        ``"faster-whisper"``, ``"whisperx"`` or an object with ``recognise``
+        (see :mod:`alignment.backends`).
+    vocals : bool
+        Separate the vocals with Demucs first (optional extra; see :mod:`alignment.vocals`).
+    snap_onsets : bool
+        Move word starts onto vocal onsets (see :mod:`alignment.onsets`).
+
+    Returns
+    -------
+    Lyrics
+        Empty, with a warning, when no voice is heard (an instrumental).
+
+    Examples
+    --------
+    >>> lyr = transcribe("song.ogg", model="path/to/whisper-base", language="en")  # doctest: +SKIP
+    >>> lyr.lines[0].text  # doctest: +SKIP
+    'Neon rivers running through the night'
+    """
+    y = _audio(audio)
+    transcript = _recognise(y, model=model, language=language, device=device, backend=backend,
+                            vocals=vocals, snap_onsets=snap_onsets)
+    if not transcript.words:
+        warnings.warn(f"no singing or speech heard in {_name(audio)}: returning empty lyrics", stacklevel=2)
+        return Lyrics([], language=transcript.language)
+    lines, stanza, previous_end = [], 0, None
+    for words in transcript.segments:
+        if previous_end is not None and words[0].start - previous_end >= STANZA_GAP:
+            stanza += 1
+        lines.append(Line(" ".join(w.text for w in words), words[0].start, words[-1].end, words, stanza))
+        previous_end = words[-1].end
+    return Lyrics(lines, language=transcript.language)
+
+
+def _name(audio) -> str:
+    return "the audio array" if isinstance(audio, np.ndarray) else str(audio)
+
+
+def _read_lyrics(lyrics) -> str:
+    """The lyrics text from text itself or from a path to a text, .lrc or .srt file."""
+    if isinstance(lyrics, Lyrics):
+        return "\n".join(line.text for line in lyrics.lines)
+    if isinstance(lyrics, os.PathLike) or (isinstance(lyrics, str) and "\n" not in lyrics
+                                           and lyrics.strip().lower().endswith(_TEXT_SUFFIXES)):
+        path = Path(lyrics).expanduser()
+        if not path.is_file():
+            raise LyricsError(f"lyrics file not found: {path} (give an existing text, .lrc or .srt file, or the text)")
+        if path.suffix.lower() in (".lrc", ".srt"):
+            return "\n".join(line.text for line in load(path).lines)
+        return path.read_text(encoding="utf-8")
+    if not isinstance(lyrics, str):
+        raise LyricsError(f"lyrics must be text or a path, got {type(lyrics).__name__}")
+    return lyrics
+
+
+def align(audio, lyrics, *, model=None, language: str | None = None, device: str | None = None,
+          backend="faster-whisper", vocals: bool = False, snap_onsets: bool = True) -> Lyrics:
+    """Find when each written word is sung: lines and words stay as written, each gets a time and a score.
+
+    A line break makes a line and a blank line a new stanza. Heard words are
+    matched to written ones by :func:`alignment.textalign.place_lines`, which
+    copes with choruses written out each time they are sung, ad-libs sung but
+    not written, lines written but not sung and long instrumental gaps; a word
+    it cannot place is interpolated between its neighbours with score 0.
+
+    Parameters
+    ----------
+    audio : str, Path or np.ndarray
+        An audio file, or mono float32 samples at 16 kHz.
+    lyrics : str or Path
+        The lyrics text, or a path to a text, ``.lrc`` or ``.srt`` file.
+    model, language, device, backend, vocals, snap_onsets :
+        As for :func:`transcribe`.
+
+    Returns
+    -------
+    Lyrics
+
+    Examples
+    --------
+    >>> lyr = align("song.ogg", "Hold me closer\\nnever let me go", model="path/to/whisper-base")  # doctest: +SKIP
+    >>> [w.text for w in lyr.lines[1].words]  # doctest: +SKIP
+    ['never', 'let', 'me', 'go']
+    """
+    from .textalign import place_lines
+
+    text = _read_lyrics(lyrics)
+    written, stanzas, stanza = [], [], 0
+    for raw in text.splitlines():
+        if not raw.strip():
+            stanza += 1 if written and stanzas[-1] == stanza else 0
+            continue
+        written.append(raw.split())
+        stanzas.append(stanza)
+    if not written:
+        raise LyricsError("the lyrics are empty: give the words, one sung line per line")
+    y = _audio(audio)
+    transcript = _recognise(y, model=model, language=language, device=device, backend=backend,
+                            vocals=vocals, snap_onsets=snap_onsets)
+    if not transcript.words:
+        warnings.warn(f"no singing or speech heard in {_name(audio)}: the lyrics are spread evenly, score 0",
+                      stacklevel=2)
+    placed = place_lines(written, transcript.words, duration=len(y) / SAMPLE_RATE)
+    lines = [Line(" ".join(words), ws[0].start, ws[-1].end, tuple(ws), s)
+             for words, ws, s in zip(written, placed, stanzas)]
+    return Lyrics(lines, language=transcript.language or language)
+
+
+def load(path) -> Lyrics:
+    """Read timed lyrics from a ``.lrc`` (plain or with enhanced word tags) or ``.srt`` file.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "a.lrc")
+    >>> _ = open(p, "w").write("[00:01.00]hello world\\n[00:03.00]\\n")
+    >>> [(w.text, w.start, w.end) for w in load(p).words]
+    [('hello', 1.0, 2.0), ('world', 2.0, 3.0)]
+    """
+    from .formats import parse_lrc, parse_srt
+
+    path = Path(path).expanduser()
+    parsers = {".lrc": parse_lrc, ".srt": parse_srt}
+    if path.suffix.lower() not in parsers:
+        raise LyricsError(f"cannot read timed lyrics from {path.name}: give a .lrc or .srt file")
+    if not path.is_file():
+        raise LyricsError(f"lyrics file not found: {path} (check the path)")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise LyricsError(f"{path} is not UTF-8 text (save it as UTF-8)") from None
+    return parsers[path.suffix.lower()](text, source=str(path))

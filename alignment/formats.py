@@ -1,0 +1,220 @@
+"""LRC (with enhanced word tags) and SubRip (SRT): reading and writing timed lyrics.
+
+LRC lines look like ``[01:02.50]text``; several time tags on one line repeat it
+(a chorus written once); ``[offset:+250]`` shifts every time 250 ms earlier;
+enhanced word tags ``<01:02.50>word`` give each word's start, and a closing tag
+after the last word gives its end. A time tag with no text ends the line before
+it. Blank lines separate stanzas. Words without tags get times spread over
+their line and score 0.
+
+Examples
+--------
+>>> lyr = parse_lrc("[00:01.00]<00:01.00>hello <00:01.60>world <00:02.10>\\n")
+>>> [(w.text, w.start, w.end) for w in lyr.words]
+[('hello', 1.0, 1.6), ('world', 1.6, 2.1)]
+>>> parse_srt("1\\n00:00:01,000 --> 00:00:02,000\\nhi\\n").lines[0].end
+2.0
+"""
+
+from __future__ import annotations
+
+import re
+
+from binarydream.errors import LyricsError
+
+from .lyrics import Line, Lyrics, Word
+
+_LRC_TIME = r"(\d{1,3}):(\d{1,2}(?:[.:]\d{1,3})?)"
+_LINE_TAGS = re.compile(rf"^((?:\[{_LRC_TIME}\])+)(.*)$")
+_ONE_TAG = re.compile(rf"\[{_LRC_TIME}\]")
+_META = re.compile(r"^\[([a-zA-Z#]+):(.*)\]$")
+_WORD_TAG = re.compile(rf"<{_LRC_TIME}>")
+_SRT_TIME = re.compile(r"^(\d+):(\d{2}):(\d{2})[,.](\d{1,3})\s*-->\s*(\d+):(\d{2}):(\d{2})[,.](\d{1,3})")
+_SECONDS_PER_WORD = 0.4
+"""Duration given to the last line of an LRC file that does not say when it ends."""
+
+
+def _lrc_seconds(minutes: str, seconds: str, where: str) -> float:
+    seconds = seconds.replace(":", ".")
+    value = int(minutes) * 60 + float(seconds)
+    if float(seconds) >= 60:
+        raise LyricsError(f"{where}: seconds must be below 60 in [{minutes}:{seconds}] (write [mm:ss.xx])")
+    return value
+
+
+def spread_words(text: str, start: float, end: float) -> tuple[Word, ...]:
+    """Split ``text`` into words and share ``[start, end]`` among them by length, each with score 0.
+
+    Examples
+    --------
+    >>> [(w.text, w.start, w.end) for w in spread_words("aa b", 0.0, 3.0)]
+    [('aa', 0.0, 2.0), ('b', 2.0, 3.0)]
+    """
+    tokens = text.split()
+    total = sum(len(t) for t in tokens) or 1
+    words, t = [], start
+    for token in tokens:
+        step = (end - start) * len(token) / total
+        words.append(Word(token, round(t, 6), round(t + step, 6), 0.0))
+        t += step
+    return tuple(words)
+
+
+def _parse_word_tags(body: str, line_start: float, where: str) -> tuple[str, tuple[Word, ...], float | None]:
+    """Text, words and closing time of one LRC line body that may carry enhanced ``<mm:ss.xx>`` tags."""
+    pieces = _WORD_TAG.split(body)
+    if len(pieces) == 1:
+        return " ".join(body.split()), (), None
+    lead, starts, texts = pieces[0].strip(), [], []
+    for i in range(1, len(pieces), 3):
+        starts.append(_lrc_seconds(pieces[i], pieces[i + 1], where))
+        texts.append(pieces[i + 2].strip())
+    if lead:
+        starts.insert(0, line_start)
+        texts.insert(0, lead)
+    closing = starts[-1] if not texts[-1] else None
+    words = []
+    for k, text in enumerate(texts):
+        if not text:
+            continue
+        end = starts[k + 1] if k + 1 < len(starts) else None
+        for token_word in spread_words(text, starts[k], end if end is not None else starts[k] + _SECONDS_PER_WORD):
+            words.append(Word(token_word.text, token_word.start, token_word.end,
+                              1.0 if len(text.split()) == 1 and end is not None else 0.0))
+    return " ".join(" ".join(texts).split()), tuple(words), closing
+
+
+def parse_lrc(text: str, *, source: str = "LRC") -> Lyrics:
+    """Parse LRC text (plain or enhanced) into :class:`Lyrics`; ``source`` names the file in errors.
+
+    Examples
+    --------
+    >>> lyr = parse_lrc("[ti:song]\\n[00:05.00][00:20.00]chorus\\n[00:08.00]\\n[00:23.00]\\n")
+    >>> [(l.text, l.start, l.end) for l in lyr.lines]
+    [('chorus', 5.0, 8.0), ('chorus', 20.0, 23.0)]
+    """
+    offset, language, stanza = 0.0, None, 0
+    entries = []   # (start, text, words, closing, stanza)
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip().lstrip("\ufeff")
+        where = f"{source} line {number}"
+        if not line:
+            stanza += 1 if entries and entries[-1][4] == stanza else 0
+            continue
+        match = _LINE_TAGS.match(line)
+        if match is None:
+            meta = _META.match(line)
+            if meta is None:
+                raise LyricsError(f"{where} is not LRC: {line[:40]!r} (each line starts with a time tag like [01:02.50])")
+            key, value = meta.group(1).lower(), meta.group(2).strip()
+            if key == "offset":
+                try:
+                    offset = int(value) / 1000
+                except ValueError:
+                    raise LyricsError(f"{where}: [offset:{value}] must be whole milliseconds, e.g. [offset:+250]") from None
+            elif key == "la" and value:
+                language = value
+            continue
+        body = match.group(4)
+        for tag in _ONE_TAG.finditer(match.group(1)):
+            start = _lrc_seconds(tag.group(1), tag.group(2), where)
+            line_text, words, closing = _parse_word_tags(body, start, where)
+            entries.append((start, line_text, words, closing, stanza))
+    if not any(e[1] for e in entries):
+        raise LyricsError(f"{source} holds no timed lyric lines (an LRC line looks like '[01:02.50] words')")
+    entries.sort(key=lambda e: e[0])
+    lines = []
+    for k, (start, line_text, words, closing, line_stanza) in enumerate(entries):
+        if not line_text:
+            continue
+        following = entries[k + 1][0] if k + 1 < len(entries) else None
+        end = closing if closing is not None else words[-1].end if words and words[-1].score > 0 else following
+        if end is None:
+            end = start + _SECONDS_PER_WORD * len(line_text.split())
+        if not words:
+            words = spread_words(line_text, start, end)
+        shift = lambda t: round(max(0.0, t - offset), 6)  # noqa: E731 - one use, reads as a formula
+        lines.append(Line(line_text, shift(start), shift(max(end, start)),
+                          tuple(Word(w.text, shift(w.start), shift(w.end), w.score) for w in words), line_stanza))
+    return Lyrics(lines, language=language)
+
+
+def parse_srt(text: str, *, source: str = "SRT") -> Lyrics:
+    """Parse SubRip text into :class:`Lyrics`, one line per block; words are spread over the block.
+
+    Examples
+    --------
+    >>> lyr = parse_srt("1\\n00:00:01,000 --> 00:00:03,000\\nhello\\nworld\\n\\n2\\n00:01:00,500 --> 00:01:01,000\\nbye\\n")
+    >>> [(l.text, l.start) for l in lyr.lines]
+    [('hello world', 1.0), ('bye', 60.5)]
+    """
+    lines = []
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip().lstrip("\ufeff"))
+    for number, block in enumerate(b for b in blocks if b.strip()):
+        rows = [r.strip() for r in block.strip().split("\n")]
+        if rows and rows[0].isdigit():
+            rows = rows[1:]
+        match = _SRT_TIME.match(rows[0]) if rows else None
+        if match is None:
+            raise LyricsError(f"{source} block {number + 1} has no time line like "
+                              f"'00:01:02,500 --> 00:01:04,000': {block.strip()[:40]!r}")
+        g = [int(x) for x in match.groups()]
+        start = g[0] * 3600 + g[1] * 60 + g[2] + int(match.group(4).ljust(3, "0")) / 1000
+        end = g[4] * 3600 + g[5] * 60 + g[6] + int(match.group(8).ljust(3, "0")) / 1000
+        if end < start:
+            raise LyricsError(f"{source} block {number + 1} ends before it starts ({rows[0]})")
+        line_text = " ".join(" ".join(rows[1:]).split())
+        if line_text:
+            lines.append(Line(line_text, start, end, spread_words(line_text, start, end)))
+    if not lines:
+        raise LyricsError(f"{source} holds no subtitle blocks (a block is a number, a time line and text)")
+    lines.sort(key=lambda line: line.start)
+    return Lyrics(lines)
+
+
+def lrc_time(seconds: float) -> str:
+    """``mm:ss.xx`` for LRC tags (minutes may pass 99).
+
+    Examples
+    --------
+    >>> lrc_time(62.504), lrc_time(6000.0)
+    ('01:02.50', '100:00.00')
+    """
+    centis = int(round(max(0.0, seconds) * 100))
+    minutes, centis = divmod(centis, 6000)
+    return f"{minutes:02d}:{centis // 100:02d}.{centis % 100:02d}"
+
+
+def srt_time(seconds: float) -> str:
+    """``hh:mm:ss,mmm`` for SubRip.
+
+    Examples
+    --------
+    >>> srt_time(3723.5)
+    '01:02:03,500'
+    """
+    millis = int(round(max(0.0, seconds) * 1000))
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{millis // 1000:02d},{millis % 1000:03d}"
+
+
+def format_lrc(lyrics: Lyrics) -> str:
+    """Enhanced LRC text for ``lyrics`` (see :meth:`Lyrics.to_lrc`)."""
+    out = [f"[la:{lyrics.language}]"] if lyrics.language else []
+    for k, line in enumerate(lyrics.lines):
+        if k and line.stanza != lyrics.lines[k - 1].stanza:
+            out.append("")
+        if line.words:
+            tags = "".join(f"<{lrc_time(w.start)}>{w.text} " for w in line.words)
+            out.append(f"[{lrc_time(line.start)}]{tags}<{lrc_time(line.words[-1].end)}>")
+        else:
+            out.append(f"[{lrc_time(line.start)}]{line.text}")
+    return "\n".join(out) + "\n"
+
+
+def format_srt(lyrics: Lyrics) -> str:
+    """SubRip text for ``lyrics`` (see :meth:`Lyrics.to_srt`)."""
+    blocks = [f"{k}\n{srt_time(line.start)} --> {srt_time(line.end)}\n{line.text}\n"
+              for k, line in enumerate(lyrics.lines, start=1)]
+    return "\n".join(blocks)

@@ -1,0 +1,159 @@
+"""Lyrics: alignment to known words and transcription on speech fixtures with known word onsets (Whisper base)."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import alignment
+from alignment import Word
+from alignment.backends import get_backend
+from alignment.textalign import match, place_lines
+from binarydream.errors import AudioError, LyricsError, MissingDependencyError, ModelNotFoundError
+
+from alignment_support import FIXTURES, fixtures, onset_errors, sung_written_words, whisper_base_folder
+
+TRUTH = fixtures()
+
+
+@pytest.fixture(scope="session")
+def whisper_base():
+    return str(whisper_base_folder())
+
+
+@pytest.fixture(scope="session")
+def aligned(whisper_base):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {name: alignment.align(FIXTURES / fx["audio"], fx["lyrics"], model=whisper_base,
+                                      language=fx["language"], device="cpu") for name, fx in TRUTH.items()}
+
+
+@pytest.fixture(scope="session")
+def transcribed(whisper_base):
+    fx = TRUTH["en_chorus"]
+    return alignment.transcribe(FIXTURES / fx["audio"], model=whisper_base, language="en", device="cpu")
+
+
+def test_align_english_onsets_within_targets(aligned):
+    fx = TRUTH["en_chorus"]
+    aae, share, n = onset_errors(fx["words"], sung_written_words(fx, aligned["en_chorus"]), written_only=True)
+    assert n == 37
+    assert aae <= 0.1
+    assert share >= 0.9
+
+
+@pytest.mark.parametrize("name", ["fr_verse", "es_verse", "de_verse"])
+def test_align_french_spanish_german_onsets(aligned, name):
+    fx = TRUTH[name]
+    aae, share, n = onset_errors(fx["words"], sung_written_words(fx, aligned[name]), written_only=True)
+    assert n == len(fx["words"])
+    assert aae <= 0.15
+    assert share >= 0.75
+
+
+def test_align_keeps_lines_stanzas_and_every_word(aligned):
+    fx = TRUTH["en_chorus"]
+    lyr = aligned["en_chorus"]
+    written = [line for line in fx["lyrics"].splitlines() if line.strip()]
+    assert [line.text for line in lyr.lines] == written
+    assert [line.stanza for line in lyr.lines] == [0, 0, 1, 1, 2, 3, 3]
+    assert [w.text for w in lyr.words] == " ".join(written).split()
+    starts = np.array([w.start for w in lyr.words])
+    assert np.all(np.diff(starts) >= 0) and starts[0] >= 0 and lyr.words[-1].end <= fx["duration"]
+    assert all(0.0 <= w.score <= 1.0 and w.end >= w.start for w in lyr.words)
+
+
+def test_line_written_but_not_sung_scores_low_and_sits_between_the_choruses(aligned):
+    lyr = aligned["en_chorus"]
+    unsung = lyr.lines[4]
+    assert unsung.text == "Silver echoes falling from the sky"
+    assert max(w.score for w in unsung.words) < 0.35
+    assert lyr.lines[3].end <= unsung.start and unsung.end <= lyr.lines[5].start + 0.3
+    sung_scores = [w.score for line in lyr.lines if line is not unsung for w in line.words]
+    assert np.median(sung_scores) > 0.5
+
+
+def test_repeated_chorus_pairs_with_each_time_it_is_sung(aligned):
+    lyr = aligned["en_chorus"]
+    first, second = lyr.lines[2], lyr.lines[5]
+    assert first.text == second.text == "Hold me closer never let me go"
+    assert abs(first.start - 8.89) < 0.3 and abs(second.start - 19.74) < 0.3
+
+
+def test_transcribe_english_onsets_and_adlib(transcribed):
+    fx = TRUTH["en_chorus"]
+    aae, share, n = onset_errors(fx["words"], transcribed.words, written_only=False)
+    assert n == 40 and aae <= 0.12 and share >= 0.85
+    assert transcribed.language == "en"
+    heard = " ".join(w.text.lower() for w in transcribed.words)
+    assert "yeah" in heard and "silver" not in heard
+    assert transcribed.lines[-1].stanza >= 1          # the instrumental gap starts a new stanza
+
+
+def test_instrumental_gives_empty_lyrics_and_a_warning(whisper_base):
+    with pytest.warns(UserWarning, match="no singing or speech"):
+        lyr = alignment.transcribe(FIXTURES / "instrumental.ogg", model=whisper_base, device="cpu")
+    assert lyr.lines == [] and lyr.words == []
+
+
+def test_bad_inputs_give_one_line_errors(tmp_path, whisper_base):
+    with pytest.raises(AudioError, match="not found"):
+        alignment.align(tmp_path / "missing.wav", "la la", model=whisper_base)
+    with pytest.raises(LyricsError, match="lyrics file not found"):
+        alignment.align(FIXTURES / "instrumental.ogg", str(tmp_path / "missing.txt"), model=whisper_base)
+    with pytest.raises(LyricsError, match="empty"):
+        alignment.align(FIXTURES / "instrumental.ogg", " \n\n ", model=whisper_base)
+    bad_lrc = tmp_path / "bad.lrc"
+    bad_lrc.write_text("[00:01.00]fine\nthis line has no time tag\n")
+    with pytest.raises(LyricsError, match="line 2 is not LRC") as error:
+        alignment.load(bad_lrc)
+    assert "\n" not in str(error.value)
+    bad_srt = tmp_path / "bad.srt"
+    bad_srt.write_text("1\n00:00:01 -> 00:00:02\nhello\n")
+    with pytest.raises(LyricsError, match="block 1 has no time line"):
+        alignment.load(bad_srt)
+    with pytest.raises(LyricsError, match="not found"):
+        alignment.load(tmp_path / "missing.lrc")
+    with pytest.raises(LyricsError, match=r"\.lrc or \.srt"):
+        alignment.load(tmp_path / "lyrics.txt")
+
+
+def test_missing_model_is_one_clear_line(tmp_path):
+    with pytest.raises(ModelNotFoundError, match="Whisper model folder not found") as error:
+        alignment.transcribe(FIXTURES / "instrumental.ogg", model=str(tmp_path / "nope"), device="cpu")
+    assert "\n" not in str(error.value)
+    with pytest.raises(ModelNotFoundError, match=r"'binarydream-test/no-such-whisper'.*local faster-whisper folder"):
+        alignment.transcribe(FIXTURES / "instrumental.ogg", model="binarydream-test/no-such-whisper", device="cpu")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ModelNotFoundError, match="no model.bin"):
+        alignment.transcribe(FIXTURES / "instrumental.ogg", model=str(tmp_path / "empty"), device="cpu")
+
+
+def test_optional_dependencies_say_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "demucs", None)
+    with pytest.raises(MissingDependencyError, match="pip install demucs"):
+        alignment.transcribe(FIXTURES / "instrumental.ogg", model="unused", device="cpu", vocals=True)
+    monkeypatch.setitem(sys.modules, "whisperx", None)
+    with pytest.raises(MissingDependencyError, match=r"binarydream\[whisperx\]"):
+        get_backend("whisperx").recognise(np.zeros(16000, np.float32), model="unused", language="en", device="cpu")
+
+
+def test_match_copes_with_adlibs_unsung_lines_and_repeats():
+    written = "hold me close | silver sky | hold me close".replace("|", "").split()
+    heard = "oh hold me close yeah yeah hold me clothes".split()
+    pairs = match(written, heard)
+    assert pairs[:3] == [1, 2, 3] and pairs[5:] == [6, 7, 8]      # "clothes" still pairs with "close"
+    assert match(["a", "b", "c"], ["a", "c"]) == [0, None, 1]
+
+
+def test_place_lines_interpolates_unplaced_words_with_score_zero():
+    heard = [Word("a", 1.0, 1.2, 1.0), Word("d", 30.0, 30.2, 1.0)]
+    placed = place_lines([["a"], ["b", "c"], ["d"]], heard, duration=40.0)
+    b, c = placed[1]
+    assert b.score == c.score == 0.0
+    assert 1.2 <= b.start < c.start < 30.0 and c.end - b.start <= 0.8   # packed, not spread over the gap
+    assert place_lines([["x", "y"]], [], duration=10.0)[0][1].end == 10.0
