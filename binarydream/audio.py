@@ -1,8 +1,12 @@
 """Reading audio: duration probing and decoding to a mono float32 signal at a chosen rate.
 
 libsndfile (through soundfile) reads wav, flac, ogg and mp3 without any external
-program; anything else (m4a, aac, opus in mp4, ...) is decoded by the ffmpeg
-binary that imageio-ffmpeg ships, streamed through a pipe.
+program, block by block: each block is mixed to mono and resampled (soxr's
+streaming resampler) as it comes, so a 20-minute song never sits in memory at
+its native rate and channel count. Anything else (m4a, aac, opus in mp4, ...)
+is decoded by the ffmpeg binary that imageio-ffmpeg ships, through a pipe.
+A truncated file decodes only what is there; :func:`binarydream.analysis.analyze`
+compares that with the header's duration.
 
 Examples
 --------
@@ -83,17 +87,31 @@ def probe_duration(path) -> float:
     return float(duration)
 
 
-def _decode_soundfile(path: Path) -> tuple[np.ndarray, int]:
+def _decode_soundfile(path: Path, sr: int) -> np.ndarray:
+    """Decode block by block, mixing to mono and resampling each block as it comes, into one preallocated array."""
     import soundfile as sf
+    import soxr
 
-    blocks = []
     with sf.SoundFile(str(path)) as f:
-        native_sr = f.samplerate
-        for block in f.blocks(blocksize=_BLOCK_FRAMES, dtype="float32", always_2d=True):
-            blocks.append(block.mean(axis=1))
-    if not blocks:
+        resampler = None if f.samplerate == sr else soxr.ResampleStream(f.samplerate, sr, 1, dtype="float32")
+        y = np.empty(int(np.ceil(max(f.frames, 0) * sr / f.samplerate)) + 1024, dtype=np.float32)
+        filled = 0
+        while True:
+            # read() stops where the data ends, even when the header (a truncated mp3's) promises more
+            block = f.read(_BLOCK_FRAMES, dtype="float32", always_2d=True)
+            last = len(block) < _BLOCK_FRAMES
+            mono = block.mean(axis=1, dtype=np.float32)
+            if resampler is not None:
+                mono = resampler.resample_chunk(mono, last=last)
+            if filled + len(mono) > len(y):
+                y = np.concatenate([y[:filled], np.empty(max(len(mono), len(y) // 4), np.float32)])
+            y[filled:filled + len(mono)] = mono
+            filled += len(mono)
+            if last:
+                break
+    if filled == 0:
         raise AudioError(f"{path} holds no audio samples (the file is empty or truncated; export it again)")
-    return np.concatenate(blocks), native_sr
+    return y[:filled].copy() if filled < 0.9 * len(y) else y[:filled]
 
 
 def _decode_ffmpeg(path: Path, sr: int) -> np.ndarray:
@@ -136,11 +154,6 @@ def load_audio(path, sr: int = 22050, *, mono: bool = True) -> tuple[np.ndarray,
     path = Path(path)
     _check_exists(path)
     try:
-        y, native_sr = _decode_soundfile(path)
+        return _decode_soundfile(path, sr), sr
     except (RuntimeError, sf.LibsndfileError):
         return _decode_ffmpeg(path, sr), sr
-    if native_sr != sr:
-        import soxr
-
-        y = soxr.resample(y, native_sr, sr).astype(np.float32)
-    return y, sr

@@ -1,0 +1,192 @@
+"""``analyze``: a song file in, an :class:`~binarydream.analysis.Analysis` at a video frame rate out.
+
+The stages run in order on one decoded mono signal: a block-wise spectral pass
+(:mod:`.features`), onset strength, beats and tempo (:mod:`.beats`), meter and
+downbeats (:mod:`.meter`), sections (:mod:`.sections`) and the per-frame
+envelopes (:mod:`.envelopes`). Results are cached by content (:mod:`.cache`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from .. import timebase
+from ..audio import load_audio, probe_duration
+from ..errors import AudioError
+from . import cache
+from .beats import track_beats
+from .envelopes import at_frames, hpss_amplitudes, normalize
+from .features import spectral_features
+from .meter import beat_accents, infer_meter
+from .result import ENVELOPE_NAMES, Analysis, Section
+from .sections import labels_to_sections, segment, unit_starts
+
+DEFAULT_PARAMS = {
+    "sr": 22050,                 # analysis sample rate (Hz)
+    "hop_length": 512,           # feature hop (samples): about 23 ms
+    "n_fft": 2048,
+    "percentiles": (5.0, 99.0),  # envelope normalisation: these map to 0 and 1
+    "start_bpm": 120.0,          # centre of the tempo prior
+    "tightness": 50.0,           # how strictly beats keep the local tempo
+    "max_bpm": 200.0,
+    "beats_per_bar": None,       # None: infer the meter (3 or 4); or force any, e.g. 2 or 6
+    "max_sections": 6,           # most distinct section labels
+}
+"""Analysis parameters :func:`analyze` accepts as keywords, with their defaults."""
+
+SILENCE_PEAK = 1e-3
+"""A song whose peak amplitude stays below this (-60 dBFS) is silent."""
+
+
+def _check_params(params: dict) -> dict:
+    unknown = sorted(set(params) - set(DEFAULT_PARAMS))
+    if unknown:
+        raise TypeError(f"analyze() got unknown parameter(s) {', '.join(unknown)}; "
+                        f"it accepts {', '.join(DEFAULT_PARAMS)}")
+    merged = {**DEFAULT_PARAMS, **params}
+    merged["percentiles"] = tuple(float(p) for p in merged["percentiles"])
+    return merged
+
+
+def _silent_analysis(duration: float, fps: float) -> Analysis:
+    n_frames = timebase.frame_count(duration, fps)
+    return Analysis(duration=duration, fps=fps, tempo=0.0, beats=np.zeros(0), downbeats=np.zeros(0),
+                    beats_per_bar=4, sections=[Section(0.0, duration, "A")],
+                    envelopes={name: np.zeros(n_frames, np.float32) for name in ENVELOPE_NAMES})
+
+
+def analyze_signal(y: np.ndarray, sr: int, fps: float = 30, *, duration: float | None = None,
+                   name: str = "the audio", **params) -> Analysis:
+    """Analyse a mono signal already in memory (:func:`analyze` without the file, decoding and cache).
+
+    Parameters
+    ----------
+    y : np.ndarray, float32, shape (n_samples,)
+        Mono signal at the analysis rate ``params["sr"]``.
+    sr : int
+        Its sample rate; must equal the ``sr`` parameter.
+    fps : float
+        Video frame rate of the envelopes.
+    duration : float or None
+        Song length in seconds (the file header's, so frame counts match the
+        song's); None: the signal's length.
+    name : str
+        What warnings call the signal (the file's path).
+    **params
+        Any of :data:`DEFAULT_PARAMS`.
+
+    Examples
+    --------
+    >>> import librosa
+    >>> y = librosa.clicks(times=np.arange(0.5, 10, 0.5), sr=22050, length=10 * 22050)
+    >>> a = analyze_signal(y, 22050, fps=25)
+    >>> round(a.tempo), a.n_frames, a.envelope("onset").shape
+    (120, 250, (250,))
+    """
+    import librosa
+
+    p = _check_params(params)
+    if sr != p["sr"]:
+        raise ValueError(f"the signal is at {sr} Hz but the analysis runs at sr={p['sr']}; resample it first")
+    duration = float(len(y) / sr if duration is None else duration)
+    if y.size == 0 or float(np.max(np.abs(y))) < SILENCE_PEAK:
+        warnings.warn(f"{name} is silent (peak below {SILENCE_PEAK:g}); the analysis has no beats", stacklevel=3)
+        return _silent_analysis(duration, fps)
+    hop = p["hop_length"]
+    features = spectral_features(y, sr=sr, n_fft=p["n_fft"], hop_length=hop)
+    mel_db = librosa.power_to_db(features["mel"])
+    onset = librosa.onset.onset_strength(S=mel_db, sr=sr, hop_length=hop, n_fft=p["n_fft"])
+
+    tempo, beats = track_beats(onset, sr=sr, hop_length=hop, start_bpm=p["start_bpm"],
+                               tightness=p["tightness"], max_bpm=p["max_bpm"])
+    beat_frames = librosa.time_to_frames(beats, sr=sr, hop_length=hop)
+    if p["beats_per_bar"]:
+        beats_per_bar, phase = int(p["beats_per_bar"]), 0
+    elif beats.size == 0:
+        warnings.warn(f"found no steady beat in {name}; the analysis has no beats", stacklevel=3)
+        beats_per_bar, phase = 4, 0
+    else:
+        beats_per_bar, phase = infer_meter(beat_accents(beat_frames, [onset, features["bands"][0]]))
+    downbeats = beats[phase::beats_per_bar]
+
+    starts = unit_starts(beats, duration)
+    # a header may promise a little more than decodes: units past the signal's end fold into the last one
+    unit_frames, first = np.unique(np.minimum(librosa.time_to_frames(starts, sr=sr, hop_length=hop),
+                                              mel_db.shape[1] - 1), return_index=True)
+    starts = starts[first]
+    mfcc = librosa.feature.mfcc(S=mel_db, n_mfcc=13)
+    timbre = librosa.util.sync(mfcc, unit_frames, aggregate=np.mean)[:, :len(starts)]
+    harmony = librosa.util.sync(features["chroma"], unit_frames, aggregate=np.mean)[:, :len(starts)]
+    loudness = librosa.util.sync(features["rms"][np.newaxis], unit_frames, aggregate=np.median)[0, :len(starts)]
+    active = loudness > 0.01 * loudness.max()   # 40 dB down: a silent lead-in or gap, not a part
+    labels = segment(timbre, harmony, active=active, max_parts=p["max_sections"])
+    sections = labels_to_sections(labels, starts, duration=duration)
+
+    percussive, harmonic = hpss_amplitudes(features["mel"])
+    curves = {"rms": features["rms"], "onset": onset, "bass": features["bands"][0], "mid": features["bands"][1],
+              "treble": features["bands"][2], "percussive": percussive, "harmonic": harmonic}
+    n_frames = timebase.frame_count(duration, fps)
+    envelopes = {key: at_frames(normalize(curves[key], percentiles=p["percentiles"]), sr=sr, hop_length=hop,
+                                fps=fps, n_frames=n_frames) for key in ENVELOPE_NAMES}
+    return Analysis(duration=duration, fps=fps, tempo=tempo, beats=beats, downbeats=downbeats,
+                    beats_per_bar=beats_per_bar, sections=sections, envelopes=envelopes)
+
+
+def analyze(path, fps: float = 30, *, cache_dir=None, **params) -> Analysis:
+    """Analyse a song: tempo, beats, downbeats, meter, sections and per-frame envelopes.
+
+    Parameters
+    ----------
+    path : str or Path
+        Audio in any format libsndfile or ffmpeg reads (wav, flac, ogg, mp3, m4a, ...).
+    fps : float
+        Video frame rate; envelope value ``i`` is the song at time ``i / fps``.
+    cache_dir : str, Path, None or False
+        Folder of the analysis cache; None or False: no cache.
+    **params
+        Analysis parameters, any of :data:`DEFAULT_PARAMS` (``hop_length``,
+        ``percentiles``, ``beats_per_bar``, ...); they are part of the cache key.
+
+    Returns
+    -------
+    Analysis
+
+    Raises
+    ------
+    binarydream.errors.AudioError
+        A missing file, a file that is not audio, a truncated file, a song under 2 s.
+
+    Warns
+    -----
+    UserWarning
+        A silent song: the analysis has no beats and flat envelopes.
+
+    Examples
+    --------
+    >>> a = analyze("examples/dream_example.ogg", fps=24, cache_dir="/tmp/bd-cache")  # doctest: +SKIP
+    >>> a.tempo, a.beats_per_bar, [s.label for s in a.sections]  # doctest: +SKIP
+    (100.1..., 4, ['A', 'B', 'A', 'B'])
+    """
+    if not (isinstance(fps, (int, float)) and fps > 0):
+        raise ValueError(f"fps must be a positive number, got {fps!r}")
+    p = _check_params(params)
+    path = Path(path)
+    duration = probe_duration(path)
+    key = None
+    if cache_dir:
+        key = cache.cache_key(path, {**p, "fps": float(fps)})
+        cached = cache.load(cache_dir, key)
+        if cached is not None:
+            return cached
+    y, sr = load_audio(path, sr=p["sr"])
+    decoded = len(y) / sr
+    if decoded < duration - max(0.5, 0.02 * duration):
+        raise AudioError(f"{path} is truncated: its header says {duration:.1f} s but only {decoded:.1f} s decode "
+                         "(download or export it again)")
+    analysis = analyze_signal(y, sr, fps, duration=duration, name=str(path), **params)
+    if key is not None:
+        cache.save(analysis, cache_dir, key)
+    return analysis

@@ -1,0 +1,120 @@
+"""What the analysis hands to later stages: :class:`Section` and :class:`Analysis`, plain frozen data.
+
+Anyone may build an :class:`Analysis` from arrays (tests of later stages do);
+:func:`binarydream.analysis.analyze` builds one from a song.
+
+Examples
+--------
+>>> import numpy as np
+>>> a = Analysis(duration=2.0, fps=10, tempo=120.0, beats=np.array([0.5, 1.0, 1.5]),
+...              downbeats=np.array([0.5]), beats_per_bar=4, sections=[Section(0.0, 2.0, "A")],
+...              envelopes={name: np.zeros(20, np.float32) for name in ENVELOPE_NAMES})
+>>> a.n_frames, a.envelope("bass").shape
+(20, (20,))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import timebase
+from .envelopes import smooth
+
+ENVELOPE_NAMES = ("rms", "onset", "bass", "mid", "treble", "percussive", "harmonic")
+"""Names of the per-frame envelopes every :class:`Analysis` holds."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A structural part of the song, ``start`` to ``end`` in seconds; equal labels mean the same part recurs.
+
+    Examples
+    --------
+    >>> Section(0.0, 12.5, "A").end
+    12.5
+    """
+
+    start: float
+    end: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Tempo, beats, downbeats, sections and per-frame envelopes of one song at one frame rate.
+
+    Parameters
+    ----------
+    duration : float
+        Song length in seconds.
+    fps : float
+        Video frame rate; envelope value ``i`` belongs to time ``i / fps``.
+    tempo : float
+        The dominant tempo in BPM (0.0 when the song has no beats).
+    beats, downbeats : np.ndarray, float64 seconds, ascending
+        Downbeats (first beat of each bar) are a subset of the beats.
+    beats_per_bar : int
+        The meter found (3 or 4 unless forced; 4 when there are no beats).
+    sections : list of Section
+        Contiguous, covering ``[0, duration]``.
+    envelopes : dict of str to np.ndarray
+        One float32 array of shape ``(n_frames,)`` in ``[0, 1]`` per name in
+        :data:`ENVELOPE_NAMES`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> env = np.zeros(30, np.float32); env[10] = 1.0
+    >>> a = Analysis(1.0, 30, 0.0, np.array([]), np.array([]), 4, [Section(0.0, 1.0, "A")],
+    ...              {name: env for name in ENVELOPE_NAMES})
+    >>> a.envelope("onset", release=0.1)[10:13].astype(float).round(2).tolist()
+    [1.0, 0.72, 0.51]
+    """
+
+    duration: float
+    fps: float
+    tempo: float
+    beats: np.ndarray
+    downbeats: np.ndarray
+    beats_per_bar: int
+    sections: list[Section]
+    envelopes: dict[str, np.ndarray] = field(repr=False)
+
+    @property
+    def n_frames(self) -> int:
+        """Number of video frames, ``round(duration * fps)``."""
+        return timebase.frame_count(self.duration, self.fps)
+
+    def envelope(self, name: str, *, attack: float = 0.0, release: float = 0.0) -> np.ndarray:
+        """One envelope, optionally smoothed by a one-pole follower.
+
+        Parameters
+        ----------
+        name : str
+            One of :data:`ENVELOPE_NAMES`.
+        attack, release : float
+            Seconds the follower takes (time constant) to rise towards a louder
+            value and to fall towards a quieter one; 0 follows at once.
+
+        Returns
+        -------
+        np.ndarray, float32, shape (n_frames,), values in [0, 1]
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> a = Analysis(1.0, 10, 0.0, np.array([]), np.array([]), 4, [Section(0.0, 1.0, "A")],
+        ...              {n: np.array([0, 1, 1, 0, 0, 0, 0, 0, 0, 0], np.float32) for n in ENVELOPE_NAMES})
+        >>> a.envelope("rms", attack=0.1)[:4].astype(float).round(2).tolist()
+        [0.0, 0.63, 0.86, 0.0]
+        """
+        if name not in self.envelopes:
+            raise KeyError(f"no envelope named {name!r}; the names are {', '.join(self.envelopes)}")
+        values = self.envelopes[name]
+        if attack < 0 or release < 0:
+            raise ValueError(f"attack and release are seconds >= 0, got attack={attack}, release={release}")
+        if attack == 0 and release == 0:
+            return values.copy()
+        return smooth(values, self.fps, attack=attack, release=release)

@@ -1,0 +1,159 @@
+"""Synthetic audio with a known answer, for tests of the analysis and of later stages.
+
+Every function returns a float32 mono signal (and, where there is one, the true
+answer: beat times, downbeat times, section boundaries) so a test can compare
+what the analysis finds with what was put in. Signals are short and cheap to
+make; all randomness comes from a seeded generator.
+
+Examples
+--------
+>>> y, beats = click_track(120, 4.0)
+>>> y.dtype, y.shape, beats[:3].tolist()
+(dtype('float32'), (88200,), [0.5, 1.0, 1.5])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SR = 22050
+"""Sample rate of every synthetic signal unless a function is told otherwise."""
+
+
+def _clicks(times, n_samples: int, sr: int, *, freq: float, gain: float) -> np.ndarray:
+    import librosa
+
+    return gain * librosa.clicks(times=np.asarray(times, dtype=float), sr=sr, click_freq=freq,
+                                 click_duration=0.06, length=n_samples)
+
+
+def beat_times(bpm: float, duration: float, *, start: float | None = None) -> np.ndarray:
+    """Times of the beats of a steady pulse at ``bpm`` that fit in ``duration`` seconds.
+
+    The first beat falls one beat period in (``start``), so no beat sits on the
+    very edge of the signal.
+
+    Examples
+    --------
+    >>> beat_times(60, 4.0).tolist()
+    [1.0, 2.0, 3.0]
+    """
+    period = 60.0 / bpm
+    first = period if start is None else start
+    return np.arange(first, duration - 0.25 * period, period)
+
+
+def click_track(bpm: float, duration: float, *, sr: int = SR, beats_per_bar: int | None = None,
+                accent_gain: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    """A click on every beat of a steady ``bpm`` pulse.
+
+    With ``beats_per_bar``, the first beat of every bar (the first beat of the
+    track included) is a louder, lower click: the accent that marks a downbeat.
+
+    Returns
+    -------
+    y : np.ndarray, float32
+    beats : np.ndarray, float64 seconds
+
+    Examples
+    --------
+    >>> y, beats = click_track(90, 3.0)
+    >>> beats.round(3).tolist()
+    [0.667, 1.333, 2.0, 2.667]
+    """
+    n_samples = int(round(duration * sr))
+    beats = beat_times(bpm, duration)
+    y = _clicks(beats, n_samples, sr, freq=1000.0, gain=0.5)
+    if beats_per_bar:
+        downbeats = beats[::beats_per_bar]
+        y += _clicks(downbeats, n_samples, sr, freq=150.0, gain=0.5 * accent_gain)
+    return y.astype(np.float32), beats
+
+
+def tempo_change_track(bpm_before: float, bpm_after: float, duration: float, *, change_at: float,
+                       sr: int = SR) -> tuple[np.ndarray, np.ndarray]:
+    """A click track whose tempo jumps from ``bpm_before`` to ``bpm_after`` at ``change_at`` seconds.
+
+    Examples
+    --------
+    >>> y, beats = tempo_change_track(60, 120, 6.0, change_at=3.0)
+    >>> beats.tolist()
+    [1.0, 2.0, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5]
+    """
+    before = np.arange(60.0 / bpm_before, change_at + 1e-9, 60.0 / bpm_before)
+    after = np.arange(before[-1] + 60.0 / bpm_after, duration - 0.25 * 60.0 / bpm_after, 60.0 / bpm_after)
+    beats = np.concatenate([before, after])
+    n_samples = int(round(duration * sr))
+    return _clicks(beats, n_samples, sr, freq=1000.0, gain=0.5).astype(np.float32), beats
+
+
+def tone_bursts(bursts, duration: float, *, sr: int = SR, amplitude: float = 0.3) -> np.ndarray:
+    """Sine bursts ``(freq_hz, start_s, end_s)`` on silence, with 2 ms ramps so their edges do not click.
+
+    Examples
+    --------
+    >>> y = tone_bursts([(100.0, 0.5, 1.0)], 2.0)
+    >>> float(np.abs(y[:11025]).max()), round(float(np.abs(y[11025 + 100:22050 - 100]).max()), 2)
+    (0.0, 0.3)
+    """
+    n_samples = int(round(duration * sr))
+    y = np.zeros(n_samples, dtype=np.float64)
+    ramp = max(1, int(0.002 * sr))
+    for freq, start, end in bursts:
+        i0, i1 = int(round(start * sr)), int(round(end * sr))
+        t = np.arange(i1 - i0) / sr
+        envelope = np.minimum(1.0, np.minimum(np.arange(i1 - i0) + 1, np.arange(i1 - i0, 0, -1)) / ramp)
+        y[i0:i1] += amplitude * envelope * np.sin(2 * np.pi * freq * t)
+    return y.astype(np.float32)
+
+
+def _section_a(n: int, sr: int, bpm: float, rng: np.random.Generator) -> np.ndarray:
+    """Dark part: a low sawtooth-like drone with a kick (low thump and a short noise attack) on every beat."""
+    t = np.arange(n) / sr
+    drone = sum(np.sin(2 * np.pi * 110.0 * h * t) / h for h in range(1, 5))
+    times = np.arange(0.0, n / sr, 60.0 / bpm)
+    kicks = _clicks(times, n, sr, freq=80.0, gain=0.8)
+    attack = int(0.01 * sr)
+    for i0 in (times * sr).astype(int):
+        kicks[i0:i0 + attack] += 0.3 * rng.standard_normal(len(kicks[i0:i0 + attack]))
+    return 0.15 * drone + kicks + 0.002 * rng.standard_normal(n)
+
+
+def _section_b(n: int, sr: int, bpm: float, rng: np.random.Generator) -> np.ndarray:
+    """Bright part: a high major chord with hissing noise bursts on every beat."""
+    t = np.arange(n) / sr
+    chord = sum(np.sin(2 * np.pi * f * t) for f in (1318.5, 1661.2, 1975.5))
+    hats = np.zeros(n)
+    period = int(60.0 / bpm * sr)
+    burst = int(0.05 * sr)
+    for i0 in range(0, n - burst, period):
+        hats[i0:i0 + burst] = rng.standard_normal(burst) * np.exp(-np.arange(burst) / (0.01 * sr))
+    return 0.1 * chord + 0.3 * hats
+
+
+def timbre_sections(pattern: str = "ABAB", section_seconds: float = 8.0, *, sr: int = SR, bpm: float = 120.0,
+                    seed: int = 0) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
+    """Parts of distinct timbre in the order of ``pattern``: "A" a dark drone with kicks, "B" a bright chord with hats.
+
+    Letters "A" and "B" are the two timbres; a repeated letter is the same
+    part again, so the true answer is that equal letters share a section label.
+
+    Returns
+    -------
+    y : np.ndarray, float32
+    sections : list of (start_s, end_s, letter)
+
+    Examples
+    --------
+    >>> y, sections = timbre_sections("ABA", 2.0)
+    >>> sections
+    [(0.0, 2.0, 'A'), (2.0, 4.0, 'B'), (4.0, 6.0, 'A')]
+    """
+    rng = np.random.default_rng(seed)
+    n = int(round(section_seconds * sr))
+    makers = {"A": _section_a, "B": _section_b}
+    parts, sections = [], []
+    for i, letter in enumerate(pattern):
+        parts.append(makers[letter](n, sr, bpm, rng))
+        sections.append((i * section_seconds, (i + 1) * section_seconds, letter))
+    return np.concatenate(parts).astype(np.float32), sections

@@ -1,0 +1,57 @@
+"""Meter and downbeats: accented click tracks in 2, 3 and 4, and the choice between meters."""
+
+import mir_eval
+import numpy as np
+import pytest
+from synth import SR, click_track
+
+from binarydream.analysis import analyze_signal
+from binarydream.analysis.meter import beat_accents, infer_meter
+
+
+@pytest.mark.parametrize(("beats_per_bar", "bpm"), [(3, 90), (3, 150), (4, 120), (4, 75)])
+def test_accented_downbeats(beats_per_bar, bpm):
+    y, beats = click_track(bpm, 16.0, beats_per_bar=beats_per_bar)
+    a = analyze_signal(y, SR)
+    assert a.beats_per_bar == beats_per_bar
+    truth, found = (mir_eval.beat.trim_beats(b) for b in (beats[::beats_per_bar], a.downbeats))
+    assert mir_eval.beat.f_measure(truth, found) >= 0.95
+    assert np.isin(a.downbeats, a.beats).all()
+
+
+def test_two_beat_accents_read_as_four():
+    y, beats = click_track(100, 16.0, beats_per_bar=2)
+    a = analyze_signal(y, SR)
+    assert a.beats_per_bar == 4
+    accented = beats[::2]
+    assert np.all(np.min(np.abs(a.downbeats[:, None] - accented[None, :]), axis=1) < 0.07)
+
+
+def test_forced_meter():
+    y, _ = click_track(120, 10.0, beats_per_bar=3)
+    a = analyze_signal(y, SR, beats_per_bar=4)
+    assert a.beats_per_bar == 4
+    np.testing.assert_array_equal(a.downbeats, a.beats[::4])
+
+
+def test_unaccented_pulse_defaults_to_four():
+    y, _ = click_track(120, 12.0)
+    assert analyze_signal(y, SR).beats_per_bar == 4
+
+
+@pytest.mark.parametrize(("pattern", "meters", "expected"), [
+    ([1.0, 0.0, 0.0], (3, 4), (3, 0)),
+    ([0.0, 1.0, 0.0, 0.6], (3, 4), (4, 1)),          # 4/4 with a strong beat 1 and a weaker beat 3
+    ([0.0, 1.0], (3, 4), (4, 1)),
+    ([0.0, 1.0], (2, 3, 4), (2, 1)),
+    ([0.0, 1.0, 0.0, 0.8], (2, 3, 4), (4, 1)),       # beat 3 a little weaker than 1: a bar of 4, not 2
+    ([0.0, 0.0, 1.0, 0.0, 0.0, 0.0], (3, 4), (3, 2)),
+])
+def test_infer_meter(pattern, meters, expected):
+    assert infer_meter(np.tile(pattern, 8), meters=meters) == expected
+
+
+def test_accents_are_relative():
+    onset = np.zeros(100)
+    onset[[10, 30, 50, 70]] = [3.0, 1.0, 3.0, 1.0]
+    np.testing.assert_allclose(beat_accents(np.array([10, 30, 50, 70]), [onset]), [0.5, -0.5, 0.5, -0.5])
