@@ -20,13 +20,13 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from ..files import write_bytes_atomic
 from .result import Analysis, Section
 
 CODE_VERSION = "1"
@@ -76,15 +76,9 @@ def save(analysis: Analysis, cache_dir, key: str) -> Path:
             "beats_per_bar": analysis.beats_per_bar, "key": key,
             "sections": [[s.start, s.end, s.label] for s in analysis.sections]}
     arrays = {f"envelope_{name}": values for name, values in analysis.envelopes.items()}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".analysis-", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, meta=np.array(json.dumps(meta)), beats=analysis.beats, downbeats=analysis.downbeats, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    buffer = io.BytesIO()
+    np.savez(buffer, meta=np.array(json.dumps(meta)), beats=analysis.beats, downbeats=analysis.downbeats, **arrays)
+    return write_bytes_atomic(path, buffer.getvalue(), overwrite=True)
 
 
 def load(cache_dir, key: str) -> Analysis | None:
@@ -92,6 +86,7 @@ def load(cache_dir, key: str) -> Analysis | None:
 
     Examples
     --------
+    >>> import tempfile
     >>> load(tempfile.mkdtemp(), "ff" * 32) is None
     True
     """

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..files import check_writable, temporary_sibling, write_text_atomic
+from ..files import check_writable, write_bytes_atomic, write_text_atomic
 from ..timebase import frame_times
 
 
@@ -43,7 +43,6 @@ def plot_quality(path, report, *, overwrite: bool = False, dpi: int = 110) -> Pa
     >>> plot_quality("video.quality.png", report, overwrite=True)  # doctest: +SKIP
     PosixPath('video.quality.png')
     """
-    import os
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -89,13 +88,9 @@ def plot_quality(path, report, *, overwrite: bool = False, dpi: int = 110) -> Pa
     total = report.total
     fig.suptitle(f"{report.render_dir.name}  ·  {report.model}  ·  adherence {total.adherence:.3f}  ·  "
                  f"{total.flicker} flicker spikes  ·  {total.flagged} frames flagged", fontsize=11)
-    tmp = temporary_sibling(path)
-    try:
-        fig.savefig(tmp, format="png", dpi=dpi)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return write_bytes_atomic(path, buffer.getvalue(), overwrite=True)
 
 
 def _thumbnail(png: Path, width: int) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..devices import pick_device
 from ..errors import MissingDependencyError, ModelNotFoundError
 
 DEFAULT_MODEL = "ViT-B-32"
@@ -34,23 +35,6 @@ def _import_open_clip():
         raise MissingDependencyError(
             f"the quality report needs open_clip ({error}); install it with: pip install open_clip_torch") from None
     return open_clip
-
-
-def default_device() -> str:
-    """The device a model goes to when none is given: cuda, then mps, then cpu.
-
-    Examples
-    --------
-    >>> default_device() in ("cuda", "mps", "cpu")
-    True
-    """
-    import torch
-
-    if torch.cuda.is_available():
-        return "cuda"
-    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-        return "mps"
-    return "cpu"
 
 
 def mix_similarity(image_embeddings: np.ndarray, text_embeddings: np.ndarray, weights) -> np.ndarray:
@@ -109,7 +93,7 @@ class ClipScorer:
     """
 
     def __init__(self, model, preprocess, tokenizer, *, device=None, name: str = "clip"):
-        self.device = device or default_device()
+        self.device = pick_device(device)
         self.model = model.to(self.device).eval()
         self.preprocess = preprocess
         self.tokenizer = tokenizer
@@ -260,7 +244,7 @@ def load_clip(name: str = DEFAULT_MODEL, pretrained: str | None = DEFAULT_PRETRA
     label = f"{name}/{Path(checkpoint).name if checkpoint is not None else pretrained or 'random'}"
     if weights is not None and checkpoint is None:
         _fetch_pretrained(open_clip, name, pretrained, cache_dir)
-    device = device or default_device()
+    device = pick_device(device)
     try:
         model, _, preprocess = open_clip.create_model_and_transforms(
             name, pretrained=weights, device=device, cache_dir=None if cache_dir is None else str(cache_dir))
