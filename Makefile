@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed
 
 demo: setup
-	$(BIN)/python examples/dream.py --out $(OUT) $(if $(MODEL),--model $(MODEL))
+	$(BIN)/python examples/dream.py --out $(OUT) $(if $(MODEL),--model $(MODEL)) $(if $(OVERWRITE),--overwrite)
 
 test: setup
 	$(BIN)/python -m pytest -q

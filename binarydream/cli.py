@@ -113,7 +113,8 @@ def cmd_render(args) -> list[Path]:
     out = _default_out(args, ".mp4")
     options = {k: v for k, v in dict(width=args.width, height=args.height, steps=args.steps, cadence=args.cadence,
                                      seed=args.seed, device=args.device, init_image=args.init_image,
-                                     guidance_scale=args.guidance_scale).items() if v is not None}
+                                     guidance_scale=args.guidance_scale, depth=args.depth,
+                                     fov=args.fov).items() if v is not None}
     if args.tiny_vae:
         from .render import TINY_AUTOENCODER
 
@@ -183,6 +184,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--guidance-scale", type=float, help="classifier-free guidance (default: 0 for turbo models, else 7.5)")
     p.add_argument("--tiny-vae", action="store_true", help="decode with the tiny autoencoder TAESD (faster, softer)")
     p.add_argument("--compile", action="store_true", help="torch.compile the UNet (slow first frame, faster after)")
+    p.add_argument("--depth", help="depth model (hub id or folder) for the 3D camera: translation_z, rotation_3d_*")
+    p.add_argument("--fov", type=float, help="3D camera field of view in degrees (default 40)")
 
     p = commands.add_parser("report", help="score a finished render with CLIP: chart and table")
     p.add_argument("render_dir", help="the render's frames folder (VIDEO.frames)")

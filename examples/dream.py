@@ -13,10 +13,11 @@ Examples
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
-from binarydream import Song
+from binarydream import BinaryDreamError, Song
 
 HERE = Path(__file__).resolve().parent
 STYLE = "dreamlike synthwave city at night, by greg rutkowski, highly detailed"
@@ -51,4 +52,7 @@ def main(argv=None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except (BinaryDreamError, FileExistsError) as error:
+        sys.exit(f"dream.py: {error} (make demo OVERWRITE=1 replaces an earlier run)")

@@ -104,16 +104,22 @@ def video_frames(path):
 
 
 class NoisePainter:
-    """A painter with no model: a seeded noise picture, flat grey for the seeds in ``collapse_seeds``."""
+    """A painter with no model: a seeded noise picture, flat grey for the seeds in ``collapse_seeds``.
 
-    def __init__(self, collapse_seeds=(), delay: float = 0.0):
+    With ``crash_seed``, painting that seed raises KeyboardInterrupt (a render stopped part way).
+    """
+
+    def __init__(self, collapse_seeds=(), delay: float = 0.0, crash_seed=None):
         self.collapse_seeds, self.delay, self.calls = set(collapse_seeds), delay, []
+        self.crash_seed = crash_seed
 
     def __call__(self, image, *, prompts, negative_prompts, strength, noise, steps, seed):
         import time
 
         import numpy as np
 
+        if seed == self.crash_seed:
+            raise KeyboardInterrupt
         self.calls.append(seed)
         time.sleep(self.delay)
         shape = (64, 64, 3) if image is None else image.shape

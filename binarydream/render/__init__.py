@@ -1,7 +1,8 @@
 """Rendering: the diffusion animation loop (:func:`render`) and the model-free animatic (:func:`preview`).
 
 A render reads a :class:`binarydream.Schedule` frame by frame: it warps the
-previous frame by the camera (:mod:`.warp`), keeps its colours on a reference
+previous frame by the camera (:mod:`.warp`; in 3D by a depth map,
+:mod:`.warp3d` and :mod:`.depth`), keeps its colours on a reference
 (:mod:`.colour`), adds the scheduled noise and repaints it with img2img at the
 scheduled strength from blended prompt embeddings (:mod:`.painter`), guards
 against collapse (:mod:`.loop`), tweens between diffused frames
@@ -20,9 +21,13 @@ Examples
 
 from __future__ import annotations
 
+import os
+
+from .depth import depth_name, load_depth_model
 from .job import RenderReport, check_output, frames_folder, model_name, run_render
 from .models import TINY_AUTOENCODER, load_pipeline, pick_device, speed_up
 from .preview import preview
+from .warp3d import DEFAULT_FOV, uses_3d
 
 
 def _guidance(model, guidance_scale):
@@ -38,7 +43,7 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", width: in
            step_callback=None, guard=True, guidance_scale: float | None = None, colour_coherence: float = 1.0,
            border: str = "replicate", max_retries: int = 3, adherence_min: float = 0.2, dtype=None,
            tiny_autoencoder=None, sdpa: bool = True, channels_last: bool = True, compile: bool = False,
-           crf: int = 18, preset: str = "medium") -> RenderReport:
+           crf: int = 17, preset: str = "veryfast", depth=None, fov: float = DEFAULT_FOV) -> RenderReport:
     """Render the dream video of ``schedule`` with a diffusion model, the song's audio muxed in sync.
 
     Frame 0 comes from text (or ``init_image``); each next diffused frame is
@@ -96,7 +101,18 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", width: in
     tiny_autoencoder, sdpa, channels_last, compile :
         Speed options (:func:`speed_up`); ``tiny_autoencoder=TINY_AUTOENCODER`` decodes with TAESD.
     crf, preset : int, str
-        H.264 quality and x264 speed preset.
+        H.264 quality and x264 speed preset. "veryfast" at crf 17 encodes two to three times faster
+        than "medium" at crf 18 for about the same quality and size (benchmarks/render_overhead.py).
+    depth : None, str, Path or callable
+        The 3D camera. None: the 2D camera (``zoom``, ``angle``, ``translation_x``/``_y``).
+        A depth-estimation model id or folder for transformers (e.g.
+        ``"depth-anything/Depth-Anything-V2-Small-hf"``, ``"Intel/dpt-hybrid-midas"``), loaded once,
+        or a callable ``depth(frame_uint8) -> (height, width) depth, larger = farther``. When the
+        schedule moves in depth or turns in 3D (``translation_z``, ``rotation_3d_x``/``_y``/``_z``),
+        the whole render uses the 3D camera, in Deforum's 3D units (:mod:`binarydream.render.warp3d`),
+        and does not read ``zoom`` and ``angle``; otherwise the model is not loaded.
+    fov : float
+        Vertical field of view of the 3D camera, degrees.
 
     Returns
     -------
@@ -108,13 +124,21 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", width: in
     RenderError
         ``out`` exists, the folder holds a render with another schedule or settings, or encoding failed.
     ModelNotFoundError
-        The model is not on this machine.
+        The model (or the depth model) is not on this machine.
 
     Examples
     --------
     >>> report = render("video.mp4", sched, audio_path="song.mp3", width=1280, height=720, steps=2)  # doctest: +SKIP
+    >>> sched["translation_z"] = "0: (5)"  # doctest: +SKIP
+    >>> report = render("video.mp4", sched, audio_path="song.mp3", depth="Intel/dpt-hybrid-midas")  # doctest: +SKIP
     """
     check_output(out, width, height, overwrite=overwrite)
+    if depth is not None and not (isinstance(depth, (str, os.PathLike)) or callable(depth)):
+        raise ValueError(f"depth must be None, a depth model id or folder, or a callable, got {type(depth).__name__}")
+    depth_label = None if depth is None else depth_name(os.fspath(depth) if isinstance(depth, os.PathLike) else depth)
+    depth_fn = None
+    if depth is not None and uses_3d(schedule):
+        depth_fn = depth if callable(depth) else load_depth_model(depth, device=device)
     if callable(model) and not hasattr(model, "components"):
         painter, dtype_name, speed = model, "painter", {}
     else:
@@ -133,8 +157,9 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", width: in
                       width=width, height=height, steps=steps, cadence=cadence, resume=resume, seed=seed,
                       beats=beats, init_image=init_image, overwrite=overwrite, progress=progress,
                       adherence=adherence, adherence_min=adherence_min, guard=guard, max_retries=max_retries,
-                      colour_coherence=colour_coherence, border=border, dtype=dtype_name, speed=speed, crf=crf, preset=preset)
+                      colour_coherence=colour_coherence, border=border, dtype=dtype_name, speed=speed, crf=crf,
+                      preset=preset, depth=depth_fn, depth_label=depth_label, fov=fov)
 
 
 __all__ = ["render", "preview", "load_pipeline", "speed_up", "pick_device", "RenderReport", "frames_folder",
-           "TINY_AUTOENCODER"]
+           "TINY_AUTOENCODER", "load_depth_model"]

@@ -3,7 +3,8 @@
 A tween frame between diffused frames ``a`` and ``b`` is the earlier one moved
 forward by the camera to that frame, blended with the later one moved back to
 it (affine camera moves invert exactly), so motion stays smooth and the new
-detail fades in rather than popping on the diffused frame.
+detail fades in rather than popping on the diffused frame. In 3D mode each
+end is moved by its own depth map (3D camera moves compose and invert exactly too).
 
 Examples
 --------
@@ -18,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .warp import compose, warp
+from .warp3d import DEFAULT_FOV, warp_3d
 
 
 def diffusion_frames(n_frames: int, cadence: int, beat_frames=None) -> np.ndarray:
@@ -57,7 +59,7 @@ def diffusion_frames(n_frames: int, cadence: int, beat_frames=None) -> np.ndarra
 
 
 def tweens(first: np.ndarray, last: np.ndarray, matrices: np.ndarray, start: int, stop: int, *,
-           border: str = "replicate"):
+           border: str = "replicate", depths=None, fov: float = DEFAULT_FOV):
     """The frames strictly between diffused frames ``start`` and ``stop``.
 
     Parameters
@@ -65,11 +67,16 @@ def tweens(first: np.ndarray, last: np.ndarray, matrices: np.ndarray, start: int
     first, last : np.ndarray
         uint8 RGB frames ``start`` and ``stop``.
     matrices : np.ndarray
-        Per-frame camera matrices (:func:`binarydream.render.warp.schedule_matrices`).
+        Per-frame camera matrices: 2D (:func:`binarydream.render.warp.schedule_matrices`)
+        or, with ``depths``, 3D moves (:func:`binarydream.render.warp3d.schedule_moves_3d`).
     start, stop : int
         Frame indices, ``start < stop``.
     border : str
         Border mode of the warp.
+    depths : (np.ndarray, np.ndarray), optional
+        Depth maps of ``first`` and ``last``: the tweens use the 3D warp.
+    fov : float
+        Vertical field of view of the 3D warp, degrees.
 
     Yields
     ------
@@ -85,13 +92,20 @@ def tweens(first: np.ndarray, last: np.ndarray, matrices: np.ndarray, start: int
     """
     import cv2
 
-    forward = np.eye(3)
-    backward = [np.eye(3)] * (stop - start + 1)
+    def move(frame, matrix, depth):
+        if depths is None:
+            return warp(frame, matrix, border=border)
+        return warp_3d(frame, depth, matrix, fov=fov, border=border)
+
+    first_depth, last_depth = depths if depths is not None else (None, None)
+    size = matrices.shape[-1]
+    forward = np.eye(size)
+    backward = [np.eye(size)] * (stop - start + 1)
     for j in range(stop - 1, start, -1):
         backward[j - start] = compose(matrices[j + 1], backward[j - start + 1]) if j + 1 < stop else matrices[stop]
     for j in range(start + 1, stop):
         forward = compose(forward, matrices[j])
         weight = (j - start) / (stop - start)
-        ahead = warp(first, forward, border=border)
-        behind = warp(last, np.linalg.inv(backward[j - start]), border=border)
+        ahead = move(first, forward, first_depth)
+        behind = move(last, np.linalg.inv(backward[j - start]), last_depth)
         yield j, cv2.addWeighted(ahead, 1.0 - weight, behind, weight, 0.0)

@@ -59,7 +59,7 @@ class VideoEncoder:
     audio_path : str or Path, optional
         The song: its first audio stream is muxed, trimmed or padded to the video's length.
     crf : int
-        H.264 quality (lower is better; 18 looks lossless).
+        H.264 quality (lower is better; 17 to 18 look lossless).
     preset : str
         x264 speed preset ("ultrafast" ... "veryslow").
 
@@ -71,8 +71,8 @@ class VideoEncoder:
     binarydream.errors.RenderError: width and height must be even for H.264, got 63x48 (use multiples of 8)
     """
 
-    def __init__(self, path, width: int, height: int, *, fps: float, n_frames: int, audio_path=None, crf: int = 18,
-                 preset: str = "medium"):
+    def __init__(self, path, width: int, height: int, *, fps: float, n_frames: int, audio_path=None, crf: int = 17,
+                 preset: str = "veryfast"):
         if width % 2 or height % 2:
             raise RenderError(f"width and height must be even for H.264, got {width}x{height} (use multiples of 8)")
         self.path = Path(path)

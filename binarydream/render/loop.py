@@ -26,7 +26,9 @@ from ..errors import RenderError
 from ..measures import collapse_reason, measure_frame
 from .cadence import tweens
 from .colour import colour_resets, match_colours, reference_cdfs
+from .depth import frame_depth
 from .warp import compose, schedule_matrices, warp
+from .warp3d import DEFAULT_FOV, schedule_moves_3d, warp_3d
 
 RETRY_SEED_STEP = 1_000_003
 """A retried frame's seed moves by this much per attempt, far from any other frame's seed."""
@@ -84,7 +86,8 @@ def paint_guarded(painter, image, previous, *, frame: int, prompts, negative_pro
 
 def frame_loop(painter, schedule, keys, *, width: int, height: int, steps: int, seed: int, init_image=None,
                colour_coherence: float = 1.0, border: str = "replicate", thresholds=None, max_retries: int = 3,
-               adherence=None, adherence_min: float = 0.0, resume=None, load_frame=None):
+               adherence=None, adherence_min: float = 0.0, resume=None, load_frame=None, depth=None,
+               fov: float = DEFAULT_FOV):
     """Yield ``(index, frame, state)`` for every frame from the start (or the resume point) to the end.
 
     Parameters
@@ -108,6 +111,12 @@ def frame_loop(painter, schedule, keys, *, width: int, height: int, steps: int, 
         A state yielded earlier (from the manifest); the loop continues after its diffused frame.
     load_frame : callable, optional
         ``load_frame(index) -> uint8 frame``, needed with ``resume``.
+    depth : callable, optional
+        ``depth(frame) -> depth map``: the camera is 3D (:mod:`binarydream.render.warp3d`), each
+        diffused frame's depth taken once and used for the warp to the next and the tweens either side.
+        None: the 2D camera.
+    fov : float
+        Vertical field of view of the 3D camera, degrees.
 
     Yields
     ------
@@ -115,7 +124,7 @@ def frame_loop(painter, schedule, keys, *, width: int, height: int, steps: int, 
         Frame index, uint8 RGB frame, and for diffused frames the resume state.
     """
     n = schedule.n_frames
-    matrices = schedule_matrices(schedule, width, height)
+    matrices = schedule_moves_3d(schedule) if depth is not None else schedule_matrices(schedule, width, height)
     mixes = [schedule.prompt_mix(i) for i in range(n)]
     negative_mixes = [schedule.negative_prompt_mix(i) for i in range(n)]
     section_frames = [start for start, _ in (schedule.sections or [])]
@@ -141,20 +150,27 @@ def frame_loop(painter, schedule, keys, *, width: int, height: int, steps: int, 
         position, reference_index = resume["cadence_position"], resume["colour_reference"]
         first = load_frame(resume["last_key"])
     reference = reference_cdfs(load_frame(reference_index) if resume is not None else first)
+    first_depth = None if depth is None else frame_depth(depth, first)
 
     for position in range(position + 1, len(keys)):
         start, stop = int(keys[position - 1]), int(keys[position])
-        image = warp(first, compose(*matrices[start + 1:stop + 1]), border=border)
+        move = compose(*matrices[start + 1:stop + 1])
+        if depth is None:
+            image = warp(first, move, border=border)
+        else:
+            image = warp_3d(first, first_depth, move, fov=fov, border=border)
         reset = bool(resets[start + 1:stop + 1].any())
         if not reset:
             image = match_colours(image, reference, amount=colour_coherence)
         last, action = paint(stop, image, first)
         if action:
             actions.append(action)
-        for index, between in tweens(first, last, matrices, start, stop, border=border):
+        last_depth = None if depth is None else frame_depth(depth, last)
+        for index, between in tweens(first, last, matrices, start, stop, border=border, fov=fov,
+                                     depths=None if depth is None else (first_depth, last_depth)):
             yield index, between, None
         if reset:
             reference, reference_index = reference_cdfs(last), stop
         yield stop, last, {"last_key": stop, "colour_reference": reference_index, "cadence_position": position,
                            "guard_actions": list(actions)}
-        first = last
+        first, first_depth = last, last_depth

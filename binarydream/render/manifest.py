@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import numpy as np
+
+from ..files import write_text_atomic
 
 MANIFEST = "manifest.json"
 VERSION = 1
@@ -52,10 +53,7 @@ def write_json_atomic(path, data: dict) -> None:
     >>> p = tempfile.mkdtemp() + "/a.json"; write_json_atomic(p, {"a": 1}); json.load(open(p))
     {'a': 1}
     """
-    path = Path(path)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(partial, path)
+    write_text_atomic(path, json.dumps(data, indent=1, sort_keys=True), overwrite=True)
 
 
 def read_manifest(folder) -> dict | None:

@@ -19,29 +19,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..devices import pick_device
 from ..errors import MissingDependencyError, ModelNotFoundError
 
 TINY_AUTOENCODER = "madebyollin/taesd"
 """Hub id of TAESD, the tiny autoencoder for SD 1.x/2.x (``madebyollin/taesdxl`` for SDXL)."""
-
-
-def pick_device(device: str | None = None) -> str:
-    """``device`` as given, else cuda, then mps, then cpu.
-
-    Examples
-    --------
-    >>> pick_device("cuda:1")
-    'cuda:1'
-    """
-    if device:
-        return str(device)
-    import torch
-
-    if torch.cuda.is_available():
-        return "cuda"
-    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-        return "mps"
-    return "cpu"
 
 
 def _imports():

@@ -2,7 +2,10 @@
 
 A picture (procedural, or the user's) is carried from frame to frame by the
 very camera warp the render uses (:mod:`binarydream.render.warp`), and
-refreshed a little each frame as img2img would repaint it. On top: the lyric
+refreshed a little each frame as img2img would repaint it. The preview's
+camera is always the 2D one (``zoom``, ``angle``, ``translation_x``/``_y``):
+a flat picture has no depth, so a render's 3D moves (``depth=``,
+:mod:`binarydream.render.warp3d`) are not shown. On top: the lyric
 line as a caption, a flash on each beat, and a bar coloured by section with
 its label. The song's audio is muxed as in the render.
 

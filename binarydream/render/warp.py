@@ -92,12 +92,15 @@ def schedule_matrices(schedule, width: int, height: int, *, pixel_scale: float =
 def compose(*matrices: np.ndarray) -> np.ndarray:
     """One matrix doing ``matrices`` in order (the first given is applied first).
 
+    Works for 2D camera matrices (3x3) and 3D camera moves (4x4,
+    :func:`binarydream.render.warp3d.camera_move_3d`) alike.
+
     Examples
     --------
     >>> a = camera_matrix(10, 10, translation_x=1); float(compose(a, a)[0, 2])
     2.0
     """
-    total = np.eye(3)
+    total = np.eye(len(matrices[0]) if matrices else 3)
     for matrix in matrices:
         total = np.asarray(matrix, dtype=np.float64) @ total
     return total
