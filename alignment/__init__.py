@@ -38,6 +38,10 @@ __all__ = ["transcribe", "align", "load", "Lyrics", "Line", "Word"]
 
 STANZA_GAP = 2.0
 """Seconds of silence between recognised segments that start a new stanza in :func:`transcribe`."""
+LINE_PAD = 0.5
+"""Seconds either side of a line's matched span that a forced aligner may look in for its words."""
+SUNG_SHARE = 0.5
+"""Share of a line's words matched to heard words above which :func:`align` force-aligns the line."""
 _TEXT_SUFFIXES = (".txt", ".lyrics", ".md", ".lrc", ".srt")
 
 
@@ -170,7 +174,7 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
     >>> [w.text for w in lyr.lines[1].words]  # doctest: +SKIP
     ['never', 'let', 'me', 'go']
     """
-    from .textalign import place_lines
+    from .textalign import place_lines, sung_share
 
     text = _read_lyrics(lyrics)
     written, stanzas, stanza = [], [], 0
@@ -183,15 +187,49 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
     if not written:
         raise LyricsError("the lyrics are empty: give the words, one sung line per line")
     y = _audio(audio)
+    backend = get_backend(backend)
     transcript = _recognise(y, model=model, language=language, device=device, backend=backend,
                             vocals=vocals, snap_onsets=snap_onsets)
     if not transcript.words:
         warnings.warn(f"no singing or speech heard in {_name(audio)}: the lyrics are spread evenly, score 0",
                       stacklevel=2)
     placed = place_lines(written, transcript.words, duration=len(y) / SAMPLE_RATE)
+    if hasattr(backend, "align_lines") and transcript.words:
+        placed = _force_align(backend, y, written, placed, sung_share(written, transcript.words),
+                              language=transcript.language or language, device=device)
     lines = [Line(" ".join(words), ws[0].start, ws[-1].end, tuple(ws), s)
              for words, ws, s in zip(written, placed, stanzas)]
     return Lyrics(lines, language=transcript.language or language)
+
+
+def _force_align(backend, y: np.ndarray, written: list[list[str]], placed: list[list[Word]], shares: list[float],
+                 *, language, device) -> list[list[Word]]:
+    """Time the written words themselves with the backend's forced aligner, line by line, where it succeeds.
+
+    Each line is looked for in its matched span widened by :data:`LINE_PAD`
+    (not past its sung neighbours). Lines with fewer than :data:`SUNG_SHARE` of
+    their words matched to heard ones (likely written but not sung) keep their
+    interpolated times and low scores rather than being forced onto some sound.
+    """
+    from .models import default_device
+    from .textalign import line_spans
+
+    sung = [k for k, share in enumerate(shares) if share >= SUNG_SHARE]
+    spans = line_spans([placed[k] for k in sung], pad=LINE_PAD, duration=len(y) / SAMPLE_RATE)
+    forced = backend.align_lines(y, [(written[k], *span) for k, span in zip(sung, spans)],
+                                 language=language, device=device or default_device())
+    timed = {k: list(words) for k, words in zip(sung, forced) if words is not None}
+    out, previous = [], 0.0
+    for k, words in enumerate(placed):
+        if k in timed:
+            words = timed[k]
+        else:   # a line the aligner did not time stays in the gap between the lines it did
+            following = next((timed[j][0].start for j in range(k + 1, len(placed)) if j in timed), np.inf)
+            words = [Word(w.text, min(w.start, following), min(w.end, following), w.score) for w in words]
+        words = [Word(w.text, max(w.start, previous), max(w.end, w.start, previous), w.score) for w in words]
+        previous = words[-1].start
+        out.append(words)
+    return out
 
 
 def load(path) -> Lyrics:

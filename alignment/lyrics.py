@@ -15,12 +15,11 @@ Examples
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from binarydream.errors import LyricsError
+from binarydream.files import write_text_atomic
 
 
 @dataclass(frozen=True)
@@ -133,9 +132,4 @@ class Lyrics:
             raise LyricsError(f"cannot save lyrics as {path.name}: use a .lrc or .srt suffix")
         if path.exists() and not overwrite:
             raise LyricsError(f"{path} exists; pass overwrite=True to replace it")
-        text = writers[path.suffix.lower()]()
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-        return path
+        return write_text_atomic(path, writers[path.suffix.lower()](), overwrite=True)

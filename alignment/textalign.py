@@ -190,3 +190,40 @@ def place_lines(lines: list[list[str]], heard: list[Word], *, duration: float | 
             k += 1
         placed.append(words)
     return placed
+
+
+def line_spans(lines: list[list[Word]], *, pad: float, duration: float | None = None) -> list[tuple[float, float]]:
+    """Each line's span, from its first start to its last end, widened by ``pad`` seconds; spans never overlap.
+
+    Two neighbouring lines share the gap between them (or the stretch where
+    they overlap) at its middle.
+
+    Examples
+    --------
+    >>> lines = [[Word("a", 1.0, 1.5, 1.0)], [Word("b", 1.8, 2.5, 1.0)]]
+    >>> line_spans(lines, pad=0.5, duration=2.7)
+    [(0.5, 1.65), (1.65, 2.7)]
+    """
+    bounds = [0.0] + [(a[-1].end + b[0].start) / 2 for a, b in zip(lines, lines[1:])] + [duration or np.inf]
+    return [(round(max(words[0].start - pad, lo), 3), round(min(words[-1].end + pad, hi), 3))
+            for words, lo, hi in zip(lines, bounds, bounds[1:])]
+
+
+def sung_share(lines: list[list[str]], heard: list[Word], *, alike: float = 0.5) -> list[float]:
+    """Share of each line's written words matched to a heard word at least ``alike`` similar: how surely it was sung.
+
+    Examples
+    --------
+    >>> heard = [Word("hold", 1.0, 1.3, 1.0), Word("me", 1.4, 1.6, 1.0), Word("yeah", 2.0, 2.3, 1.0)]
+    >>> sung_share([["hold", "me"], ["silver", "sky"]], heard)
+    [1.0, 0.0]
+    """
+    flat = [w for line in lines for w in line]
+    pairs = match(flat, [w.text for w in heard])
+    shares, k = [], 0
+    for line in lines:
+        hits = sum(j is not None and similarity(normalise(text), normalise(heard[j].text)) >= alike
+                   for text, j in zip(line, pairs[k:k + len(line)]))
+        shares.append(hits / max(len(line), 1))
+        k += len(line)
+    return shares

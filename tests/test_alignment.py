@@ -51,8 +51,19 @@ def test_align_french_spanish_german_onsets(aligned, name):
     fx = TRUTH[name]
     aae, share, n = onset_errors(fx["words"], sung_written_words(fx, aligned[name]), written_only=True)
     assert n == len(fx["words"])
-    assert aae <= 0.15
-    assert share >= 0.75
+    assert aae <= 0.1
+    assert share >= 0.85
+
+
+def test_align_all_languages_meet_the_target(aligned):
+    """The issue's target is AAE <= 0.1 s and >= 95 % within 0.3 s (benchmarks/alignment.py: 0.040 s, 95.7 %);
+    one word of slack (93 words) for int8 arithmetic that differs between CPUs."""
+    rows = [onset_errors(fx["words"], sung_written_words(fx, aligned[name]), written_only=True)
+            for name, fx in TRUTH.items()]
+    n = sum(r[2] for r in rows)
+    assert n == 93
+    assert sum(r[0] * r[2] for r in rows) / n <= 0.1
+    assert sum(r[1] * r[2] for r in rows) / n >= 0.94
 
 
 def test_align_keeps_lines_stanzas_and_every_word(aligned):

@@ -77,3 +77,40 @@ def test_whisperx_missing_align_model_is_one_line():
     with pytest.raises(ModelNotFoundError, match="wav2vec2 alignment model") as error:
         load_aligner("en", "cpu", "binarydream-test/no-such-wav2vec2")
     assert "\n" not in str(error.value)
+
+
+def test_whisperx_align_lines_times_the_words_as_written_inside_their_spans(backend):
+    y = alignment._audio(FIXTURES / TRUTH["audio"])
+    lines = [(["Hold", "me,", "closer"], 8.4, 10.8), (["never", "let", "me", "go", "2night!"], 10.8, 12.6)]
+    forced = backend.align_lines(y, lines, language="en", device="cpu")
+    assert [[w.text for w in words] for words in forced] == [words for words, _, _ in lines]
+    for words, (_, start, end) in zip(forced, lines):
+        starts = [w.start for w in words]
+        assert starts == sorted(starts) and start <= starts[0] and words[-1].end <= end + 1e-6
+        assert all(0.0 <= w.score <= 1.0 and w.end >= w.start for w in words)
+
+
+def test_whisperx_align_force_aligns_each_sung_line_and_keeps_the_unsung_one(tiny_wav2vec2):
+    class Recording(WhisperX):
+        def align_lines(self, y, lines, *, language, device):
+            self.calls = lines
+            self.forced = super().align_lines(y, lines, language=language, device=device)
+            return self.forced
+
+    backend = Recording(align_model=tiny_wav2vec2, batch_size=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lyr = alignment.align(FIXTURES / TRUTH["audio"], TRUTH["lyrics"], model=str(whisper_base_folder()),
+                              language="en", device="cpu", backend=backend)
+    written = [line for line in TRUTH["lyrics"].splitlines() if line.strip()]
+    assert [line.text for line in lyr.lines] == written
+    assert [" ".join(words) for words, _, _ in backend.calls] == written[:4] + written[5:]   # not the unsung line
+    spans = [(start, end) for _, start, end in backend.calls]
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))                             # spans never overlap
+    assert max(w.score for w in lyr.lines[4].words) < 0.5          # only weak, unlike matches: not forced
+    sung = lyr.lines[:4] + lyr.lines[5:]
+    assert all(forced is None or [w.start for w in line.words] == [w.start for w in forced]
+               for line, forced in zip(sung, backend.forced))
+    assert sum(forced is not None for forced in backend.forced) >= 5
+    starts = np.array([w.start for w in lyr.words])
+    assert np.all(np.diff(starts) >= 0) and lyr.words[-1].end <= TRUTH["duration"]

@@ -8,6 +8,12 @@ timestamps from its cross-attention; the default, no torch pin) and
 its own environment, see the README). A later backend is one more class with
 that method, passed as ``backend=`` an instance or registered in ``BACKENDS``.
 
+A backend that can time given text (forced alignment) also has
+``align_lines(y, lines, *, language, device)``, ``lines`` a list of
+``(written words, start, end)``, returning per line its words as written with
+times, or None where it failed; :func:`alignment.align` then uses it to time the
+user's own words inside the spans found by matching the heard ones.
+
 Examples
 --------
 >>> get_backend("faster-whisper").name

@@ -1,5 +1,10 @@
 """The WhisperX backend: faster-whisper ASR over VAD chunks, then wav2vec2 CTC forced alignment per word.
 
+With known lyrics (:func:`alignment.align`) it goes one step further: each
+written line, placed in time by matching the heard words, is force-aligned
+itself (:meth:`WhisperX.align_lines`), so wav2vec2 times the words as written,
+not the words Whisper thought it heard.
+
 WhisperX pins torch~=2.8 and huggingface_hub<1.0, so it lives in its own
 environment (``pip install "binarydream[whisperx]"``, see the README). Its
 wav2vec2 alignment model is chosen per language and downloaded on first use;
@@ -152,3 +157,34 @@ class WhisperX:
         aligned = whisperx.align(segments, aligner, metadata, y, device, return_char_alignments=False)
         groups = [words for words in (_words(s) for s in aligned["segments"]) if words]
         return Transcript(groups, heard_language)
+
+    def align_lines(self, y: np.ndarray, lines: list[tuple[list[str], float, float]], *, language: str,
+                    device: str) -> list[tuple[Word, ...] | None]:
+        """Force-align written lines, each inside its own time span, with wav2vec2.
+
+        Parameters
+        ----------
+        y : np.ndarray
+            Mono float32 audio at 16 kHz.
+        lines : list of (words, start, end)
+            The written words of each line and the seconds to look for them in.
+        language, device : str
+            Language of the lyrics (chooses the aligner) and torch device.
+
+        Returns
+        -------
+        list, one entry per line: its words as written with wav2vec2's times and
+        scores, or None where the aligner could not place the line.
+        """
+        whisperx = _import_whisperx()
+        aligner, metadata = load_aligner(language, device, self.align_model)
+        _ensure_punkt(language)
+        out = []
+        for words, start, end in lines:
+            # One call per line: WhisperX may split or merge segments, and each line's words must come back as its own.
+            segment = {"text": " ".join(words), "start": float(start), "end": float(end)}
+            aligned = whisperx.align([segment], aligner, metadata, y, device, return_char_alignments=False)
+            timed = tuple(w for s in aligned["segments"] for w in _words(s))
+            out.append(tuple(Word(text, w.start, w.end, w.score) for text, w in zip(words, timed))
+                       if [w.text for w in timed] == list(words) else None)
+        return out
