@@ -73,7 +73,14 @@ class Lyrics:
 
     @property
     def words(self) -> list[Word]:
-        """Every word of every line, in order."""
+        """Every word of every line, in order.
+
+        Examples
+        --------
+        >>> lyr = Lyrics([Line("hi there", 1.0, 2.0, (Word("hi", 1.0, 1.4, 0.9), Word("there", 1.5, 2.0, 0.8)))])
+        >>> [w.text for w in lyr.words]
+        ['hi', 'there']
+        """
         return [w for line in self.lines for w in line.words]
 
     def line_at(self, seconds: float) -> Line | None:

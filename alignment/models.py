@@ -44,7 +44,7 @@ def default_model(device: str) -> str:
     """The Whisper model used when none is given (see the module notes)."""
     if os.environ.get("BINARYDREAM_WHISPER_MODEL"):
         return os.environ["BINARYDREAM_WHISPER_MODEL"]
-    return "large-v3" if device == "cuda" else "small"
+    return "large-v3" if str(device).startswith("cuda") else "small"
 
 
 def _looks_like_path(model: str) -> bool:

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from .errors import BinaryDreamError
-from .files import write_text_atomic
+from .files import check_writable, write_text_atomic
 
 
 def _song(args):
@@ -74,34 +74,42 @@ def analysis_summary(analysis) -> dict:
 
 
 def cmd_analyze(args) -> list[Path]:
+    """``binarydream analyze``: the analysis as JSON, and the timed lyrics as ``OUT.lyrics.lrc`` when given."""
     song = _song(args)
-    summary = analysis_summary(song.analysis)
     out = _default_out(args, ".analysis.json")
-    written = [write_text_atomic(out, json.dumps(summary, indent=1), overwrite=args.overwrite)]
+    lyrics_out = out.with_name(out.name.removesuffix(".json") + ".lyrics.lrc")
+    outputs = [out] + ([lyrics_out] if args.lyrics else [])
+    if args.lyrics and lyrics_out.resolve() == Path(args.lyrics).resolve():
+        raise BinaryDreamError(f"{lyrics_out} is the lyrics file given; choose another --out")
+    for path in outputs:
+        check_writable(path, overwrite=args.overwrite)
+    summary = analysis_summary(song.analysis)
+    written = [write_text_atomic(out, json.dumps(summary, indent=1), overwrite=True)]
     if song.lyrics is not None:
-        written.append(write_text_atomic(out.with_suffix(".lrc"), song.lyrics.to_lrc(), overwrite=args.overwrite))
+        written.append(write_text_atomic(lyrics_out, song.lyrics.to_lrc(), overwrite=True))
     print(f"tempo {summary['tempo']:.1f} BPM, {summary['beats_per_bar']}/bar, {len(summary['beats'])} beats, "
           f"sections {' '.join(s['label'] for s in summary['sections'])}")
     return written
 
 
 def cmd_plan(args) -> list[Path]:
+    """``binarydream plan``: the schedule file a person edits."""
     song = _song(args)
-    sched = song.plan(style=args.style, preset=args.preset, **_settings(args))
     out = _default_out(args, ".schedule.yaml")
-    if out.exists() and not args.overwrite:
-        raise FileExistsError(f"{out} exists; pass --overwrite to replace it, or choose another --out")
-    sched.save(out, overwrite=args.overwrite)
-    return [out]
+    check_writable(out, overwrite=args.overwrite)
+    sched = song.plan(style=args.style, preset=args.preset, **_settings(args))
+    return [sched.save(out, overwrite=args.overwrite)]
 
 
 def cmd_plot(args) -> list[Path]:
+    """``binarydream plot``: the timeline PNG."""
     song = _song(args)
     out = _default_out(args, ".timeline.png")
     return [song.plot(out, schedule=_schedule(args, song), overwrite=args.overwrite)]
 
 
 def cmd_preview(args) -> list[Path]:
+    """``binarydream preview``: the CPU animatic with the song's audio."""
     song = _song(args)
     out = _default_out(args, ".preview.mp4")
     return [song.preview(out, schedule=_schedule(args, song), width=args.width, height=args.height,
@@ -109,6 +117,7 @@ def cmd_preview(args) -> list[Path]:
 
 
 def cmd_render(args) -> list[Path]:
+    """``binarydream render``: the dream video."""
     song = _song(args)
     out = _default_out(args, ".mp4")
     options = {k: v for k, v in dict(width=args.width, height=args.height, steps=args.steps, cadence=args.cadence,
@@ -127,6 +136,7 @@ def cmd_render(args) -> list[Path]:
 
 
 def cmd_report(args) -> list[Path]:
+    """``binarydream report``: the CLIP quality chart, page and table of a render folder."""
     from .quality import report_command
 
     return report_command(args.render_dir, model=args.model, pretrained=args.pretrained,

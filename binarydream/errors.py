@@ -1,4 +1,7 @@
-"""Error types: one root, one type per family, each message a single line that says what to do.
+"""Error types: one root, one type per family, each message a line that says what is wrong and what to do.
+
+A :class:`KeyframeError` adds the offending text with a caret under the fault
+below that first line.
 
 Examples
 --------
@@ -10,6 +13,10 @@ True
 
 class BinaryDreamError(Exception):
     """Root of every error binarydream raises on purpose."""
+
+
+class ParameterError(BinaryDreamError, ValueError):
+    """An argument is out of range or of the wrong type; the message names it and what it may be."""
 
 
 class AudioError(BinaryDreamError, ValueError):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import numbers
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -84,10 +85,15 @@ def _frame_of(key, n_frames, fps, bpm, beats, what):
     if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
         if key < 0:
             raise ScheduleError(f"{what} key {key} is negative: frames count from 0")
-        return int(key)
-    if isinstance(key, str):
-        return resolve_key(key, tokenize(key), len(key), n_frames=n_frames, fps=fps, bpm=bpm, beats=beats)
-    raise ScheduleError(f"{what} key {key!r} must be a frame number or a str like '2.5s' or '16b'")
+        frame = int(key)
+    elif isinstance(key, str):
+        frame = resolve_key(key, tokenize(key), len(key), n_frames=n_frames, fps=fps, bpm=bpm, beats=beats)
+    else:
+        raise ScheduleError(f"{what} key {key!r} must be a frame number or a str like '2.5s' or '16b'")
+    if frame >= n_frames:
+        warnings.warn(f"{what} key {key!r} is frame {frame}, past the last frame ({n_frames - 1}): it never shows",
+                      stacklevel=4)
+    return frame
 
 
 class Schedule:
@@ -204,13 +210,19 @@ class Schedule:
         self._values[name] = self._evaluate(name, source)
         self._sources[name] = source
         if name == "seed":
-            for other, text in self._sources.items():
-                if isinstance(text, str) and other != "seed":
-                    self._values[other] = self._evaluate(other, text)
+            self._reevaluate_seeded()
 
     def __delitem__(self, name: str) -> None:
         """Forget a curve: a standard one goes back to its default, a user one goes away."""
         del self._sources[name], self._values[name]
+        if name == "seed":
+            self._reevaluate_seeded()
+
+    def _reevaluate_seeded(self) -> None:
+        # Keyframe strings may read the seed curve as `s`: they follow it when it changes.
+        for name, text in self._sources.items():
+            if isinstance(text, str) and name != "seed":
+                self._values[name] = self._evaluate(name, text)
 
     def _evaluate(self, name, source):
         if isinstance(source, np.ndarray):

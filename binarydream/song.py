@@ -15,14 +15,14 @@ True
 
 from __future__ import annotations
 
+import numbers
 import os
 from pathlib import Path
 
 from . import timebase
-from .errors import LyricsError
+from .errors import ParameterError
 
 _TIMED_LYRICS = (".lrc", ".srt")
-_TEXT_LYRICS = (".txt", ".lyrics", ".md")
 
 
 def default_cache_dir() -> Path:
@@ -72,8 +72,8 @@ class Song:
                  lyrics_backend: str = "faster-whisper", vocals: bool = False):
         from .audio import probe_duration
 
-        if not (isinstance(fps, (int, float)) and 1 <= fps <= 240):
-            raise ValueError(f"fps must be a number between 1 and 240, got {fps!r}")
+        if isinstance(fps, bool) or not (isinstance(fps, numbers.Real) and 1 <= fps <= 240):
+            raise ParameterError(f"fps must be a number between 1 and 240, got {fps!r}")
         self.path = Path(path)
         self.fps = fps
         self.duration = probe_duration(self.path)
@@ -89,12 +89,25 @@ class Song:
 
     @property
     def n_frames(self) -> int:
-        """Number of video frames, ``round(duration * fps)``."""
+        """Number of video frames, ``round(duration * fps)``.
+
+        Examples
+        --------
+        >>> Song("examples/dream_example.ogg", fps=24).n_frames  # doctest: +SKIP
+        1073
+        """
         return timebase.frame_count(self.duration, self.fps)
 
     @property
     def analysis(self):
-        """Beats, downbeats, tempo, sections and envelopes (:class:`binarydream.analysis.Analysis`), computed once."""
+        """Beats, downbeats, tempo, sections and envelopes (:class:`binarydream.analysis.Analysis`), computed once.
+
+        Examples
+        --------
+        >>> a = Song("examples/dream_example.ogg").analysis  # doctest: +SKIP
+        >>> round(a.tempo), a.beats_per_bar, [s.label for s in a.sections]  # doctest: +SKIP
+        (100, 4, ['A', 'B', 'A', 'B'])
+        """
         if self._analysis is None:
             from .analysis import analyze
 
@@ -103,7 +116,14 @@ class Song:
 
     @property
     def lyrics(self):
-        """The song's timed lyrics (:class:`alignment.Lyrics`), or None when the song was given none."""
+        """The song's timed lyrics (:class:`alignment.Lyrics`), or None when the song was given none.
+
+        Examples
+        --------
+        >>> song = Song("examples/dream_example.ogg", lyrics="examples/dream_example.lrc")  # doctest: +SKIP
+        >>> song.lyrics.lines[0].text, song.lyrics.lines[0].start  # doctest: +SKIP
+        ('I fell asleep inside a song', 2.55)
+        """
         if self._lyrics is None and self._lyrics_source is not None:
             self._lyrics = self._read_lyrics(self._lyrics_source)
         return self._lyrics
@@ -113,18 +133,11 @@ class Song:
 
         if isinstance(source, alignment.Lyrics):
             return source
-        if not isinstance(source, (str, os.PathLike)):
-            raise LyricsError(f"lyrics must be text, a path or alignment.Lyrics, got {type(source).__name__}")
-        text = str(source)
-        looks_like_path = "\n" not in text and len(text) < 4096
-        if looks_like_path and Path(text).expanduser().is_file():
-            path = Path(text).expanduser()
-            if path.suffix.lower() in _TIMED_LYRICS:
-                return alignment.load(path)
-            return alignment.align(self.path, path.read_text(encoding="utf-8"), **self._alignment_options)
-        if looks_like_path and Path(text).suffix.lower() in _TIMED_LYRICS + _TEXT_LYRICS:
-            raise LyricsError(f"lyrics file not found: {text} (give an existing .lrc, .srt or .txt path, or the text itself)")
-        return alignment.align(self.path, text, **self._alignment_options)
+        if isinstance(source, (str, os.PathLike)) and "\n" not in str(source) \
+                and Path(str(source)).suffix.lower() in _TIMED_LYRICS:
+            return alignment.load(source)
+        # Anything else is lyrics text or a path to it; alignment tells the two apart and says what is wrong.
+        return alignment.align(self.path, source, **self._alignment_options)
 
     def transcribe(self, **options):
         """Transcribe the lyrics from the audio (no lyrics known) and keep them as ``song.lyrics``.

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from binarydream import Song
+from binarydream.timebase import frame_times
 
 HERE = Path(__file__).resolve().parent
 STYLE = "dreamlike synthwave city at night, by greg rutkowski, highly detailed"
@@ -39,7 +40,7 @@ def main(argv=None) -> None:
     # A curve given by hand is kept exactly as given: here, no rotation at all.
     sched = song.plan(style=args.style, preset=args.preset, angle="0: (0)")
     # Or change one after planning: no sideways drift in the first eight seconds.
-    intro = np.arange(sched.n_frames) / sched.fps < 8.0
+    intro = frame_times(sched.n_frames, sched.fps) < 8.0
     sched["translation_x"] = np.where(intro, 0.0, sched["translation_x"])
 
     a = song.analysis

@@ -74,3 +74,23 @@ def test_a_missing_model_is_one_line(song, tmp_path, capsys):
     assert main(["render", song, "--model", str(tmp_path / "nowhere"), "--out", str(tmp_path / "v.mp4")]) == 2
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1 and "nowhere" in error
+
+
+def test_analyze_never_writes_over_the_lyrics_it_was_given(tmp_path, capsys):
+    lyrics = tmp_path / "mine.lyrics.lrc"
+    lyrics.write_bytes((EXAMPLE / "dream_example.lrc").read_bytes())
+    before = lyrics.read_bytes()
+    args = ["analyze", str(EXAMPLE / "dream_example.ogg"), "--lyrics", str(lyrics), "--out", str(tmp_path / "mine.json")]
+    assert main(args + ["--overwrite"]) == 2
+    assert "is the lyrics file given" in capsys.readouterr().err
+    assert lyrics.read_bytes() == before and not (tmp_path / "mine.json").exists()
+    assert main(["analyze", str(EXAMPLE / "dream_example.ogg"), "--lyrics", str(lyrics),
+                 "--out", str(tmp_path / "a.json")]) == 0
+    assert (tmp_path / "a.lyrics.lrc").read_text().startswith("[00:02.55]")
+
+
+def test_out_of_range_arguments_are_one_line(song, tmp_path, capsys):
+    assert main(["analyze", song, "--fps", "500", "--out", str(tmp_path / "a.json")]) == 2
+    assert main(["preview", song, "--width", "0", "--height", "0", "--out", str(tmp_path / "p.mp4")]) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 2 and "fps" in errors[0] and "at least 16 pixels" in errors[1]

@@ -254,3 +254,17 @@ def test_property_to_deforum_reads_back_to_the_same_values(sched):
         key = {"strength": "strength_schedule", "noise": "noise_schedule", "seed": "seed_schedule"}.get(name, name)
         assert np.array_equal(parse(settings_[key], sched.n_frames), sched[name])
         assert np.array_equal(deforum_inbetweens(settings_[key], sched.n_frames), sched[name])
+
+
+def test_forgetting_the_seed_curve_refreshes_curves_that_read_it():
+    sched = Schedule(2, curves={"seed": "0:(100)", "zoom": "0:(1 + s*0.001)"})
+    assert sched["zoom"].tolist() == [1.1, 1.1]
+    del sched["seed"]
+    assert sched["seed"].tolist() == [0.0, 1.0]
+    assert sched["zoom"].tolist() == [1.0, 1.001]
+
+
+def test_a_prompt_key_past_the_end_is_kept_with_a_warning():
+    with pytest.warns(UserWarning, match="past the last frame"):
+        sched = Schedule(10, prompts={0: "a cat", "20s": "a dog"})
+    assert sorted(sched.prompts) == [0, 600]

@@ -46,7 +46,7 @@ def test_ready_lyrics_pass_through_and_plain_text_goes_to_align(tmp_path, monkey
     text_file.write_text("line one\nline two\n", encoding="utf-8")
     Song(EXAMPLE / "dream_example.ogg", lyrics=text_file, lyrics_model="/models/whisper", language="en").lyrics
     Song(EXAMPLE / "dream_example.ogg", lyrics="just one line sung").lyrics
-    assert calls[0][1] == "line one\nline two\n"
+    assert calls[0][1] == text_file  # alignment reads the file and tells paths from text
     assert calls[0][2]["model"] == "/models/whisper" and calls[0][2]["language"] == "en"
     assert calls[1][1] == "just one line sung"
 

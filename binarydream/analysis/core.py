@@ -8,6 +8,7 @@ envelopes (:mod:`.envelopes`). Results are cached by content (:mod:`.cache`).
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from .. import timebase
 from ..audio import load_audio, probe_duration
-from ..errors import AudioError
+from ..errors import AudioError, ParameterError
 from . import cache
 from .beats import track_beats
 from .envelopes import at_frames, hpss_amplitudes, normalize
@@ -170,8 +171,8 @@ def analyze(path, fps: float = 30, *, cache_dir=None, **params) -> Analysis:
     >>> a.tempo, a.beats_per_bar, [s.label for s in a.sections]  # doctest: +SKIP
     (100.1..., 4, ['A', 'B', 'A', 'B'])
     """
-    if not (isinstance(fps, (int, float)) and fps > 0):
-        raise ValueError(f"fps must be a positive number, got {fps!r}")
+    if isinstance(fps, bool) or not (isinstance(fps, numbers.Real) and fps > 0):
+        raise ParameterError(f"fps must be a positive number, got {fps!r}")
     p = _check_params(params)
     path = Path(path)
     duration = probe_duration(path)

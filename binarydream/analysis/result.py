@@ -84,7 +84,14 @@ class Analysis:
 
     @property
     def n_frames(self) -> int:
-        """Number of video frames, ``round(duration * fps)``."""
+        """Number of video frames, ``round(duration * fps)``.
+
+        Examples
+        --------
+        >>> Analysis(duration=10.0, fps=29.97, tempo=120.0, beats=np.array([]), downbeats=np.array([]),
+        ...          beats_per_bar=4, sections=[Section(0.0, 10.0, "A")], envelopes={}).n_frames
+        300
+        """
         return timebase.frame_count(self.duration, self.fps)
 
     def envelope(self, name: str, *, attack: float = 0.0, release: float = 0.0) -> np.ndarray:

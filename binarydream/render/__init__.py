@@ -24,8 +24,9 @@ from __future__ import annotations
 import os
 
 from .depth import depth_name, load_depth_model
-from .job import RenderReport, check_output, frames_folder, model_name, run_render
-from .models import TINY_AUTOENCODER, load_pipeline, pick_device, speed_up
+from .job import RenderReport, check_request, frames_folder, model_name, run_render
+from ..errors import ParameterError
+from .models import TINY_AUTOENCODER, load_pipeline, speed_up
 from .preview import preview
 from .warp3d import DEFAULT_FOV, uses_3d
 
@@ -132,9 +133,10 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", width: in
     >>> sched["translation_z"] = "0: (5)"  # doctest: +SKIP
     >>> report = render("video.mp4", sched, audio_path="song.mp3", depth="Intel/dpt-hybrid-midas")  # doctest: +SKIP
     """
-    check_output(out, width, height, overwrite=overwrite)
+    check_request(out, schedule, audio_path=audio_path, width=width, height=height, cadence=cadence,
+                  overwrite=overwrite)
     if depth is not None and not (isinstance(depth, (str, os.PathLike)) or callable(depth)):
-        raise ValueError(f"depth must be None, a depth model id or folder, or a callable, got {type(depth).__name__}")
+        raise ParameterError(f"depth must be None, a depth model id or folder, or a callable, got {type(depth).__name__}")
     depth_label = None if depth is None else depth_name(os.fspath(depth) if isinstance(depth, os.PathLike) else depth)
     depth_fn = None
     if depth is not None and uses_3d(schedule):
@@ -161,5 +163,5 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", width: in
                       preset=preset, depth=depth_fn, depth_label=depth_label, fov=fov)
 
 
-__all__ = ["render", "preview", "load_pipeline", "speed_up", "pick_device", "RenderReport", "frames_folder",
+__all__ = ["render", "preview", "load_pipeline", "speed_up", "RenderReport", "frames_folder",
            "TINY_AUTOENCODER", "load_depth_model"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import ParameterError
 from .warp import compose, warp
 from .warp3d import DEFAULT_FOV, warp_3d
 
@@ -47,7 +48,7 @@ def diffusion_frames(n_frames: int, cadence: int, beat_frames=None) -> np.ndarra
     [0, 1, 2, 3]
     """
     if not (isinstance(cadence, (int, np.integer)) and cadence >= 1):
-        raise ValueError(f"cadence must be a whole number of frames >= 1, got {cadence!r}")
+        raise ParameterError(f"cadence must be a whole number of frames >= 1, got {cadence!r}")
     grid = np.arange(0, n_frames, cadence, dtype=np.int64)
     if beat_frames is not None and cadence > 1 and len(beat_frames):
         beats = np.unique(np.asarray(beat_frames, dtype=np.int64))

@@ -79,7 +79,7 @@ class VideoEncoder:
         self.shape = (height, width, 3)
         self.n_written = 0
         self._partial = self.path.with_name(f".{self.path.stem}.partial{self.path.suffix or '.mp4'}")
-        self._log = tempfile.TemporaryFile()
+        self._log = None
         rate = str(Fraction(fps).limit_denominator(1001))
         command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
                    "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-framerate", rate,
@@ -94,6 +94,7 @@ class VideoEncoder:
 
     def _start(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = tempfile.TemporaryFile()
         self._process = subprocess.Popen(self._command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                          stderr=self._log)
 
@@ -125,11 +126,13 @@ class VideoEncoder:
         if self._process is None:
             raise RenderError("no frames were written; nothing to encode")
         self._process.stdin.close()
-        if self._process.wait() != 0:
-            message = self._error()
-            self._partial.unlink(missing_ok=True)
-            raise RenderError(f"the video encoder failed: {message}")
-        self._log.close()
+        try:
+            if self._process.wait() != 0:
+                message = self._error()
+                self._partial.unlink(missing_ok=True)
+                raise RenderError(f"the video encoder failed: {message}")
+        finally:
+            self._log.close()
         os.replace(self._partial, self.path)
         return self.path
 
@@ -139,7 +142,8 @@ class VideoEncoder:
             self._process.kill()
             self._process.wait()
         self._partial.unlink(missing_ok=True)
-        self._log.close()
+        if self._log is not None:
+            self._log.close()
 
     def __enter__(self) -> "VideoEncoder":
         return self

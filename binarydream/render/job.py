@@ -220,6 +220,27 @@ def _check_audio(audio_path, n_frames: int, fps: float) -> None:
                           f"({expected} frames at {fps} fps); plan the schedule from this song")
 
 
+def check_request(out, schedule, *, audio_path, width: int, height: int, cadence: int, overwrite: bool) -> None:
+    """Everything about a render request that can be checked before a model loads.
+
+    The output (:func:`check_output`), the song's length against the schedule,
+    and the cadence, so that a wrong request fails in a second, not after minutes
+    of loading weights.
+
+    Examples
+    --------
+    >>> from binarydream import Schedule
+    >>> check_request("video.mp4", Schedule(30), audio_path="song.mp3", width=512, height=512, cadence=0,
+    ...               overwrite=False)  # doctest: +SKIP
+    Traceback (most recent call last):
+    ...
+    binarydream.errors.ParameterError: cadence must be a whole number of frames >= 1, got 0
+    """
+    check_output(out, width, height, overwrite=overwrite)
+    _check_audio(audio_path, schedule.n_frames, schedule.fps)
+    diffusion_frames(1, cadence)
+
+
 def check_output(out, width: int, height: int, *, overwrite: bool) -> None:
     """Refuse an existing video (unless ``overwrite``) and a frame size the model and H.264 cannot take.
 
@@ -241,15 +262,14 @@ def run_render(out, schedule, painter, *, audio_path, model_name: str, width: in
                adherence, adherence_min: float, guard, max_retries: int, colour_coherence: float, border: str,
                dtype: str, speed: dict, crf: int, preset: str, depth=None, depth_label: str | None = None,
                fov: float = DEFAULT_FOV) -> RenderReport:
-    """Render with a ready painter; :func:`binarydream.render.render` loads the models and calls this.
+    """Render with a ready painter; :func:`binarydream.render.render` checks the request
+    (:func:`check_request`), loads the models and calls this.
 
     ``depth`` is a ready depth callable (3D camera) or None (2D); ``depth_label`` names
     the depth option the user gave (None: none given) for the manifest.
     """
     out = Path(out)
-    check_output(out, width, height, overwrite=overwrite)
     n, fps = schedule.n_frames, schedule.fps
-    _check_audio(audio_path, n, fps)
     beat_frames = None if beats is None else timebase.frame_at(np.asarray(beats, dtype=np.float64), fps)
     keys = diffusion_frames(n, cadence, beat_frames)
     thresholds = None if guard is False else guard if isinstance(guard, CollapseThresholds) else CollapseThresholds()

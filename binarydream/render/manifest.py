@@ -104,17 +104,6 @@ def schedule_fingerprint(schedule, curve_names) -> str:
     return _digest(parts)
 
 
-def settings_fingerprint(settings: dict) -> str:
-    """A short hash of the render settings that change the frames.
-
-    Examples
-    --------
-    >>> settings_fingerprint({"steps": 2}) == settings_fingerprint({"steps": 3})
-    False
-    """
-    return _digest([settings])
-
-
 def changed_settings(old: dict, new: dict) -> list[str]:
     """Names of the settings that differ between two manifests' ``settings``.
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import timebase
+from ..errors import ParameterError
 from .encode import VideoEncoder
 from .job import check_output, read_image
 from .warp import schedule_matrices, warp
@@ -128,6 +129,8 @@ def preview(out, schedule, *, audio_path, analysis=None, lyrics=None, width: int
     import cv2
     from PIL import ImageFont
 
+    if min(width, height) < 16:
+        raise ParameterError(f"preview width and height must be at least 16 pixels, got {width}x{height}")
     width, height = width - width % 2, height - height % 2
     check_output(out, width - width % 8 or 8, height - height % 8 or 8, overwrite=overwrite)
     n, fps = schedule.n_frames, schedule.fps
