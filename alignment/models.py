@@ -23,6 +23,7 @@ import os
 from pathlib import Path
 
 from binarydream.errors import ModelNotFoundError
+from binarydream.files import looks_local
 
 
 def default_device() -> str:
@@ -47,12 +48,6 @@ def default_model(device: str) -> str:
     return "large-v3" if str(device).startswith("cuda") else "small"
 
 
-def _looks_like_path(model: str) -> bool:
-    """A folder rather than a name: it exists, or reads as a path (a Hub id is "owner/name", one slash)."""
-    return (Path(model).expanduser().exists() or model.startswith(("/", ".", "~"))
-            or model.count("/") > 1 or "\\" in model)
-
-
 def whisper_folder(model) -> str:
     """The local folder of a faster-whisper (CTranslate2) Whisper model given by name or path.
 
@@ -61,7 +56,7 @@ def whisper_folder(model) -> str:
     machine and cannot be downloaded.
     """
     model = str(model)
-    if _looks_like_path(model):
+    if looks_local(model):
         folder = Path(model).expanduser()
         if not folder.is_dir():
             raise ModelNotFoundError(f"Whisper model folder not found: {model} (pass a faster-whisper folder holding "

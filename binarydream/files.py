@@ -88,3 +88,19 @@ def write_text_atomic(path, text: str, *, overwrite: bool = False) -> Path:
     'hi'
     """
     return write_bytes_atomic(path, text.encode("utf-8"), overwrite=overwrite)
+
+
+def looks_local(model: str) -> bool:
+    """Whether a model name is a local path rather than a hub id (``owner/name``, one slash).
+
+    It is local when it exists, reads as a path (``/``, ``.``, ``~``, a backslash,
+    more than one slash), or names a weights file.
+
+    Examples
+    --------
+    >>> looks_local("stabilityai/sd-turbo"), looks_local("./models/sd-turbo"), looks_local("dream.safetensors")
+    (False, True, True)
+    """
+    model = str(model)
+    return (Path(model).expanduser().exists() or model.startswith(("/", ".", "~")) or "\\" in model
+            or model.count("/") > 1 or model.endswith((".safetensors", ".ckpt", ".bin")))

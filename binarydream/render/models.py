@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..devices import pick_device
 from ..errors import MissingDependencyError, ModelNotFoundError
+from ..files import looks_local
 
 TINY_AUTOENCODER = "madebyollin/taesd"
 """Hub id of TAESD, the tiny autoencoder for SD 1.x/2.x (``madebyollin/taesdxl`` for SDXL)."""
@@ -41,11 +42,6 @@ def _missing(model: str, detail: str) -> ModelNotFoundError:
         f"model {model!r} is not on this machine and could not be downloaded ({detail}); "
         f"run `hf download {model}` where the Hugging Face Hub is reachable, "
         "or pass a local model folder or .safetensors file")
-
-
-def _looks_local(model: str) -> bool:
-    return (model.startswith((".", "/", "~")) or "\\" in model or model.count("/") > 1
-            or model.endswith((".safetensors", ".ckpt", ".bin")))
 
 
 def _single_file_class(diffusers, path: Path):
@@ -92,7 +88,7 @@ def load_pipeline(model, *, device: str | None = None, dtype=None):
     >>> pipe = load_pipeline("models/dreamshaper_8.safetensors", device="cuda")  # doctest: +SKIP
     """
     device = pick_device(device)
-    if isinstance(model, (str, Path)) and _looks_local(str(model)) and not Path(model).expanduser().exists():
+    if isinstance(model, (str, Path)) and looks_local(model) and not Path(model).expanduser().exists():
         raise ModelNotFoundError(f"model folder or file not found: {model} (give an existing diffusers folder or "
                                  "a .safetensors file, or a Hugging Face Hub id such as stabilityai/sd-turbo)")
     diffusers, torch = _imports()
