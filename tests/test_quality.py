@@ -267,3 +267,19 @@ def test_guidance_through_a_tiny_vae(scorer):
     with torch.no_grad():
         after = float(guidance.loss(moved, pipe))
     assert after < before
+
+
+def test_the_report_command_line_scores_a_render_from_a_local_checkpoint(tiny_name, scorer, tmp_path, capsys):
+    from binarydream.cli import main
+
+    folder = write_render(tmp_path / "video.frames", drifting_frames(12), prompts={0: "a red sky"},
+                          sections=[(0, "A")])
+    checkpoint = tmp_path / "tiny.pt"
+    torch.save(scorer.model.state_dict(), checkpoint)
+    args = ["report", str(folder), "--model", tiny_name, "--checkpoint", str(checkpoint), "--device", "cpu"]
+    assert main(args + ["--no-html"]) == 0
+    printed = capsys.readouterr().out
+    assert (folder / "quality.png").read_bytes()[:4] == b"\x89PNG" and not (folder / "quality.html").exists()
+    assert f"wrote {folder / 'quality.png'}" in printed
+    assert main(args) == 2  # the chart from the first run is kept unless --overwrite
+    assert main(args + ["--overwrite"]) == 0 and (folder / "quality.html").exists()
