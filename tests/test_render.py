@@ -179,11 +179,7 @@ def test_a_missing_local_model_is_one_line_that_says_what_to_do(tmp_path):
     assert "\n" not in str(error.value) and "no-such-model" in str(error.value)
 
 
-def test_a_hub_model_that_cannot_be_downloaded_is_one_line_with_its_id_and_how_to_get_it(monkeypatch):
-    import huggingface_hub.constants
-
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+def test_a_hub_model_that_cannot_be_downloaded_is_one_line_with_its_id_and_how_to_get_it(hub_offline):
     with pytest.raises(ModelNotFoundError) as error:
         load_pipeline("binarydream-tests/no-such-model", device="cpu")
     message = str(error.value)

@@ -85,11 +85,7 @@ def test_disparity_maps_to_depth_between_near_and_far():
     assert 1.0 / depth[0, 1] == pytest.approx((1.0 + 0.25) / 2)  # halfway in 1/depth
 
 
-def test_a_missing_depth_model_is_one_line_with_its_id_and_how_to_get_it(monkeypatch):
-    import huggingface_hub.constants
-
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+def test_a_missing_depth_model_is_one_line_with_its_id_and_how_to_get_it(hub_offline):
     with pytest.raises(ModelNotFoundError) as error:
         load_depth_model("binarydream-tests/no-such-depth-model", device="cpu")
     message = str(error.value)
