@@ -21,27 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def dominant_tempo(beats: np.ndarray) -> float:
-    """The tempo in BPM that most beat intervals follow: the mean of the intervals near their median.
-
-    Averaging the intervals close to the median keeps the precision that the
-    mean of many intervals has (each is rounded to a hop) while ignoring the
-    intervals of a different tempo section and of gaps. Fewer than two beats give 0.0.
-
-    Examples
-    --------
-    >>> dominant_tempo(np.array([0.0, 0.5, 1.0, 1.5, 2.0, 2.6, 3.2]))
-    120.0
-    >>> dominant_tempo(np.array([1.0]))
-    0.0
-    """
-    intervals = np.diff(np.asarray(beats, dtype=np.float64))
-    if intervals.size == 0:
-        return 0.0
-    median = np.median(intervals)
-    near = intervals[np.abs(intervals - median) <= 0.1 * median]
-    return float(60.0 / near.mean())
+from .grid import dominant_tempo
 
 
 def local_tempo(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_bpm: float = 120.0,
