@@ -13,9 +13,11 @@ import re
 import numpy as np
 
 from ..errors import KeyframeError
-from .expressions import FUNCTIONS, evaluate, syntax_error
+from .. import timebase
+from .expressions import FUNCTIONS, EvaluationContext, evaluate, syntax_error
 from .grammar import BUILTIN_NAMES, parse_keyframes
 from .interpolation import get_interpolation
+from .signals import SIGNAL_NAMES
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _PLAIN_KEY = rf"\s*(\d{{1,12}})\s*:\s*(?:\(\s*({_NUMBER})\s*\)|({_NUMBER}))\s*"
@@ -25,7 +27,7 @@ _RESERVED = (set(BUILTIN_NAMES) - {"s"}) | set(FUNCTIONS)
 
 
 def parse(text, n_frames: int, fps: float = 30, bpm: float | None = None, beats=None,
-          variables: dict | None = None) -> np.ndarray:
+          variables: dict | None = None, signals=None) -> np.ndarray:
     """Values of a keyframe string at every video frame.
 
     Accepts Disco Diffusion and Deforum keyframe strings as they are, plus keys in
@@ -45,8 +47,10 @@ def parse(text, n_frames: int, fps: float = 30, bpm: float | None = None, beats=
       ``(pi)``) is an expression evaluated on every frame from its key up to the
       next key, with ``t`` the frame index, as in Deforum's notebook. Names:
       ``t``, ``max_f``, ``fps``, ``bpm``, ``s`` (seed, when bound through
-      ``variables``), ``pi``, ``e`` and the keys of ``variables``; functions:
-      sin cos tan abs floor ceil sqrt exp log min max clip where; operators
+      ``variables``), ``pi``, ``e``, the keys of ``variables`` and the song's
+      signals (``bass``, ``beat``, ``section``, ... when ``signals`` are given:
+      see :mod:`.signals`); functions: sin cos tan abs floor ceil sqrt exp log
+      min max clip where lerp, and the song's pulse smooth slew is_section; operators
       ``+ - * / % ** ^`` (``^`` is power, ``%`` is floored as in Python), comparisons (1.0 or 0.0), ``&`` and ``|``.
     * **method**: how gaps between known values are filled, ``linear`` (the
       default, Disco's and Deforum's), ``step``, ``cubic``, ``ease_in``,
@@ -71,6 +75,9 @@ def parse(text, n_frames: int, fps: float = 30, bpm: float | None = None, beats=
     variables : dict or None
         Extra names for values: each a number or an array of ``n_frames``
         values (an envelope, say), read at the frame being evaluated.
+    signals : binarydream.keyframes.signals.Signals or None
+        The song's signals (:func:`~binarydream.keyframes.signals.song_signals`),
+        for ``n_frames`` frames at ``fps``.
 
     Returns
     -------
@@ -108,12 +115,15 @@ def parse(text, n_frames: int, fps: float = 30, bpm: float | None = None, beats=
     plain = _parse_plain(text)
     if plain is not None:
         return _fill(*plain, n_frames, get_interpolation("linear"))
-    env, names = _bind(variables, n_frames)
-    method, keys = parse_keyframes(text, n_frames=n_frames, fps=fps, bpm=bpm, beats=beats, value_names=names)
+    env, names = _bind(variables, n_frames, signals)
+    method, keys = parse_keyframes(text, n_frames=n_frames, fps=fps, bpm=bpm, beats=beats, value_names=names,
+                                   labels=None if signals is None else signals.labels)
     interpolator = get_interpolation(method)
     env.update(max_f=np.float64(n_frames - 1), fps=np.float64(fps))
     if bpm is not None:
         env["bpm"] = np.float64(bpm)
+    context = EvaluationContext(dict(env, t=np.arange(n_frames, dtype=np.float64)), None,
+                                timebase.frame_times(n_frames, fps), {} if signals is None else signals.events, fps)
     frames, values = [], []
     for i, key in enumerate(keys):
         if key.number is not None:
@@ -125,7 +135,7 @@ def parse(text, n_frames: int, fps: float = 30, bpm: float | None = None, beats=
         stop = keys[i + 1].frame if i + 1 < len(keys) else n_frames
         segment = np.arange(key.frame, max(key.frame + 1, min(stop, n_frames)))
         frames.append(segment)
-        values.append(_evaluate_segment(text, key, segment, env, n_frames))
+        values.append(_evaluate_segment(text, key, segment, env, n_frames, context))
     return _fill(np.concatenate(frames), np.concatenate(values), n_frames, interpolator)
 
 
@@ -151,9 +161,18 @@ def _parse_plain(text):
     return frames, values
 
 
-def _bind(variables, n_frames):
-    """Evaluation environment of the caller's variables and the names the parser may accept."""
+def _bind(variables, n_frames, signals=None):
+    """Evaluation environment of the song's signals and the caller's variables, and the names the parser accepts."""
     env, names = {}, {}
+    if signals is None:
+        names.update({name: f"{name} is a signal of the song: bind the song first (Schedule.bind, or "
+                            "parse(..., signals=song_signals(...)))" for name in SIGNAL_NAMES})
+    else:
+        if signals.n_frames != n_frames:
+            raise KeyframeError(f"the signals are for {signals.n_frames} frames, not {n_frames}: "
+                                "build them for this video")
+        env.update(signals.values)
+        names.update({name: None for name in signals.values})
     for name, value in (variables or {}).items():
         if not (isinstance(name, str) and name.isidentifier()) or name in _RESERVED:
             raise KeyframeError(f"cannot bind the name {name!r}: choose an identifier other than "
@@ -170,11 +189,12 @@ def _bind(variables, n_frames):
     return env, names
 
 
-def _evaluate_segment(text, key, segment, env, n_frames):
+def _evaluate_segment(text, key, segment, env, n_frames, context):
     index = np.minimum(segment, max(n_frames - 1, 0))
     local = {name: (value[index] if np.ndim(value) == 1 else value) for name, value in env.items()}
     local["t"] = segment.astype(np.float64)
-    values = np.broadcast_to(evaluate(key.tree, local), segment.shape).astype(np.float64)
+    context.index = index
+    values = np.broadcast_to(evaluate(key.tree, local, context), segment.shape).astype(np.float64)
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         frame = int(segment[bad[0]])

@@ -15,6 +15,12 @@ Grammar, loosest binding first::
     unary   := ('-'|'+') unary | power
     power   := atom [('**'|'^') unary]          right-associative; ^ is power, not xor
     atom    := number | name | name '(' expr (',' expr)* ')' | '(' expr ')'
+             | 'is_section' '(' label (',' label)* ')'       label: "text" or 'text'
+
+The song's functions (``pulse``, ``smooth``, ``slew``, ``is_section``; see
+:mod:`.signals`) read the song's events and whole curves; they are parsed only
+where ``song_functions`` is asked for (values, not keys) and evaluated with an
+:class:`EvaluationContext`.
 
 Examples
 --------
@@ -31,6 +37,7 @@ import re
 import numpy as np
 
 from ..errors import KeyframeError
+from .signals import follow, pulse_train, slew_limit
 
 MAX_DEPTH = 40
 """Deepest nesting of parentheses, signs and powers an expression may have."""
@@ -42,13 +49,24 @@ CONSTANTS = {"pi": np.pi, "e": np.e}
 
 _UNARY = {"sin": np.sin, "cos": np.cos, "tan": np.tan, "abs": np.abs, "floor": np.floor, "ceil": np.ceil,
           "sqrt": np.sqrt, "exp": np.exp, "log": np.log}
-FUNCTIONS = (*_UNARY, "min", "max", "clip", "where")
+SONG_FUNCTIONS = ("pulse", "smooth", "slew", "is_section")
+"""Functions of the song's events and of whole curves: values only, evaluated with an EvaluationContext."""
+
+FUNCTIONS = (*_UNARY, "min", "max", "clip", "where", "lerp", *SONG_FUNCTIONS)
 """Function names an expression may call."""
+
+_ARITY = {"clip": (3, 3), "where": (3, 3), "lerp": (3, 3), "min": (2, None), "max": (2, None),
+          "pulse": (2, 3), "smooth": (2, 3), "slew": (2, 2)}
+_EXAMPLES = {"min": "min(t, 10)", "max": "max(t, 10)", "pulse": "pulse(beat, 0.25)", "smooth": "smooth(bass, 0.5)",
+             "slew": "slew(bass, 0.01)", "lerp": "lerp(1, 1.05, bass)", "clip": "clip(t, 0, 10)",
+             "where": "where(t > 5, 1, 0)"}
+_COUNTERS = ("beat", "bar", "word", "line", "section", "prompt")
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
   | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
+  | (?P<str>"[^"\n]{0,200}"|'[^'\n]{0,200}')
   | (?P<op>\*\*|<=|>=|==|!=|[-+*/%^<>(),:&|])
   | (?P<bad>.)
 """, re.VERBOSE | re.DOTALL)
@@ -116,8 +134,9 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[st
 class _Parser:
     """Recursive-descent parser over a token list; ``names`` maps a bound name to None, an unbound one to why."""
 
-    def __init__(self, text, tokens, names, end):
+    def __init__(self, text, tokens, names, end, labels=None, song_functions=False):
         self.text, self.tokens, self.names, self.end = text, tokens, names, end
+        self.labels, self.song_functions = labels, song_functions
         self.i = 0
         self.depth = 0
 
@@ -223,39 +242,81 @@ class _Parser:
             node = self.expr()
             self.expect(")", "to close the '('")
             return node
+        if kind == "str":
+            raise self.error("a quoted label belongs in is_section(...), e.g. is_section(\"B\")")
         found = "the end of the text" if kind == "end" else repr(value)
         raise self.error(f"expected a number, a name or '(', found {found}")
 
     def call(self, token):
         name, pos = token[1], token[2]
-        if name not in FUNCTIONS:
-            raise syntax_error(self.text, pos, f"unknown function {name[:40]!r}: use one of {', '.join(FUNCTIONS)}")
+        if name not in FUNCTIONS or (name in SONG_FUNCTIONS and not self.song_functions):
+            usable = [f for f in FUNCTIONS if self.song_functions or f not in SONG_FUNCTIONS]
+            raise syntax_error(self.text, pos, f"unknown function {name[:40]!r} here: use one of {', '.join(usable)}")
         self.i += 1
+        if name == "is_section":
+            return self.section_test(pos)
         args = [self.expr()]
         while self.peek()[:2] == ("op", ","):
             self.i += 1
             args.append(self.expr())
         self.expect(")", f"to close {name}(")
-        wanted = {"clip": 3, "where": 3}.get(name, 1)
-        if name in ("min", "max"):
-            if len(args) < 2:
-                raise syntax_error(self.text, pos, f"{name}() takes two or more arguments, e.g. {name}(t, 10)")
-        elif len(args) != wanted:
-            raise syntax_error(self.text, pos, f"{name}() takes {wanted} argument{'s' * (wanted > 1)}, got {len(args)}")
+        low, high = _ARITY.get(name, (1, 1))
+        if len(args) < low or (high is not None and len(args) > high):
+            count = f"{low}" if low == high else f"{low} or more" if high is None else f"{low} or {high}"
+            raise syntax_error(self.text, pos, f"{name}() takes {count} argument{'s' * (high != 1)}, got "
+                               f"{len(args)}: e.g. {_EXAMPLES.get(name, name + '(t)')}")
+        if name in ("pulse", "smooth", "slew"):
+            for arg in args[1:]:
+                if uses_names(arg):
+                    raise syntax_error(self.text, pos, f"{name}()'s times and steps are numbers, not signals: "
+                                       f"e.g. {_EXAMPLES[name]}")
+        if name == "pulse":
+            counted = args[0][1] if args[0][0] == "name" else None
+            if counted not in _COUNTERS:
+                raise syntax_error(self.text, pos, "pulse() counts the events of beat, bar, word, line, section "
+                                   "or prompt: e.g. pulse(beat, 0.25)")
+            return ("pulse", counted, args[1], args[2] if len(args) > 2 else ("num", np.float64(0.0)))
+        if name in ("smooth", "slew"):
+            return ("whole", name, args)
         return ("call", name, args)
 
+    def section_test(self, pos):
+        """``is_section("A", "B")``: the labels, checked against the song's sections."""
+        if self.labels is None:
+            raise syntax_error(self.text, pos, "is_section() needs the song's sections: bind the song first")
+        self.expect("(", "after is_section")
+        wanted = []
+        while True:
+            kind, value, where, _ = self.peek()
+            if kind != "str":
+                raise self.error("is_section() takes quoted section labels, e.g. is_section(\"B\")")
+            if value[1:-1] not in self.labels:
+                known = ", ".join(repr(label) for label in dict.fromkeys(self.labels)) or "none"
+                raise syntax_error(self.text, where, f"no section is labelled {value[1:-1][:40]!r}: labels are {known}")
+            wanted.append(value[1:-1])
+            self.i += 1
+            if self.peek()[:2] != ("op", ","):
+                break
+            self.i += 1
+        self.expect(")", "to close is_section(")
+        indices = [i for i, label in enumerate(self.labels) if label in wanted]
+        return ("in_section", np.array(indices, dtype=np.float64))
 
-def parse_tokens(text: str, tokens: list, names: dict, end: int | None = None) -> tuple:
+
+def parse_tokens(text: str, tokens: list, names: dict, end: int | None = None, *, labels=None,
+                 song_functions: bool = False) -> tuple:
     """Parse a whole token list as one expression; ``names`` maps bound names to None, unbound ones to a reason.
 
-    ``end`` is the position in ``text`` where the tokens stop (for errors at the end).
+    ``end`` is the position in ``text`` where the tokens stop (for errors at the end);
+    ``labels`` the song's section labels by index, for ``is_section``; ``song_functions``
+    allows ``pulse``, ``smooth``, ``slew`` and ``is_section``.
 
     Examples
     --------
     >>> parse_tokens("2*t", tokenize("2*t"), {"t": None})[0]
     'chain'
     """
-    parser = _Parser(text, tokens, names, len(text) if end is None else end)
+    parser = _Parser(text, tokens, names, len(text) if end is None else end, labels, song_functions)
     tree = parser.expr()
     if parser.i < len(tokens):
         raise parser.error(f"unexpected {parser.peek()[1]!r}: an operator or ',' is missing, or a bracket is unmatched")
@@ -282,10 +343,14 @@ def uses_names(tree: tuple) -> set:
     ['max_f', 's', 't']
     """
     kind = tree[0]
-    if kind == "name":
+    if kind in ("name", "pulse"):
         return {tree[1]}
     if kind == "num":
         return set()
+    if kind == "in_section":
+        return {"section"}
+    if kind == "whole":
+        return set().union(*(uses_names(node) for node in tree[2]))
     if kind == "chain":
         return uses_names(tree[1]).union(*(uses_names(node) for _, node in tree[2]))
     if kind in ("and", "or"):
@@ -297,11 +362,32 @@ def uses_names(tree: tuple) -> set:
     return set().union(*(uses_names(node) for node in tree[1:]))
 
 
-def evaluate(tree: tuple, env: dict):
+class EvaluationContext:
+    """What the song's functions need besides the values at the frames evaluated.
+
+    Parameters
+    ----------
+    whole : dict
+        Every name's values at every frame of the video (``t`` included).
+    index : np.ndarray of int
+        The frames being evaluated, as indices into ``whole``'s arrays.
+    times : np.ndarray
+        Seconds of each frame in ``whole``.
+    events : dict of str to np.ndarray
+        Event times (seconds) ``pulse`` counts, by name.
+    fps : float
+    """
+
+    def __init__(self, whole, index, times, events, fps):
+        self.whole, self.index, self.times, self.events, self.fps = whole, index, times, events, fps
+        self.cache = {}
+
+
+def evaluate(tree: tuple, env: dict, context: EvaluationContext | None = None):
     """Value of an expression tree; ``env`` maps names to floats or equal-length float64 arrays.
 
     Overflow and invalid operations give inf or nan rather than raising; callers
-    check the result is finite.
+    check the result is finite. Trees with the song's functions need ``context``.
 
     Examples
     --------
@@ -310,31 +396,36 @@ def evaluate(tree: tuple, env: dict):
     [1.0, 2.0, 3.0, 3.0]
     """
     with np.errstate(all="ignore"):
-        return _evaluate(tree, env)
+        return _evaluate(tree, env, context)
 
 
-def _evaluate(tree, env):
+def _evaluate(tree, env, context=None):
     kind = tree[0]
     if kind == "num":
         return tree[1]
     if kind == "name":
         return env[tree[1]]
     if kind == "chain":
-        value = _evaluate(tree[1], env)
+        value = _evaluate(tree[1], env, context)
         for ufunc, node in tree[2]:
-            value = ufunc(value, _evaluate(node, env))
+            value = ufunc(value, _evaluate(node, env, context))
         return value
     if kind == "neg":
-        return np.negative(_evaluate(tree[1], env))
+        return np.negative(_evaluate(tree[1], env, context))
     if kind == "pow":
-        return np.power(_evaluate(tree[1], env), _evaluate(tree[2], env))
+        return np.power(_evaluate(tree[1], env, context), _evaluate(tree[2], env, context))
     if kind == "cmp":
-        return _COMPARE[tree[1]](_evaluate(tree[2], env), _evaluate(tree[3], env)).astype(np.float64)
+        return _COMPARE[tree[1]](_evaluate(tree[2], env, context),
+                                 _evaluate(tree[3], env, context)).astype(np.float64)
     if kind in ("and", "or"):
-        truth = [np.not_equal(_evaluate(node, env), 0) for node in tree[1]]
+        truth = [np.not_equal(_evaluate(node, env, context), 0) for node in tree[1]]
         combine = np.logical_and if kind == "and" else np.logical_or
         return combine.reduce(np.broadcast_arrays(*truth)).astype(np.float64)
-    name, args = tree[1], [_evaluate(node, env) for node in tree[2]]
+    if kind in ("pulse", "whole", "in_section"):
+        return _song_function(tree, env, context)
+    name, args = tree[1], [_evaluate(node, env, context) for node in tree[2]]
+    if name == "lerp":
+        return args[0] + (args[1] - args[0]) * args[2]
     if name in _UNARY:
         return _UNARY[name](args[0])
     if name == "min":
@@ -344,3 +435,25 @@ def _evaluate(tree, env):
     if name == "clip":
         return np.minimum(np.maximum(args[0], args[1]), args[2])
     return np.where(np.not_equal(args[0], 0), args[1], args[2])
+
+
+def _song_function(tree, env, context):
+    kind = tree[0]
+    if kind == "in_section":
+        return np.isin(env["section"], tree[1]).astype(np.float64)
+    if kind == "pulse":
+        decay, attack = float(_evaluate(tree[2], {})), float(_evaluate(tree[3], {}))
+        times = context.times[context.index]
+        return pulse_train(times, context.events.get(tree[1], ()), decay=decay, attack=attack)
+    key = id(tree)
+    if key not in context.cache:
+        name, args = tree[1], tree[2]
+        whole = np.broadcast_to(_evaluate(args[0], context.whole, context), context.times.shape)
+        numbers = [float(_evaluate(node, {})) for node in args[1:]]
+        if not (np.isfinite(whole).all() and np.isfinite(numbers).all()):
+            context.cache[key] = np.full(context.times.shape, np.nan)  # the caller reports where
+        elif name == "slew":
+            context.cache[key] = slew_limit(whole, abs(numbers[0]))
+        else:
+            context.cache[key] = follow(whole, context.fps, *numbers)
+    return context.cache[key][context.index]

@@ -193,12 +193,12 @@ def split_method(text: str) -> tuple[str | None, int]:
 
 
 def parse_keyframes(text: str, *, n_frames: int, fps: float = 30, bpm=None, beats=None,
-                    value_names=None) -> tuple[str, list[Keyframe]]:
+                    value_names=None, labels=None) -> tuple[str, list[Keyframe]]:
     """Interpolation method and keyframes (sorted by frame; a repeated frame keeps the last) of a keyframe string.
 
     ``value_names`` maps extra names a value may use to None (or to why it may
     not); its scalar entries are not known here, so keys use only ``max_f``,
-    ``fps`` and ``bpm``. A string without any ``key:`` is one value at frame 0.
+    ``fps`` and ``bpm``. ``labels`` are the song's section labels, for ``is_section``. A string without any ``key:`` is one value at frame 0.
 
     Examples
     --------
@@ -228,7 +228,7 @@ def parse_keyframes(text: str, *, n_frames: int, fps: float = 30, bpm=None, beat
             frame = resolve_key(text, key_tokens, begin, n_frames=n_frames, fps=fps, bpm=bpm, beats=beats)
         if not value_tokens:
             raise syntax_error(text, begin, "missing value after ':': write e.g. '10: (0.5)'")
-        tree = parse_tokens(text, value_tokens, names, end)
+        tree = parse_tokens(text, value_tokens, names, end, labels=labels, song_functions=True)
         number = None
         if _is_plain_number(value_tokens):
             number = -float(tree[1][1]) if tree[0] == "neg" else float(tree[1])
