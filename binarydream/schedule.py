@@ -4,7 +4,10 @@ A curve is set from a keyframe string (see :func:`binarydream.keyframes.parse`),
 a number, an array of one value per frame, or a function of time in seconds. The
 schedule keeps what it was given, so a hand-written string is saved as that
 string and read back unchanged; arrays are saved value by value and read back
-bit for bit.
+bit for bit. Strings may read the song's signals (``bass``, ``beat``,
+``pulse(beat, 0.25)``, ``is_section("B")``: see :mod:`binarydream.keyframes.signals`)
+once the schedule is bound to its song, and any other curve by its name (the
+seed also as ``s``); a curve follows the curves it reads when they change.
 
 Examples
 --------
@@ -19,7 +22,7 @@ Examples
 
 from __future__ import annotations
 
-import json
+import difflib
 import math
 import numbers
 import warnings
@@ -27,26 +30,27 @@ from pathlib import Path
 
 import numpy as np
 
-from . import timebase
-from .errors import ScheduleError
-from .files import write_text_atomic
+from . import schedule_file, timebase
+from .errors import KeyframeError, ScheduleError
 from .keyframes import parse
-from .keyframes.emit import keyframe_string
-from .keyframes.expressions import tokenize
-from .keyframes.grammar import resolve_key
-from .keyframes.prompts import deforum_prompt, mix_prompts, split_prompts
+from .keyframes.expressions import FUNCTIONS, tokenize
+from .keyframes.grammar import BUILTIN_NAMES, resolve_key
+from .keyframes.prompts import mix_prompts, split_prompts
+from .keyframes.signals import SIGNAL_NAMES, song_signals
 
 CURVES = ("zoom", "angle", "translation_x", "translation_y", "translation_z",
           "rotation_3d_x", "rotation_3d_y", "rotation_3d_z", "strength", "noise", "seed")
-"""Curves every schedule has; any other identifier names a user curve."""
+"""Curves every schedule has; any other identifier names a user curve (one that other curves may read)."""
 
 DEFAULTS = {"zoom": 1.0, "strength": 0.65, "noise": 0.02}
 """Values of unset curves; the rest are 0 except ``seed``, which is the frame index."""
 
-_DEFORUM_NAMES = {"strength": "strength_schedule", "noise": "noise_schedule", "seed": "seed_schedule"}
-_RESERVED = {"max_frames", "fps", "prompts", "animation_mode", "seed_behavior", *_DEFORUM_NAMES.values()}
-_FILE_KEYS = ("n_frames", "fps", "bpm", "beats", "blend_frames", "sections", "prompts", "negative_prompts", "curves")
-_FORMAT = "binarydream_schedule"
+RENDER_OPTIONS = ("cadence", "seed", "colour_coherence", "border", "width", "height", "fov")
+"""Render settings a schedule may carry (from a Deforum project): :meth:`Song.render` uses them unless given."""
+
+_DEFORUM_NAMES = ("max_frames", "fps", "prompts", "animation_mode", "seed_behavior", "strength_schedule",
+                  "noise_schedule", "seed_schedule")
+_TAKEN = set(_DEFORUM_NAMES) | set(SIGNAL_NAMES) | set(BUILTIN_NAMES) | set(FUNCTIONS) | {"pi", "e"}
 
 
 def check_curve(name: str, values, n_frames: int) -> np.ndarray:
@@ -81,11 +85,45 @@ def check_curve(name: str, values, n_frames: int) -> np.ndarray:
     return array
 
 
+def check_curve_name(name, existing=()) -> str:
+    """``name`` if it may name a curve; a near miss of a standard curve is refused with the nearest one.
+
+    Examples
+    --------
+    >>> check_curve_name("blur")
+    'blur'
+    >>> check_curve_name("zooom")
+    Traceback (most recent call last):
+    ...
+    binarydream.errors.ScheduleError: unknown curve 'zooom': did you mean 'zoom'? (a new curve needs a name unlike the standard ones)
+    """
+    if name in CURVES or name in existing:
+        return name
+    if not (isinstance(name, str) and name.isidentifier()) or name in _TAKEN:
+        raise ScheduleError(f"curve name {name!r} must be an identifier that is not a Deforum setting, a signal "
+                            f"of the song or a name of the expressions: e.g. blur, energy")
+    near = difflib.get_close_matches(name, CURVES, n=1, cutoff=0.8)
+    if near:
+        raise ScheduleError(f"unknown curve {name!r}: did you mean {near[0]!r}? "
+                            "(a new curve needs a name unlike the standard ones)")
+    return name
+
+
+def _plain_number(value):
+    """A Python int or float for a real number (numpy scalars included), else the value unchanged."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
 def _frame_of(key, n_frames, fps, bpm, beats, what):
-    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+    key = _plain_number(key)
+    if isinstance(key, int):
         if key < 0:
             raise ScheduleError(f"{what} key {key} is negative: frames count from 0")
-        frame = int(key)
+        frame = key
     elif isinstance(key, str):
         frame = resolve_key(key, tokenize(key), len(key), n_frames=n_frames, fps=fps, bpm=bpm, beats=beats)
     else:
@@ -94,6 +132,17 @@ def _frame_of(key, n_frames, fps, bpm, beats, what):
         warnings.warn(f"{what} key {key!r} is frame {frame}, past the last frame ({n_frames - 1}): it never shows",
                       stacklevel=4)
     return frame
+
+
+def _reads(source) -> set:
+    """Names a curve's source reads (all name tokens of a string; the seed's alias ``s`` as ``seed``)."""
+    if not isinstance(source, str):
+        return set()
+    try:
+        names = {value for kind, value, _, _ in tokenize(source) if kind == "name"}
+    except KeyframeError:
+        return set()
+    return names | {"seed"} if "s" in names else names
 
 
 class Schedule:
@@ -106,10 +155,10 @@ class Schedule:
     fps : float
         Frame rate; frame ``i`` shows time ``i / fps``.
     prompts : dict or None
-        ``{key: prompts}``: key a frame or a str key (``"2.5s"``, ``"16b"``);
-        prompts a str (Disco ``"text:weight"``, Deforum ``"... --neg ..."``),
-        a ``(text, weight)`` pair or a list of those. Negative weights become
-        negative prompts.
+        ``{key: prompts}``: key a frame or a str key (``"2.5s"``, ``"16b"``), kept as
+        written in the file; prompts a str (Disco ``"text:weight"``, Deforum
+        ``"... --neg ..."``), a ``(text, weight)`` pair or a list of those.
+        Negative weights become negative prompts.
     curves : dict or None
         ``{name: str | number | array | callable(t_seconds)}``, as ``sched[name] = ...``.
     bpm : float or None
@@ -122,6 +171,10 @@ class Schedule:
         Each prompt keyframe fades in over this many frames from its frame.
     negative_prompts : dict or None
         Like ``prompts``, weights not negative.
+    signals : binarydream.keyframes.signals.Signals or None
+        The song's signals for curve strings (see :meth:`bind`).
+    render : dict or None
+        Render settings from :data:`RENDER_OPTIONS` (a Deforum project's cadence, seed, ...).
 
     Examples
     --------
@@ -131,27 +184,33 @@ class Schedule:
     """
 
     def __init__(self, n_frames, fps=30, *, prompts=None, curves=None, bpm=None, beats=None, sections=None,
-                 blend_frames=0, negative_prompts=None):
-        if isinstance(n_frames, bool) or not isinstance(n_frames, (int, np.integer)) or n_frames < 1:
+                 blend_frames=0, negative_prompts=None, signals=None, render=None):
+        n_frames, fps, bpm, blend_frames = map(_plain_number, (n_frames, fps, bpm, blend_frames))
+        if not isinstance(n_frames, int) or n_frames < 1:
             raise ScheduleError(f"n_frames must be a whole number >= 1, got {n_frames!r}")
-        if not (isinstance(fps, numbers.Real) and math.isfinite(fps) and fps > 0):
+        if not (isinstance(fps, (int, float)) and math.isfinite(fps) and fps > 0):
             raise ScheduleError(f"fps must be a positive number, got {fps!r}")
-        if bpm is not None and not (isinstance(bpm, numbers.Real) and math.isfinite(bpm) and bpm > 0):
+        if bpm is not None and not (isinstance(bpm, (int, float)) and math.isfinite(bpm) and bpm > 0):
             raise ScheduleError(f"bpm must be a positive number or None, got {bpm!r}")
-        if isinstance(blend_frames, bool) or not isinstance(blend_frames, (int, np.integer)) or blend_frames < 0:
+        if not isinstance(blend_frames, int) or blend_frames < 0:
             raise ScheduleError(f"blend_frames must be a whole number >= 0, got {blend_frames!r}")
-        self.n_frames, self.fps, self.bpm = int(n_frames), fps, None if bpm is None else float(bpm)
+        self.n_frames, self.fps, self.bpm = n_frames, fps, None if bpm is None else float(bpm)
         self.beats = None if beats is None else np.array(beats, dtype=np.float64).ravel()
         if self.beats is not None and not (np.isfinite(self.beats).all() and (np.diff(self.beats) > 0).all()):
             raise ScheduleError("beats must be finite seconds in ascending order")
-        self.blend_frames = int(blend_frames)
-        self.sections = sorted((self._frame(key, "section"), str(label)) for key, label in (sections or []))
-        self.prompts, self.negative_prompts = {}, {}
+        self.blend_frames = blend_frames
+        self.render_options = _render_options(render or {})
+        self._section_keys = {}
+        for key, label in sections or []:
+            self._section_keys[self._frame(key, "section")] = (_plain_number(key), str(label))
+        self.sections = sorted((frame, label) for frame, (_, label) in self._section_keys.items())
+        self.prompts, self.negative_prompts, self._prompt_keys = {}, {}, ({}, {})
         for key, value in (prompts or {}).items():
             self._add_prompts(key, value, negative=False)
         for key, value in (negative_prompts or {}).items():
             self._add_prompts(key, value, negative=True)
-        self._sources, self._values = {}, {}
+        self._song_signals = signals
+        self._sources, self._values, self._pending = {}, {}, {}
         for name, value in (curves or {}).items():
             self[name] = value
 
@@ -166,9 +225,66 @@ class Schedule:
                 raise ScheduleError(f"negative prompt {value!r} has a negative weight or --neg: "
                                     "give negative prompts weights >= 0")
             positives, negatives = [], positives
-        for target, items in ((self.prompts, positives), (self.negative_prompts, negatives)):
+        for target, items, written in ((self.prompts, positives, self._prompt_keys[0]),
+                                       (self.negative_prompts, negatives, self._prompt_keys[1])):
             if items:
                 target.setdefault(frame, []).extend(items)
+                written.setdefault(frame, _plain_number(key))
+
+    # The song ---------------------------------------------------------------
+
+    def bind(self, analysis, lyrics=None) -> "Schedule":
+        """Bind the song's signals (envelopes, beats, sections, words) so that curve strings can read them.
+
+        Curves that read them are evaluated again. Returns the schedule itself.
+
+        Parameters
+        ----------
+        analysis : binarydream.analysis.Analysis
+            Of the same number of frames.
+        lyrics : alignment.Lyrics or None
+            For ``word``, ``line``, ``sung``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from binarydream.analysis import Analysis, Section
+        >>> a = Analysis(1.0, 4, 120.0, np.array([0.0, 0.5]), np.array([0.0]), 4, [Section(0.0, 1.0, "A")],
+        ...              {"bass": np.array([0, 0.5, 1, 1], np.float32)})
+        >>> Schedule(4, fps=4).bind(a, None).__setitem__("zoom", "0: (1 + 0.1*bass)")
+        """
+        if analysis.n_frames != self.n_frames:
+            raise ScheduleError(f"the song has {analysis.n_frames} frames and the schedule {self.n_frames}: "
+                                "plan the schedule for this song at this fps")
+        lines = lyrics.lines if lyrics is not None else []
+        words = [(w.start, w.end) for line in lines for w in line.words]
+        self._song_signals = song_signals(
+            self.n_frames, self.fps, envelopes=analysis.envelopes, beats=analysis.beats,
+            downbeats=analysis.downbeats, sections=[(s.start, s.label) for s in analysis.sections],
+            words=sorted(words), lines=sorted(line.start for line in lines if line.text.strip()))
+        if self.beats is None and len(analysis.beats):
+            self.beats = np.asarray(analysis.beats, dtype=np.float64)
+        sources = {name: source for name, source in self._sources.items() if isinstance(source, str)}
+        self._pending = {}
+        for name in self._order(sources):
+            self._store(name, sources[name])
+        return self
+
+    @property
+    def bound(self) -> bool:
+        """Whether the song's signals are bound (:meth:`bind`).
+
+        Examples
+        --------
+        >>> Schedule(2).bound
+        False
+        """
+        return self._song_signals is not None
+
+    def _signals(self):
+        if self._song_signals is None:
+            return None
+        return self._song_signals.with_prompts(self.prompts)
 
     # Curves -----------------------------------------------------------------
 
@@ -187,6 +303,8 @@ class Schedule:
         return name in CURVES or name in self._sources
 
     def __getitem__(self, name: str) -> np.ndarray:
+        if name in self._pending:
+            raise ScheduleError(self._pending[name])
         if name in self._values:
             return self._values[name].copy()
         if name == "seed":
@@ -196,39 +314,88 @@ class Schedule:
         raise KeyError(f"no curve {name!r}: set it first, or use one of {', '.join(self.curve_names)}")
 
     def __setitem__(self, name: str, value) -> None:
-        if not (isinstance(name, str) and name.isidentifier()) or name in _RESERVED:
-            raise ScheduleError(f"curve name {name!r} must be an identifier other than {', '.join(sorted(_RESERVED))}")
+        check_curve_name(name, self._sources)
+        value = _plain_number(value)
         if isinstance(value, str):
             source = value
-        elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
             source = float(value)
         elif callable(value):
             source = check_curve(name, np.broadcast_to(
                 value(timebase.frame_times(self.n_frames, self.fps)), (self.n_frames,)), self.n_frames)
         else:
             source = check_curve(name, value, self.n_frames)
-        self._values[name] = self._evaluate(name, source)
+        reads = _reads(source) & set(self.curve_names)
+        loop = sorted(reads & (self._readers_of(name) | {name}))
+        if loop:
+            raise ScheduleError(f"{name} would read itself (through {', '.join(loop)}): a curve may read only "
+                                "curves that do not read it")
+        self._store(name, source)
+        self._refresh({name})
+
+    def _store(self, name, source):
+        blocked = sorted(other for other in _reads(source) if other in self._pending)
+        if blocked:
+            self._pending[name] = self._pending[blocked[0]]
+        else:
+            self._values[name] = self._evaluate(name, source)
+            self._pending.pop(name, None)
         self._sources[name] = source
-        if name == "seed":
-            self._reevaluate_seeded()
 
     def __delitem__(self, name: str) -> None:
         """Forget a curve: a standard one goes back to its default, a user one goes away."""
-        del self._sources[name], self._values[name]
-        if name == "seed":
-            self._reevaluate_seeded()
+        if name not in CURVES and self._readers_of(name):
+            raise ScheduleError(f"{', '.join(sorted(self._readers_of(name)))} read(s) {name}: change them first")
+        del self._sources[name]
+        self._values.pop(name, None)
+        self._pending.pop(name, None)
+        self._refresh({name})
 
-    def _reevaluate_seeded(self) -> None:
-        # Keyframe strings may read the seed curve as `s`: they follow it when it changes.
-        for name, text in self._sources.items():
-            if isinstance(text, str) and name != "seed":
-                self._values[name] = self._evaluate(name, text)
+    def _readers_of(self, name) -> set:
+        """Curves that read ``name``, directly or through others."""
+        readers, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            for other, source in self._sources.items():
+                if other not in readers and other != name and current in _reads(source):
+                    readers.add(other)
+                    todo.append(other)
+        return readers
+
+    def _order(self, sources: dict) -> list:
+        """Names of ``sources`` ordered so that each comes after the curves among them it reads."""
+        order, placed = [], set()
+
+        def place(name, path):
+            if name in placed:
+                return
+            if name in path:
+                raise ScheduleError(f"curves {' -> '.join(path + [name])} read each other in a loop: break it")
+            for other in sorted(_reads(sources[name]) & set(sources) - {name}):
+                place(other, path + [name])
+            placed.add(name)
+            order.append(name)
+
+        for name in sources:
+            place(name, [])
+        return order
+
+    def _refresh(self, changed: set) -> None:
+        """Evaluate again every curve that reads one of ``changed``, in dependency order."""
+        readers = set().union(*(self._readers_of(name) for name in changed)) - changed
+        if readers:
+            sources = {name: self._sources[name] for name in readers}
+            for name in self._order(sources):
+                self._store(name, sources[name])
 
     def _evaluate(self, name, source):
         if isinstance(source, np.ndarray):
             return source
-        variables = {} if name == "seed" else {"s": self["seed"]}
-        values = parse(source, self.n_frames, self.fps, bpm=self.bpm, beats=self.beats, variables=variables)
+        variables = {other: self[other] for other in _reads(source) & set(self.curve_names) - {name}}
+        if name != "seed":
+            variables["s"] = self["seed"]
+        values = parse(source, self.n_frames, self.fps, bpm=self.bpm, beats=self.beats, variables=variables,
+                       signals=self._signals())
         try:
             return check_curve(name, values, self.n_frames)
         except ScheduleError as error:
@@ -275,58 +442,74 @@ class Schedule:
     def to_dict(self) -> dict:
         """Plain data (str, float, int, lists, dicts) that :meth:`from_dict` reads back to an equal schedule.
 
+        Prompt and section keys are written as they were given (``16b``, ``2.5s``,
+        frames); a prompt is ``"text"`` or ``"text:weight"``.
+
         Examples
         --------
         >>> Schedule(2, curves={"zoom": "0:(1), 1:(1.1)"}).to_dict()["curves"]
         {'zoom': '0:(1), 1:(1.1)'}
+        >>> Schedule(90, prompts={"2s": [("a cat", 2.0)]}).to_dict()["prompts"]
+        {'2s': ['a cat:2']}
         """
-        def keyframes(prompts):
-            return {frame: [[text, weight] for text, weight in prompts[frame]] for frame in sorted(prompts)}
+        def keyframes(prompts, written):
+            return {written[frame]: schedule_file.prompt_texts(prompts[frame]) for frame in sorted(prompts)}
 
-        curves = {name: source.tolist() if isinstance(source, np.ndarray) else source
-                  for name, source in self._sources.items()}
-        return {_FORMAT: 1, "n_frames": self.n_frames, "fps": self.fps, "bpm": self.bpm,
-                "beats": None if self.beats is None else self.beats.tolist(), "blend_frames": self.blend_frames,
-                "sections": [[frame, label] for frame, label in self.sections],
-                "prompts": keyframes(self.prompts), "negative_prompts": keyframes(self.negative_prompts),
-                "curves": curves}
+        data = {schedule_file.FORMAT: 1, "n_frames": self.n_frames, "fps": self.fps, "bpm": self.bpm}
+        if self.beats is not None and not self.bound:
+            data["beats"] = self.beats.tolist()
+        data.update(blend_frames=self.blend_frames,
+                    sections=[[self._section_keys[frame][0], label] for frame, label in self.sections],
+                    prompts=keyframes(self.prompts, self._prompt_keys[0]))
+        if self.negative_prompts:
+            data["negative_prompts"] = keyframes(self.negative_prompts, self._prompt_keys[1])
+        if self.render_options:
+            data["render"] = dict(self.render_options)
+        data["curves"] = {name: source.tolist() if isinstance(source, np.ndarray) else source
+                          for name, source in self._sources.items()}
+        return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Schedule":
+    def from_dict(cls, data, song=None) -> "Schedule":
         """A schedule from :meth:`to_dict`'s plain data (prompt keys may be str, as JSON writes them).
+
+        ``song`` (anything with ``analysis`` and ``lyrics``) binds its signals;
+        without it, curves that read them wait for :meth:`bind`.
 
         Examples
         --------
         >>> Schedule.from_dict({"n_frames": 3, "prompts": {"0": [["a cat", 2.0]]}}).prompts
         {0: [('a cat', 2.0)]}
         """
-        if not isinstance(data, dict) or "n_frames" not in data:
-            raise ScheduleError("a schedule needs at least n_frames: is this a schedule file?")
-        unknown = set(data) - set(_FILE_KEYS) - {_FORMAT}
-        if unknown:
-            raise ScheduleError(f"unknown schedule entries {sorted(unknown)}: use only {', '.join(_FILE_KEYS)}")
+        fields = schedule_file.read_fields(data)
+        curves = fields.pop("curves")
+        sched = cls(**fields)
+        sched._defer_unbound(curves)
+        if song is not None:
+            sched.bind(song.analysis, song.lyrics)
+        return sched
 
-        def pairs(prompts):
-            if not isinstance(prompts, dict):
-                raise ScheduleError(f"prompts must be a mapping of frame to prompts, got {type(prompts).__name__}")
-            return {key if not isinstance(key, str) or not key.isdigit() else int(key):
-                    [tuple(item) if isinstance(item, list) else item for item in value]
-                    if isinstance(value, list) else value for key, value in prompts.items()}
-
-        try:
-            return cls(data["n_frames"], data.get("fps", 30), bpm=data.get("bpm"), beats=data.get("beats"),
-                       blend_frames=data.get("blend_frames", 0),
-                       sections=[tuple(section) for section in data.get("sections") or []],
-                       prompts=pairs(data.get("prompts") or {}), curves=data.get("curves") or {},
-                       negative_prompts=pairs(data.get("negative_prompts") or {}))
-        except (TypeError, AttributeError) as error:
-            raise ScheduleError(f"malformed schedule: {error}") from None
+    def _defer_unbound(self, curves: dict) -> None:
+        """Set ``curves`` in dependency order; those reading the song's signals wait for :meth:`bind` when unbound."""
+        for name in curves:
+            check_curve_name(name, curves)
+        song_names = set(SIGNAL_NAMES) - {"prompt"} | {"pulse", "is_section"}
+        for name in self._order(curves):
+            source = curves[name]
+            used = sorted(_reads(source) & song_names)
+            if used and not self.bound and isinstance(source, str):
+                self._sources[name] = source
+                self._pending[name] = (f"{name} reads the song's signals ({', '.join(used)}): load the schedule "
+                                       "with its song, Schedule.load(path, song=song), or sched.bind(song.analysis, "
+                                       "song.lyrics)")
+            else:
+                self[name] = source
 
     def save(self, path, *, overwrite: bool = False) -> Path:
         """Write the schedule to ``path`` (.yaml, .yml or .json) atomically; refuse to replace a file unless asked.
 
         Keyframe strings are written as they were given; arrays as every value,
-        which read back bit for bit.
+        which read back bit for bit. A schedule read from YAML keeps its comments.
 
         Examples
         --------
@@ -336,71 +519,60 @@ class Schedule:
         >>> Schedule.load(path).prompts
         {0: [('a cat', 1.0)]}
         """
-        path = Path(path)
-        data = self.to_dict()
-        if path.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
-            text = yaml.safe_dump(data, sort_keys=False, default_flow_style=None, allow_unicode=True, width=120)
-        elif path.suffix.lower() == ".json":
-            text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
-        else:
-            raise ScheduleError(f"cannot tell the format of {path.name}: name it .yaml, .yml or .json")
-        if path.exists() and not overwrite:
-            raise ScheduleError(f"{path} exists already: pass overwrite=True to replace it, or choose another name")
-        return write_text_atomic(path, text, overwrite=True)
+        return schedule_file.save(path, self.to_dict(), getattr(self, "_document", None), overwrite=overwrite)
 
     @classmethod
-    def load(cls, path) -> "Schedule":
+    def load(cls, path, song=None) -> "Schedule":
         """Read a schedule written by :meth:`save` (or by hand) from .yaml, .yml or .json.
+
+        ``song`` (a :class:`~binarydream.Song`) binds its signals for the curves that read them.
 
         Examples
         --------
-        >>> sched = Schedule.load("schedule.yaml")  # doctest: +SKIP
+        >>> sched = Schedule.load("schedule.yaml", song=song)  # doctest: +SKIP
         """
-        import yaml
-
-        path = Path(path)
-        suffix = path.suffix.lower()
-        if suffix not in (".yaml", ".yml", ".json"):
-            raise ScheduleError(f"cannot tell the format of {path.name}: name it .yaml, .yml or .json")
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise ScheduleError(f"cannot read the schedule {path}: {error.strerror}") from None
-        try:
-            data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
-        except (ValueError, yaml.YAMLError) as error:
-            first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-            kind = "JSON" if suffix == ".json" else "YAML"
-            raise ScheduleError(f"{path} is not valid {kind}: {first_line}") from None
-        return cls.from_dict(data)
+        document = schedule_file.load(path)
+        sched = cls.from_dict(document, song=song)
+        sched._document = document
+        return sched
 
     def to_deforum(self) -> dict:
-        """Deforum settings: prompts by frame, every curve as a keyframe string, and the frame count.
+        """Deforum settings: prompts by frame, every standard curve as a compact keyframe string, render settings.
 
-        Curve strings hold plain numbers only, keyed where a straight line would
-        not reproduce the values exactly, so Deforum's (and Disco's) linear
-        inbetweens give back this schedule's values. Prompts join with ``AND``
-        and ``text :weight``; negative prompts follow ``--neg``; prompt fades are
-        not carried over.
+        See :func:`binarydream.deforum.to_deforum`.
 
         Examples
         --------
         >>> d = Schedule(10, prompts={0: "a cat"}, curves={"zoom": "0:(1), 9:(1.09)"}).to_deforum()
         >>> d["prompts"], d["zoom"], d["max_frames"]
-        ({'0': 'a cat'}, '0: (1.0), 9: (1.09)', 10)
+        ({'0': 'a cat'}, '0: (1), 9: (1.09)', 10)
         """
-        settings = {"max_frames": self.n_frames, "fps": self.fps, "animation_mode":
-                    "3D" if any(np.any(self[name] != 0) for name in CURVES[4:8]) else "2D",
-                    "seed_behavior": "schedule", "prompts": {}}
-        for frame in sorted(set(self.prompts) | set(self.negative_prompts)):
-            negatives = mix_prompts(self.negative_prompts, frame, hold_first=False)
-            settings["prompts"][str(frame)] = deforum_prompt(mix_prompts(self.prompts, frame), negatives)
-        for name in self.curve_names:
-            settings[_DEFORUM_NAMES.get(name, name)] = keyframe_string(self[name])
-        return settings
+        from .deforum import to_deforum
+
+        return to_deforum(self)
+
+    @classmethod
+    def from_deforum(cls, settings) -> "Schedule":
+        """A schedule from Deforum settings (a dict, or the path of the JSON settings file Deforum saves).
+
+        See :func:`binarydream.deforum.from_deforum`.
+
+        Examples
+        --------
+        >>> Schedule.from_deforum({"max_frames": 3, "prompts": {"0": "a cat"}}).prompts
+        {0: [('a cat', 1.0)]}
+        """
+        from .deforum import from_deforum
+
+        return from_deforum(settings)
 
     def __repr__(self) -> str:
         return (f"Schedule(n_frames={self.n_frames}, fps={self.fps}, prompts={len(self.prompts)} keyframes, "
                 f"curves={list(self._sources)})")
+
+
+def _render_options(options: dict) -> dict:
+    unknown = sorted(set(options) - set(RENDER_OPTIONS))
+    if unknown:
+        raise ScheduleError(f"unknown render settings {unknown}: use only {', '.join(RENDER_OPTIONS)}")
+    return {name: _plain_number(value) for name, value in options.items()}

@@ -1,0 +1,295 @@
+"""Deforum settings both ways: a schedule to the settings Deforum reads, and a Deforum project to a schedule.
+
+The two differ in two meanings, converted here and only here:
+
+* ``strength``: ours is img2img's denoising strength (1 ignores the previous
+  frame, 0 keeps it); Deforum's ``strength_schedule`` is how much of the
+  previous frame is kept: Deforum's = 1 - ours.
+* ``noise``: ours is the standard deviation of Gaussian noise in [0, 1] pixel
+  units; Deforum's ``noise_schedule`` is in its [-1, 1] sample units: Deforum's = 2 * ours.
+
+Curves go out as compact keyframe strings: keys only where the value turns,
+every frame within ``TOLERANCE`` (relative to the curve's size, at least 1) of
+the schedule's values.
+
+Examples
+--------
+>>> from binarydream import Schedule
+>>> d = to_deforum(Schedule(10, curves={"strength": 0.6, "noise": 0.02}))
+>>> d["strength_schedule"], d["noise_schedule"]
+('0: (0.4), 9: (0.4)', '0: (0.04), 9: (0.04)')
+>>> back = from_deforum(d)
+>>> round(float(back["strength"][0]), 6), round(float(back["noise"][0]), 6)
+(0.6, 0.02)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from .errors import KeyframeError, ScheduleError
+from .keyframes import parse
+from .keyframes.emit import format_number, keyframe_string
+from .keyframes.prompts import deforum_prompt, mix_prompts, parse_prompt
+
+TOLERANCE = 1e-4
+"""Largest difference, per unit of a curve's size, between a schedule's curve and its Deforum string."""
+
+MOTION = ("zoom", "angle", "translation_x", "translation_y", "translation_z", "rotation_3d_x", "rotation_3d_y",
+          "rotation_3d_z")
+_2D, _3D = ("zoom", "angle", "translation_x", "translation_y"), MOTION[2:]
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)"
+_PLAIN = re.compile(rf"\s*(?:\d+\s*:\s*\(\s*{_NUMBER}\s*\)\s*,?\s*)+")
+_COHERENCE = {"None": 0.0, "Match Frame 0 LAB": 1.0, "Match Frame 0 HSV": 1.0, "Match Frame 0 RGB": 1.0}
+_BORDERS = {"replicate": "replicate", "wrap": "wrap", "reflect": "reflect", "smart": "replicate"}
+_NEUTRAL = {"contrast_schedule": 1.0, "noise_multiplier_schedule": 1.0, "amount_schedule": 0.0,
+            "flip_2d_perspective": False, "perspective_flip_theta": 0.0, "perspective_flip_phi": 0.0,
+            "perspective_flip_gamma": 0.0}
+_HOUSEKEEPING = {
+    "batch_name", "outdir", "filename_format", "make_grid", "grid_rows", "save_samples", "save_settings",
+    "display_samples", "save_sample_per_step", "show_sample_per_step", "n_batch", "n_samples", "timestring",
+    "resume_from_timestring", "resume_timestring", "sd_model_name", "sd_model_hash", "deforum_git_commit_id",
+    "skip_video_creation", "skip_video_for_run_all", "ffmpeg_location", "ffmpeg_crf", "ffmpeg_preset", "make_gif",
+    "store_frames_in_ram", "add_soundtrack", "soundtrack_path", "render_steps", "path_name_modifier", "image_path",
+    "mp4_path", "use_manual_settings", "delete_imgs", "max_video_frames", "output_format", "bitdepth_extension",
+    "seed_enable_extras", "save_depth_maps", "show_info_on_ui", "motion_preview_mode", "prompts_path",
+    "animation_prompts", "positive_prompts", "negative_prompts", "animation_prompts_positive",
+    "animation_prompts_negative", "seed_iter_N", "seed_behavior", "seed", "seed_schedule", "max_frames", "fps",
+    "animation_mode", "prompts", "diffusion_cadence", "color_coherence", "border", "W", "H", "fov_schedule",
+    "strength_schedule", "noise_schedule", "use_init", "init_image", "strength", "strength_0_no_init",
+    "restore_faces", "tiling", "enable_hr", "override_settings_with_file", "custom_settings_file",
+} | set(MOTION)
+
+
+def _size(values) -> float:
+    return max(1.0, float(np.max(np.abs(values)))) if len(values) else 1.0
+
+
+def _curve(values) -> str:
+    return keyframe_string(values, tolerance=TOLERANCE * _size(values))
+
+
+def to_deforum(schedule) -> dict:
+    """Deforum settings of ``schedule``: prompts by frame, every standard curve compact, render settings.
+
+    Prompts join with ``AND`` and ``text :weight``; negative prompts follow
+    ``--neg``; prompt fades (``blend_frames``) are not carried over. Strength and
+    noise are converted to Deforum's meanings (see the module docstring).
+
+    Examples
+    --------
+    >>> from binarydream import Schedule
+    >>> d = to_deforum(Schedule(10, prompts={0: "a cat"}, curves={"zoom": "0:(1), 9:(1.09)"}))
+    >>> d["prompts"], d["zoom"], d["max_frames"], d["seed_behavior"]
+    ({'0': 'a cat'}, '0: (1), 9: (1.09)', 10, 'schedule')
+    """
+    options = schedule.render_options
+    settings = {"max_frames": schedule.n_frames, "fps": schedule.fps, "animation_mode":
+                "3D" if any(np.any(schedule[name] != 0) for name in MOTION[4:]) else "2D",
+                "seed_behavior": "schedule", "prompts": {}}
+    for frame in sorted(set(schedule.prompts) | set(schedule.negative_prompts)):
+        negatives = mix_prompts(schedule.negative_prompts, frame, hold_first=False)
+        settings["prompts"][str(frame)] = deforum_prompt(mix_prompts(schedule.prompts, frame), negatives)
+    for name in MOTION:
+        settings[name] = _curve(schedule[name])
+    settings["strength_schedule"] = _curve(1.0 - schedule["strength"])
+    settings["noise_schedule"] = _curve(2.0 * schedule["noise"])
+    settings["seed_schedule"] = keyframe_string(schedule["seed"] + int(options.get("seed", 0)))
+    settings["diffusion_cadence"] = int(options.get("cadence", 1))
+    settings["color_coherence"] = "Match Frame 0 LAB" if options.get("colour_coherence", 1.0) > 0 else "None"
+    for ours, theirs in (("border", "border"), ("width", "W"), ("height", "H")):
+        if ours in options:
+            settings[theirs] = options[ours]
+    if "fov" in options:
+        settings["fov_schedule"] = f"0: ({format_number(options['fov'])})"
+    return settings
+
+
+def _read(settings) -> dict:
+    if isinstance(settings, dict):
+        return settings
+    path = Path(settings)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ScheduleError(f"cannot read the Deforum settings {path}: {error.strerror}") from None
+    except ValueError as error:
+        raise ScheduleError(f"{path} is not Deforum settings JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise ScheduleError(f"{path} is not Deforum settings: expected a JSON object of settings")
+    return data
+
+
+def _prompt_pairs(text: str) -> tuple[list, list]:
+    """Positive and negative ``(text, weight)`` pairs of one Deforum prompt (``a :2 AND b --neg c``)."""
+    positive, _, negative = text.partition("--neg")
+
+    def pairs(part):
+        return [parse_prompt(item) for item in part.split(" AND ") if item.strip()]
+
+    return pairs(positive), pairs(negative)
+
+
+def _prompts(data) -> tuple[dict, dict]:
+    prompts = data.get("prompts", data.get("animation_prompts", {}))
+    if isinstance(prompts, str):
+        try:
+            prompts = json.loads(prompts)
+        except ValueError:
+            raise ScheduleError("Deforum's prompts are not a JSON object of frame: prompt") from None
+    if not isinstance(prompts, dict):
+        raise ScheduleError(f"Deforum's prompts must map frames to prompts, got {type(prompts).__name__}")
+    always = str(data.get("animation_prompts_positive", data.get("positive_prompts", "")) or "").strip()
+    never = str(data.get("animation_prompts_negative", data.get("negative_prompts", "")) or "").strip()
+    positives, negatives = {}, {}
+    for key, text in prompts.items():
+        key = int(key) if str(key).strip().isdigit() else str(key)
+        pos, neg = _prompt_pairs(str(text))
+        if always:
+            pos = [(f"{item}, {always}", weight) for item, weight in pos] or [(always, 1.0)]
+        if never:
+            neg = neg + [(never, 1.0)]
+        if pos:
+            positives[key] = pos
+        if neg:
+            negatives[key] = neg
+    return positives, negatives
+
+
+def _rescale(text, scale: float, offset: float, n_frames: int, fps: float) -> str:
+    """``offset + scale * value`` of a Deforum keyframe string: number by number when all are plain, else evaluated."""
+    if _PLAIN.fullmatch(str(text)):
+        return re.sub(rf"\(\s*({_NUMBER})\s*\)",
+                      lambda m: f"({format_number(offset + scale * float(m.group(1)))})", str(text))
+    return keyframe_string(offset + scale * parse(text, n_frames, fps))
+
+
+def _active(name, value, n_frames, fps) -> bool:
+    """Whether a setting without an equivalent here would change a Deforum render from its neutral state."""
+    if value in (None, False, "", "None", "none"):
+        return False
+    if name in _NEUTRAL:
+        try:
+            values = parse(value, n_frames, fps) if isinstance(value, str) else np.array([float(value)])
+        except (KeyframeError, TypeError, ValueError):
+            return True
+        return not np.allclose(values, float(_NEUTRAL[name]))
+    return True
+
+
+def from_deforum(settings):
+    """A :class:`~binarydream.schedule.Schedule` from Deforum settings: a dict, or the JSON file Deforum saves.
+
+    Reads the notebook's and the A1111 extension's keys: ``max_frames``, ``fps``,
+    ``prompts`` (or ``animation_prompts``, with ``--neg`` and ``AND``/``:weight``),
+    ``animation_prompts_positive/negative`` (or ``positive_prompts``/``negative_prompts``),
+    the motion curves of the ``animation_mode`` (2D: zoom, angle, translation_x/y;
+    3D: translation_x/y/z, rotation_3d_x/y/z), ``strength_schedule``,
+    ``noise_schedule``, ``seed``, ``seed_behavior`` (iter, fixed, schedule),
+    ``seed_iter_N``, ``seed_schedule``, ``diffusion_cadence``, ``color_coherence``,
+    ``border``, ``W``, ``H`` and a constant ``fov_schedule``. Each other setting
+    that would change a Deforum render gets one warning naming it.
+
+    Examples
+    --------
+    >>> sched = from_deforum({"max_frames": 20, "fps": 10, "animation_mode": "2D", "zoom": "0: (1.02)",
+    ...                       "strength_schedule": "0: (0.65)", "diffusion_cadence": 2,
+    ...                       "prompts": {"0": "a cat :2 AND a dog --neg blurry"}})
+    >>> sched.prompts, sched.negative_prompts, sched.render_options["cadence"]
+    ({0: [('a cat', 2.0), ('a dog', 1.0)]}, {0: [('blurry', 1.0)]}, 2)
+    >>> round(float(sched["strength"][0]), 6), float(sched["zoom"][5])
+    (0.35, 1.02)
+    """
+    from .schedule import Schedule
+
+    data = _read(settings)
+    if "max_frames" not in data:
+        raise ScheduleError("Deforum settings need max_frames: is this a Deforum settings file?")
+    n_frames = data["max_frames"]
+    if "fps" not in data:
+        warnings.warn("the Deforum settings give no fps: 30 assumed", stacklevel=2)
+    fps = data.get("fps", 30)
+    positives, negatives = _prompts(data)
+    sched = Schedule(n_frames, fps, prompts=positives, negative_prompts=negatives)
+    sched.render_options.update(_render(data, sched.n_frames, sched.fps))
+    mode = str(data.get("animation_mode", "2D"))
+    if mode not in ("2D", "3D"):
+        warnings.warn(f"animation_mode {mode!r} has no equivalent here: its motion is read as 2D", stacklevel=2)
+    curves = {"zoom", "angle"} | set(_3D if mode == "3D" else _2D)
+    for name in MOTION:
+        if name in data and name in curves:
+            _set(sched, name, data[name])
+    if "strength_schedule" in data:
+        _set(sched, "strength", _rescale(data["strength_schedule"], -1.0, 1.0, sched.n_frames, sched.fps))
+    if "noise_schedule" in data:
+        _set(sched, "noise", _rescale(data["noise_schedule"], 0.5, 0.0, sched.n_frames, sched.fps))
+    _seed(sched, data)
+    ignored = sorted(name for name, value in data.items()
+                     if name not in _HOUSEKEEPING and _active(name, value, sched.n_frames, sched.fps))
+    if mode == "3D" and any(name in data for name in ("zoom", "angle")):
+        ignored += [name for name in ("zoom", "angle") if name in data and name not in curves]
+    for name in ignored:
+        warnings.warn(f"Deforum setting {name} has no equivalent in binarydream: not imported", stacklevel=2)
+    return sched
+
+
+def _set(sched, name, text):
+    try:
+        sched[name] = text if isinstance(text, str) else float(text)
+    except (KeyframeError, ScheduleError, TypeError, ValueError) as error:
+        raise ScheduleError(f"Deforum's {name} cannot be read: {str(error).splitlines()[0]}") from None
+
+
+def _seed(sched, data):
+    behaviour = str(data.get("seed_behavior", "iter"))
+    if behaviour == "schedule" and "seed_schedule" in data:
+        _set(sched, "seed", data["seed_schedule"])
+        sched.render_options.pop("seed", None)
+    elif behaviour == "fixed":
+        sched["seed"] = 0.0
+    elif behaviour == "iter" and int(data.get("seed_iter_N", 1) or 1) > 1:
+        sched["seed"] = f"0: (floor(t/{int(data['seed_iter_N'])}))"
+    elif behaviour not in ("iter", "schedule"):
+        warnings.warn(f"seed_behavior {behaviour!r} has no equivalent here: seeds go up by one a frame",
+                      stacklevel=3)
+
+
+def _render(data, n_frames, fps) -> dict:
+    options = {}
+    seed = data.get("seed", 0)
+    try:
+        seed = int(seed)
+    except (TypeError, ValueError):
+        seed = -1
+    if seed < 0:
+        warnings.warn(f"the Deforum seed {data.get('seed')!r} is random: seed 0 is used, so renders repeat",
+                      stacklevel=3)
+    options["seed"] = max(seed, 0)
+    if "diffusion_cadence" in data:
+        options["cadence"] = max(int(data["diffusion_cadence"]), 1)
+    coherence = data.get("color_coherence")
+    if coherence is not None:
+        if coherence not in _COHERENCE:
+            warnings.warn(f"color_coherence {coherence!r} has no equivalent here: frames match frame 0's LAB "
+                          "colours", stacklevel=3)
+        elif coherence not in ("None", "Match Frame 0 LAB"):
+            warnings.warn(f"color_coherence {coherence!r}: binarydream matches colours in LAB", stacklevel=3)
+        options["colour_coherence"] = _COHERENCE.get(coherence, 1.0)
+    if "border" in data:
+        options["border"] = _BORDERS.get(str(data["border"]), "replicate")
+    for theirs, ours in (("W", "width"), ("H", "height")):
+        if theirs in data:
+            options[ours] = int(data[theirs])
+    fov = data.get("fov_schedule")
+    if fov is not None:
+        values = parse(fov if isinstance(fov, str) else float(fov), n_frames, fps)
+        if np.ptp(values) > 0:
+            warnings.warn("fov_schedule changes over time: binarydream renders at one fov, its first value",
+                          stacklevel=3)
+        options["fov"] = float(values[0])
+    return options
