@@ -1,5 +1,7 @@
 """Direction: prompt keyframes from known lyric line times, camera curves from known music, hand overrides."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -216,8 +218,11 @@ def test_preset_numbers_given_as_text_as_from_a_command_line():
 def test_planned_schedule_round_trips_through_its_file(tmp_path):
     from binarydream import Schedule
 
-    sched = plan(synthetic_song(), synthetic_lyrics(), style="ink", zoom="0: (1.02)")
-    back = Schedule.load(sched.save(tmp_path / "schedule.yaml"))
+    song = SimpleNamespace(analysis=synthetic_song(), lyrics=synthetic_lyrics())
+    sched = plan(song.analysis, song.lyrics, style="ink", zoom="0: (1.02)")
+    path = sched.save(tmp_path / "schedule.yaml")
+    back = Schedule.load(path, song=song)
+    assert path.stat().st_size < 10_000
     assert back.prompts == sched.prompts and back.sections == sched.sections
     assert back.blend_frames == sched.blend_frames
     for name in CAMERA_CURVES + ("strength", "noise"):

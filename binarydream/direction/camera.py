@@ -1,32 +1,63 @@
-"""Camera and coherence curves: pure functions of per-frame arrays and explicit numbers.
+"""Camera and coherence curves, written as keyframe strings of the song's signals a person can read and edit.
 
-The camera's speed follows the music (tempo and energy, with pulses on beats
-and downbeats), its heading turns at section boundaries, and no value changes
-from one frame to the next by more than a bound (a slew-rate limit), so a
-sudden hit never becomes a lag spike on screen. Strength and noise rise where
-new content comes in (section boundaries, prompt changes) and stay low in
-between, which keeps the picture coherent.
+The camera's pace follows the music (tempo and energy, with pulses on beats and
+downbeats), its heading turns at section boundaries, and no value changes from
+one frame to the next by more than a bound (``slew``), so a sudden hit never
+becomes a lag spike on screen. Strength and noise rise where new content comes
+in (section boundaries, prompt changes) and stay low in between, which keeps
+the picture coherent.
+
+Each function returns ``{curve name: keyframe string}``; the schedule evaluates
+them against the song's signals, so the planned values are exactly what the
+saved file says. Helper curves (``energy``, ``pace``, ``steady``, ``heading_x``,
+``heading_y``, ``sense``) are read by name by the camera curves, so editing one
+moves every curve that follows it.
 
 Examples
 --------
->>> import numpy as np
->>> times = np.arange(10) / 10
->>> pulse_train(times, [0.5], attack=0.1, release=0.2).round(2).tolist()
-[0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.61, 0.37, 0.22, 0.14]
->>> slew_limit(np.array([0.0, 1.0, 1.0, 0.0]), 0.4).round(2).tolist()
-[0.0, 0.4, 0.8, 0.4]
+>>> from binarydream.direction.presets import Preset
+>>> camera_expressions(120.0, [0.0, 8.0], ["A", "B"], Preset(), fps=30)["zoom"]
+'0: (slew(exp(min(0.45*pace, 1.176)/fps), 0.003333))'
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..keyframes.emit import format_number
+
 GOLDEN_ANGLE = np.pi * (3.0 - np.sqrt(5.0))
 """Radians between the headings of successive distinct section labels: never two alike."""
 
 CAMERA_CURVES = ("zoom", "angle", "translation_x", "translation_y", "translation_z",
                  "rotation_3d_x", "rotation_3d_y", "rotation_3d_z")
-"""The curves :func:`camera_curves` builds."""
+"""The curves :func:`camera_expressions` builds."""
+
+HELPER_CURVES = ("energy", "pace", "steady", "heading_x", "heading_y", "sense")
+"""Curves the planned camera and coherence curves read by name."""
+
+
+def number(value: float, digits: int = 4) -> str:
+    """``value`` to ``digits`` significant digits, as a keyframe string writes it (no exponent).
+
+    Examples
+    --------
+    >>> number(0.0033333333), number(1.0), number(-12.3456)
+    ('0.003333', '1', '-12.35')
+    """
+    return format_number(float(f"{float(value):.{digits}g}"))
+
+
+def _scaled(factor: float, expression: str) -> str:
+    """``factor*expression``, or the expression alone when the factor is 1."""
+    text = number(factor)
+    return expression if text == "1" else f"{text}*{expression}"
+
+
+def _down(value: float) -> str:
+    """``value`` > 0 to 4 significant digits, rounded down: a bound written this way never allows more."""
+    scale = 10.0 ** (3 - np.floor(np.log10(value))) if value > 0 else 1.0
+    return format_number(np.floor(value * scale) / scale)
 
 
 def tempo_factor(tempo: float, *, reference_bpm: float = 120.0, exponent: float = 1.0,
@@ -45,119 +76,8 @@ def tempo_factor(tempo: float, *, reference_bpm: float = 120.0, exponent: float 
     return float(np.clip((tempo / reference_bpm) ** exponent, *limits))
 
 
-def pulse_train(times: np.ndarray, events, *, attack: float, release: float) -> np.ndarray:
-    """A pulse of height 1 at each event time: linear rise over ``attack`` s, exponential decay after.
-
-    Overlapping pulses take the larger value, so the train stays in [0, 1].
-
-    Parameters
-    ----------
-    times : np.ndarray
-        Frame times in seconds, ascending.
-    events : array_like
-        Event times in seconds (beats, downbeats, boundaries).
-    attack, release : float
-        Rise time and decay time constant in seconds (0 attack: a step up at the event).
-
-    Returns
-    -------
-    np.ndarray, float64, same shape as ``times``
-
-    Examples
-    --------
-    >>> pulse_train(np.arange(5) / 10, [0.2], attack=0.1, release=0.1).round(3).tolist()
-    [0.0, 0.0, 1.0, 0.368, 0.135]
-    """
-    times = np.asarray(times, dtype=np.float64)
-    train = np.zeros_like(times)
-    release = max(float(release), 1e-6)
-    for event in np.asarray(events, dtype=np.float64).ravel():
-        lo, hi = np.searchsorted(times, [event - attack, event + 8.0 * release])
-        t = times[lo:hi] - event
-        rise = np.clip(1.0 + t / attack, 0.0, 1.0) if attack > 0 else (t >= 0).astype(np.float64)
-        shape = np.where(t < 0, rise, np.exp(-np.maximum(t, 0.0) / release))
-        train[lo:hi] = np.maximum(train[lo:hi], shape)
-    return train
-
-
-def slew_limit(values: np.ndarray, max_step: float) -> np.ndarray:
-    """Follow ``values`` but never change by more than ``max_step`` from one frame to the next.
-
-    Examples
-    --------
-    >>> slew_limit(np.array([1.0, 1.0, 2.0, 2.0]), 0.5).tolist()
-    [1.0, 1.0, 1.5, 2.0]
-    """
-    values = np.asarray(values, dtype=np.float64)
-    out = np.empty_like(values)
-    if values.size == 0:
-        return out
-    step = float(max_step)
-    current = out[0] = values[0]
-    for i in range(1, values.size):
-        current += min(max(values[i] - current, -step), step)
-        out[i] = current
-    return out
-
-
-def section_glide(times: np.ndarray, starts, values, *, turn_seconds: float) -> np.ndarray:
-    """A per-section value held through each section, gliding (raised cosine) to the next after its start.
-
-    Parameters
-    ----------
-    times : np.ndarray
-        Frame times in seconds.
-    starts : array_like
-        Section start times, ascending.
-    values : array_like
-        One value per section (scalars, or rows of a 2-D array such as heading vectors).
-    turn_seconds : float
-        How long the glide from one section's value to the next takes.
-
-    Examples
-    --------
-    >>> section_glide(np.arange(6) / 1.0, [0.0, 2.0], [0.0, 1.0], turn_seconds=2.0).round(3).tolist()
-    [0.0, 0.0, 0.0, 0.5, 1.0, 1.0]
-    """
-    times = np.asarray(times, dtype=np.float64)
-    values = np.asarray(values, dtype=np.float64)
-    starts = np.asarray(starts, dtype=np.float64)
-    index = np.clip(np.searchsorted(starts, times, side="right") - 1, 0, len(starts) - 1)
-    out = values[index].copy()
-    if turn_seconds <= 0:
-        return out
-    for i in range(1, len(starts)):
-        inside = (times >= starts[i]) & (times < starts[i] + turn_seconds) & (index == i)
-        w = 0.5 - 0.5 * np.cos(np.pi * (times[inside] - starts[i]) / turn_seconds)
-        if values.ndim > 1:
-            w = w[:, None]
-        out[inside] = (1.0 - w) * values[i - 1] + w * values[i]
-    return out
-
-
-def speed_curve(times: np.ndarray, energy: np.ndarray, beats, downbeats, tempo: float, preset) -> np.ndarray:
-    """How fast the camera moves at each frame, 1 being the preset's rate at the reference tempo.
-
-    ``tempo_factor * ((1 - energy_gain) + energy_gain * energy + beat pulses + downbeat pulses)``
-
-    Examples
-    --------
-    >>> from binarydream.direction.presets import Preset
-    >>> t = np.arange(4) / 2
-    >>> speed_curve(t, np.ones(4), [], [], 60.0, Preset()).tolist()
-    [0.5, 0.5, 0.5, 0.5]
-    """
-    p = preset
-    factor = tempo_factor(tempo, reference_bpm=p.reference_bpm, exponent=p.tempo_exponent,
-                          limits=p.tempo_factor_range)
-    beat_train = pulse_train(times, beats, attack=p.pulse_attack, release=p.pulse_release)
-    downbeat_train = pulse_train(times, downbeats, attack=p.pulse_attack, release=p.pulse_release)
-    base = (1.0 - p.energy_gain) + p.energy_gain * np.asarray(energy, dtype=np.float64)
-    return factor * (base + p.beat_pulse * beat_train + p.downbeat_pulse * downbeat_train)
-
-
 def step_bounds(preset, fps: float) -> dict:
-    """The largest change from one frame to the next that :func:`camera_curves` lets each curve make.
+    """The largest change from one frame to the next that the planned camera curves make.
 
     Examples
     --------
@@ -173,74 +93,106 @@ def step_bounds(preset, fps: float) -> dict:
             "rotation_3d_z": p.angle_slew * per_frame2}
 
 
-def camera_curves(times: np.ndarray, energy: np.ndarray, beats, downbeats, tempo: float,
-                  section_starts, section_labels, preset, *, fps: float) -> dict:
-    """Per-frame camera curves in Deforum's units: zoom factor, degrees and pixels per frame.
+def energy_expression(energy_range, preset) -> str:
+    """The ``energy`` curve: the smoothed rms envelope rescaled so quiet passages read 0 and loud ones 1.
+
+    ``energy_range`` is ``(quiet, loud)`` of the smoothed envelope, None to keep its
+    absolute values, or ``"none"`` when the song has no rms envelope (a constant 0.5).
+
+    Examples
+    --------
+    >>> from binarydream.direction.presets import Preset
+    >>> energy_expression((0.1, 0.5), Preset())
+    '0: (clip((smooth(rms, 0.5, 1.5) - 0.1)/0.4, 0, 1))'
+    """
+    if energy_range == "none":
+        return "0: (0.5)"
+    smoothed = f"smooth(rms, {number(preset.energy_attack)}, {number(preset.energy_release)})"
+    if energy_range is None:
+        return f"0: (clip({smoothed}, 0, 1))"
+    lo, hi = energy_range
+    return f"0: (clip(({smoothed} - {number(lo)})/{number(hi - lo)}, 0, 1))"
+
+
+def _glide(starts, values, turn_seconds: float) -> str:
+    """A curve holding one value per section and gliding (raised cosine) to the next one after its start."""
+    keys = [f"0: ({number(values[0])})"]
+    for i in range(1, len(starts)):
+        end = min(starts[i] + turn_seconds, starts[i + 1] if i + 1 < len(starts) else np.inf)
+        keys += [f"{number(starts[i], 6)}s: ({number(values[i - 1])})", f"{number(end, 6)}s: ({number(values[i])})"]
+    return "cosine| " + ", ".join(keys)
+
+
+def camera_expressions(tempo: float, section_starts, section_labels, preset, *, fps: float) -> dict:
+    """Camera curves in Deforum's units (zoom factor, degrees and pixels per frame) and the helpers they read.
 
     2D renderers read zoom, angle and translation_x/y; 3D renderers read
     translation_x/y/z and rotation_3d_x/y/z (as in Deforum, each mode reads its own).
     A section's label picks its heading (the direction of travel) and the sense of
     rotation, so a part that recurs moves the same way each time. Zoom and
-    translations pulse with the beats; rotations follow the steady speed only.
+    translations pulse with the beats (``pace``); rotations follow the steady
+    speed only (``steady``).
 
     Parameters
     ----------
-    times, energy : np.ndarray
-        Frame times (seconds) and the energy (in [0, 1]) at each frame.
-    beats, downbeats : array_like
-        Seconds.
     tempo : float
         BPM.
     section_starts, section_labels : sequence
-        Start time and label of each section.
+        Start time (seconds) and label of each section.
     preset : Preset
         The numbers (see :mod:`binarydream.direction.presets`).
     fps : float
-        Frames per second: per-second speeds become per-frame values.
+        Frames per second, for the per-frame bounds.
 
     Returns
     -------
     dict
-        Name -> np.ndarray float64 of ``len(times)``, for each of :data:`CAMERA_CURVES`.
+        Name -> keyframe string, for :data:`CAMERA_CURVES` and the helpers ``pace``,
+        ``steady``, ``heading_x``, ``heading_y``, ``sense`` (``energy`` comes from
+        :func:`energy_expression`).
 
     Examples
     --------
     >>> from binarydream.direction.presets import Preset
-    >>> t = np.arange(60) / 30
-    >>> c = camera_curves(t, np.full(60, 0.5), [0.5, 1.0], [0.5], 60.0, [0.0], ["A"], Preset(), fps=30)
-    >>> bool(1.0 < c["zoom"].min() < c["zoom"].max() < 1.04)
-    True
+    >>> c = camera_expressions(60.0, [0.0], ["A"], Preset(), fps=30)
+    >>> c["steady"], c["heading_x"]
+    ('0: (0.5*(0.4 + 0.6*energy))', 'cosine| 0: (1)')
     """
     p = preset
-    speed = speed_curve(times, energy, beats, downbeats, tempo, p)
-    # Turning on the beat is what makes viewers dizzy: rotation follows the steady speed, without pulses.
-    steady = speed_curve(times, energy, [], [], tempo, p)
-    distinct = list(dict.fromkeys(section_labels))
-    order = np.array([distinct.index(label) for label in section_labels], dtype=np.float64)
-    headings = np.stack([np.cos(order * GOLDEN_ANGLE), np.sin(order * GOLDEN_ANGLE)], axis=1)
-    senses = np.where(order % 2 == 0, 1.0, -1.0)
-    if len(section_starts) == 0:
-        headings, senses, section_starts = np.array([[1.0, 0.0]]), np.array([1.0]), [0.0]
-    heading = section_glide(times, section_starts, headings, turn_seconds=p.turn_seconds)
-    sense = section_glide(times, section_starts, senses, turn_seconds=p.turn_seconds)
+    factor = tempo_factor(tempo, reference_bpm=p.reference_bpm, exponent=p.tempo_exponent,
+                          limits=p.tempo_factor_range)
+    base = f"{number(1.0 - p.energy_gain)} + {number(p.energy_gain)}*energy"
+    pulses = (f"{number(p.beat_pulse)}*pulse(beat, {number(p.pulse_release)}, {number(p.pulse_attack)}) + "
+              f"{number(p.downbeat_pulse)}*pulse(bar, {number(p.pulse_release)}, {number(p.pulse_attack)})")
+    labels, starts = list(section_labels), list(section_starts)
+    if not starts:
+        labels, starts = ["A"], [0.0]
+    distinct = list(dict.fromkeys(labels))
+    order = np.array([distinct.index(label) for label in labels], dtype=np.float64)
+    bounds = {name: _down(value) for name, value in step_bounds(p, fps).items()}
+    zoom_cap = _down(np.log(p.zoom_max) * 30.0)
 
-    zoom_rate = np.minimum(p.zoom_rate * speed, np.log(p.zoom_max) * 30.0)
-    targets = {
-        "zoom": np.exp(zoom_rate / fps),
-        "angle": p.angle_rate * steady * sense / fps,
-        "translation_x": p.translation_rate * speed * heading[:, 0] / fps,
-        "translation_y": p.translation_rate * speed * heading[:, 1] / fps,
-        "translation_z": p.translation_z_rate * speed / fps,
-        "rotation_3d_x": p.rotation_3d_rate * steady * heading[:, 1] / fps,
-        "rotation_3d_y": p.rotation_3d_rate * steady * heading[:, 0] / fps,
-        "rotation_3d_z": p.angle_rate * steady * sense / fps,
+    def slewed(name, expression):
+        return f"0: (slew({expression}, {bounds[name]}))"
+
+    return {
+        "pace": f"0: ({_scaled(factor, f'({base} + {pulses})')})",
+        "steady": f"0: ({_scaled(factor, f'({base})')})",
+        "heading_x": _glide(starts, np.cos(order * GOLDEN_ANGLE), p.turn_seconds),
+        "heading_y": _glide(starts, np.sin(order * GOLDEN_ANGLE), p.turn_seconds),
+        "sense": _glide(starts, np.where(order % 2 == 0, 1.0, -1.0), p.turn_seconds),
+        "zoom": slewed("zoom", f"exp(min({_scaled(p.zoom_rate, 'pace')}, {zoom_cap})/fps)"),
+        "angle": slewed("angle", f"{_scaled(p.angle_rate, 'steady')}*sense/fps"),
+        "translation_x": slewed("translation_x", f"{_scaled(p.translation_rate, 'pace')}*heading_x/fps"),
+        "translation_y": slewed("translation_y", f"{_scaled(p.translation_rate, 'pace')}*heading_y/fps"),
+        "translation_z": slewed("translation_z", f"{_scaled(p.translation_z_rate, 'pace')}/fps"),
+        "rotation_3d_x": slewed("rotation_3d_x", f"{_scaled(p.rotation_3d_rate, 'steady')}*heading_y/fps"),
+        "rotation_3d_y": slewed("rotation_3d_y", f"{_scaled(p.rotation_3d_rate, 'steady')}*heading_x/fps"),
+        "rotation_3d_z": slewed("rotation_3d_z", f"{_scaled(p.angle_rate, 'steady')}*sense/fps"),
     }
-    bounds = step_bounds(p, fps)
-    return {name: slew_limit(values, bounds[name]) for name, values in targets.items()}
 
 
-def coherence_curves(times: np.ndarray, energy: np.ndarray, prompt_times, section_times, preset, *,
-                     beat_seconds: float, blend_seconds: float = 0.0) -> dict:
+def coherence_expressions(preset, *, beat_seconds: float, blend_seconds: float = 0.0) -> dict:
     """Strength and noise: low in between, rising at prompt changes and section boundaries.
 
     Each event rises over ``event_attack`` s before it and decays with a time
@@ -250,16 +202,16 @@ def coherence_curves(times: np.ndarray, energy: np.ndarray, prompt_times, sectio
     Examples
     --------
     >>> from binarydream.direction.presets import Preset
-    >>> t = np.arange(100) / 10
-    >>> c = coherence_curves(t, np.zeros(100), [], [5.0], Preset(), beat_seconds=0.5)
-    >>> int(np.argmax(c["strength"])), round(float(c["strength"].min()), 2), round(float(c["strength"].max()), 2)
-    (50, 0.55, 0.8)
+    >>> coherence_expressions(Preset(), beat_seconds=0.5)["noise"]
+    '0: (max(0.02 + 0.02*pulse(prompt, 1, 0.1) + 0.04*pulse(section, 1, 0.1), 0))'
     """
     p = preset
-    release = max(p.event_release_beats * beat_seconds, blend_seconds, 1e-3)
-    prompt_train = pulse_train(times, prompt_times, attack=p.event_attack, release=release)
-    section_train = pulse_train(times, section_times, attack=p.event_attack, release=release)
-    strength = (p.strength_base + p.strength_energy * np.asarray(energy, dtype=np.float64)
-                + p.strength_prompt * prompt_train + p.strength_section * section_train)
-    noise = p.noise_base + p.noise_prompt * prompt_train + p.noise_section * section_train
-    return {"strength": np.clip(strength, 0.0, 1.0), "noise": np.maximum(noise, 0.0)}
+    release = number(max(p.event_release_beats * beat_seconds, blend_seconds, 1e-3))
+    prompt = f"pulse(prompt, {release}, {number(p.event_attack)})"
+    section = f"pulse(section, {release}, {number(p.event_attack)})"
+    return {
+        "strength": f"0: (clip({number(p.strength_base)} + {number(p.strength_energy)}*energy + "
+                    f"{number(p.strength_prompt)}*{prompt} + {number(p.strength_section)}*{section}, 0, 1))",
+        "noise": f"0: (max({number(p.noise_base)} + {number(p.noise_prompt)}*{prompt} + "
+                 f"{number(p.noise_section)}*{section}, 0))",
+    }

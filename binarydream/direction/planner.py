@@ -22,9 +22,9 @@ import numpy as np
 from .. import timebase
 from ..errors import ScheduleError
 from ..schedule import Schedule
-from .camera import CAMERA_CURVES, camera_curves, coherence_curves
+from .camera import CAMERA_CURVES, camera_expressions, coherence_expressions, energy_expression
 from .presets import PRESET_FIELDS, resolve_preset
-from .prompts import DEFAULT_TEMPLATE, INSTRUMENTAL_TEMPLATE, prompt_keyframes, relative_energy
+from .prompts import DEFAULT_TEMPLATE, INSTRUMENTAL_TEMPLATE, energy_range, prompt_keyframes, relative_energy
 
 HAND_CURVES = CAMERA_CURVES + ("strength", "noise", "seed")
 """Curves ``plan`` accepts by hand (a keyframe string, a number, an array or a callable of t)."""
@@ -33,11 +33,13 @@ HAND_PROMPTS = ("prompts", "negative_prompts")
 """Prompt keyframes ``plan`` accepts by hand: ``{frame: [(text, weight), ...]}``."""
 
 
-def _energy(analysis, preset) -> np.ndarray:
+def _energy(analysis, preset) -> tuple[np.ndarray, str]:
+    """Relative energy per frame (for the prompts' moods) and the ``energy`` curve that says the same."""
     if "rms" not in analysis.envelopes:
         warnings.warn("the analysis has no 'rms' envelope; planning with a constant medium energy", stacklevel=3)
-        return np.full(analysis.n_frames, 0.5)
-    return relative_energy(analysis.envelope("rms", attack=preset.energy_attack, release=preset.energy_release))
+        return np.full(analysis.n_frames, 0.5), energy_expression("none", preset)
+    smoothed = analysis.envelope("rms", attack=preset.energy_attack, release=preset.energy_release)
+    return relative_energy(smoothed), energy_expression(energy_range(smoothed), preset)
 
 
 def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=None, instrumental_template=None,
@@ -49,6 +51,10 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
     their section. Camera: zoom, angle, translation and 3D rotation from tempo,
     energy, beats and sections, with a bounded change per frame. Strength and noise
     rise at section boundaries and prompt changes and stay low in between.
+
+    Every planned curve is a keyframe string of the song's signals (``pace``,
+    ``energy``, ``pulse(beat, ...)``; see :mod:`binarydream.direction.camera`), so
+    the saved schedule reads as text and gives the same values when loaded with its song.
 
     Parameters
     ----------
@@ -102,8 +108,7 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
     if not (np.isfinite(tempo) and tempo > 0):
         warnings.warn(f"the analysis has no tempo ({tempo}); beats are taken at {p.reference_bpm:g} BPM", stacklevel=2)
     beat_seconds = 60.0 / (tempo if np.isfinite(tempo) and tempo > 0 else p.reference_bpm)
-    times = timebase.frame_times(n_frames, fps)
-    energy = _energy(analysis, p)
+    energy, energy_curve = _energy(analysis, p)
     sections = list(analysis.sections)
 
     if "prompts" in overrides:
@@ -117,18 +122,14 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
             mood_thresholds=p.mood_thresholds)
     blend_seconds = p.blend_beats * beat_seconds
     sched = Schedule(n_frames, fps, prompts=prompts, negative_prompts=overrides.get("negative_prompts"),
-                     curves=camera_curves(times, energy, analysis.beats, analysis.downbeats, tempo,
-                                          [s.start for s in sections], [s.label for s in sections], p, fps=fps),
                      bpm=tempo if tempo > 0 else None, beats=np.asarray(analysis.beats, dtype=np.float64),
                      sections=[(timebase.frame_at(s.start, fps), s.label) for s in sections],
-                     blend_frames=int(round(blend_seconds * fps)))
-
-    prompt_times = [frame / fps for frame in sched.prompts if frame > 0]
-    section_times = [s.start for s in sections if s.start > 0]
-    coherence = coherence_curves(times, energy, prompt_times, section_times, p, beat_seconds=beat_seconds,
-                                 blend_seconds=blend_seconds)
-    for name, values in coherence.items():
-        sched[name] = values
+                     blend_frames=int(round(blend_seconds * fps))).bind(analysis, lyrics)
+    curves = {"energy": energy_curve,
+              **camera_expressions(tempo, [s.start for s in sections], [s.label for s in sections], p, fps=fps),
+              **coherence_expressions(p, beat_seconds=beat_seconds, blend_seconds=blend_seconds)}
+    for name, text in curves.items():
+        sched[name] = text
     for name in HAND_CURVES:
         if name in overrides:
             sched[name] = overrides[name]

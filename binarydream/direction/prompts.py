@@ -116,6 +116,23 @@ def section_looks(labels) -> dict:
     return {label: (PALETTES[i % len(PALETTES)], MOTIFS[i % len(MOTIFS)]) for i, label in enumerate(distinct)}
 
 
+def energy_range(energy: np.ndarray):
+    """``(quiet, loud)``: the 10th and 90th percentiles of ``energy``, or None when it barely varies.
+
+    Examples
+    --------
+    >>> energy_range(np.repeat([0.1, 0.3, 0.5], 4))
+    (0.1, 0.5)
+    >>> energy_range(np.full(5, 0.2)) is None
+    True
+    """
+    energy = np.asarray(energy, dtype=np.float64)
+    if energy.size == 0:
+        return None
+    lo, hi = np.percentile(energy, [10, 90])
+    return None if hi - lo < 1e-3 else (float(lo), float(hi))
+
+
 def relative_energy(energy: np.ndarray) -> np.ndarray:
     """Energy rescaled so that the song's quiet passages (10th percentile) read 0 and loud ones (90th) read 1.
 
@@ -127,12 +144,10 @@ def relative_energy(energy: np.ndarray) -> np.ndarray:
     [0.0, 0.0, 0.0, 0.0, 0.5, 0.5, 0.5, 0.5, 1.0, 1.0, 1.0, 1.0]
     """
     energy = np.asarray(energy, dtype=np.float64)
-    if energy.size == 0:
-        return energy
-    lo, hi = np.percentile(energy, [10, 90])
-    if hi - lo < 1e-3:
+    span = energy_range(energy)
+    if span is None:
         return np.clip(energy, 0.0, 1.0)
-    return np.clip((energy - lo) / (hi - lo), 0.0, 1.0)
+    return np.clip((energy - span[0]) / (span[1] - span[0]), 0.0, 1.0)
 
 
 def mood_for(level: float, thresholds=(0.33, 0.66)) -> str:

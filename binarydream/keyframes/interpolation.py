@@ -8,8 +8,8 @@ written back exactly afterwards, so an interpolator only has to fill the gaps.
 Built in: ``linear`` (the default, Disco's and Deforum's), ``step`` (hold the
 previous key), ``cubic`` (a not-a-knot cubic spline through all known points;
 with three points it is a parabola and with two a line, as Deforum falls back),
-``ease_in``, ``ease_out`` and ``ease_in_out`` (quadratic, quadratic, smoothstep
-easing between each pair of neighbouring known points).
+``ease_in``, ``ease_out``, ``ease_in_out`` and ``cosine`` (quadratic, quadratic,
+smoothstep and raised-cosine easing between each pair of neighbouring known points).
 
 Examples
 --------
@@ -171,5 +171,17 @@ def ease_in_out(frames, values, query):
     return _between(frames, values, query, lambda u: u * u * (3.0 - 2.0 * u))
 
 
-for _function in (linear, step, cubic, ease_in, ease_out, ease_in_out):
+def cosine(frames, values, query):
+    """Start and arrive slowly along half a cosine wave (``(1 - cos(pi u)) / 2``), as a camera turns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cosine(np.array([0.0, 4.0]), np.array([0.0, 1.0]), np.array([1.0, 2.0])).round(4).tolist()
+    [0.1464, 0.5]
+    """
+    return _between(frames, values, query, lambda u: 0.5 - 0.5 * np.cos(np.pi * u))
+
+
+for _function in (linear, step, cubic, ease_in, ease_out, ease_in_out, cosine):
     register_interpolation_method(_function.__name__, _function)
