@@ -33,7 +33,7 @@ def _schedule(args, song):
     if args.schedule:
         from .schedule import Schedule
 
-        return Schedule.load(args.schedule)
+        return Schedule.load(args.schedule, song=song)
     return song.plan(style=args.style, preset=args.preset, **_settings(args))
 
 

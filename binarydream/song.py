@@ -175,7 +175,7 @@ class Song:
         from .direction import plot_timeline
 
         return plot_timeline(path, self.analysis, audio_path=self.path, lyrics=self.lyrics,
-                             schedule=schedule if schedule is not None else self.plan(), overwrite=overwrite)
+                             schedule=self._bound(schedule), overwrite=overwrite)
 
     def preview(self, out, schedule=None, **options):
         """Write a quick animatic (no diffusion model, CPU, seconds) with the song's audio.
@@ -186,14 +186,16 @@ class Song:
         """
         from .render import preview
 
-        return preview(out, schedule if schedule is not None else self.plan(), audio_path=self.path,
-                       analysis=self.analysis, lyrics=self.lyrics, **options)
+        return preview(out, self._bound(schedule), audio_path=self.path, analysis=self.analysis,
+                       lyrics=self.lyrics, **options)
 
     def render(self, out, schedule=None, model: object = "stabilityai/sd-turbo", **options):
         """Render the dream video with a diffusion model, the song's audio muxed in sync.
 
         Options (``width``, ``height``, ``steps``, ``cadence``, ``resume``,
-        ``device``, ``seed``, ...) are those of :func:`binarydream.render.render`.
+        ``device``, ``seed``, ...) are those of :func:`binarydream.render.render`;
+        render settings the schedule carries (a Deforum project's cadence, seed, ...)
+        apply unless given here.
 
         Examples
         --------
@@ -201,5 +203,12 @@ class Song:
         """
         from .render import render
 
-        return render(out, schedule if schedule is not None else self.plan(), audio_path=self.path,
-                      model=model, beats=self.analysis.beats, **options)
+        schedule = self._bound(schedule)
+        return render(out, schedule, audio_path=self.path, model=model, beats=self.analysis.beats,
+                      **{**schedule.render_options, **options})
+
+    def _bound(self, schedule):
+        """``schedule`` (planned now when None) with this song's signals bound for the curves that read them."""
+        if schedule is None:
+            return self.plan()
+        return schedule if schedule.bound else schedule.bind(self.analysis, self.lyrics)
