@@ -9,8 +9,9 @@ The two differ in two meanings, converted here and only here:
   units; Deforum's ``noise_schedule`` is in its [-1, 1] sample units: Deforum's = 2 * ours.
 
 Curves go out as compact keyframe strings: keys only where the value turns,
-every frame within ``TOLERANCE`` (relative to the curve's size, at least 1) of
-the schedule's values.
+every frame within ``TOLERANCE`` of the curve's range (its largest minus its
+smallest value) of the schedule's values; a straight or constant curve comes
+back exactly.
 
 Examples
 --------
@@ -37,8 +38,8 @@ from .keyframes import parse
 from .keyframes.emit import format_number, keyframe_string
 from .keyframes.prompts import deforum_prompt, mix_prompts, parse_prompt
 
-TOLERANCE = 1e-4
-"""Largest difference, per unit of a curve's size, between a schedule's curve and its Deforum string."""
+TOLERANCE = 0.01
+"""Largest difference between a schedule's curve and its Deforum string, as a share of the curve's range."""
 
 MOTION = ("zoom", "angle", "translation_x", "translation_y", "translation_z", "rotation_3d_x", "rotation_3d_y",
           "rotation_3d_z")
@@ -66,12 +67,9 @@ _HOUSEKEEPING = {
 } | set(MOTION)
 
 
-def _size(values) -> float:
-    return max(1.0, float(np.max(np.abs(values)))) if len(values) else 1.0
-
-
 def _curve(values) -> str:
-    return keyframe_string(values, tolerance=TOLERANCE * _size(values))
+    spread = float(np.ptp(values)) if len(values) else 0.0
+    return keyframe_string(values, tolerance=TOLERANCE * spread) if spread > 0 else keyframe_string(values)
 
 
 def to_deforum(schedule) -> dict:

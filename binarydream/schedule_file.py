@@ -115,7 +115,7 @@ def _yaml():
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
-    yaml.width = 110
+    yaml.width = 4096  # one line per prompt and per curve, however long
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.allow_unicode = True
     return yaml

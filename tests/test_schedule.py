@@ -5,13 +5,13 @@ import re
 
 import numpy as np
 import pytest
-import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from binarydream import Schedule
 from binarydream.errors import KeyframeError, ScheduleError
 from binarydream.keyframes import parse
+from binarydream.schedule_file import load
 
 
 def deforum_inbetweens(text, max_frames):
@@ -182,7 +182,7 @@ def test_load_rejects_malformed_files(tmp_path, name, text, match):
         Schedule.load(tmp_path / name)
 
 
-def test_a_hand_written_yaml_file_reads():
+def test_a_hand_written_yaml_file_reads(tmp_path):
     text = """
 n_frames: 90
 fps: 30
@@ -193,7 +193,9 @@ curves:
   zoom: "0: (1.02), 45: (0.95)"
   strength: 0.5
 """
-    sched = Schedule.from_dict(yaml.safe_load(text))
+    path = tmp_path / "hand.yaml"
+    path.write_text(text)
+    sched = Schedule.from_dict(load(path))
     assert sched.prompts == {0: [("a lighthouse", 2.0)], 60: [("a storm", 1.0)]}
     assert sched.negative_prompts == {0: [("blurry", 1.0)], 60: [("text", 1.0)]}
     assert sched["zoom"][45] == 0.95 and sched["strength"][0] == 0.5
@@ -205,13 +207,26 @@ def test_to_deforum_settings():
     settings_ = sched.to_deforum()
     assert settings_["prompts"] == {"0": "a cat :2.0 AND a dog", "5": "a fox --neg blurry"}
     assert settings_["max_frames"] == 10 and settings_["fps"] == 15 and settings_["animation_mode"] == "3D"
-    assert settings_["zoom"] == "0: (1.0), 9: (1.09)"
-    assert settings_["seed_schedule"] == "0: (0.0), 9: (9.0)"
-    assert settings_["strength_schedule"] == "0: (0.65), 9: (0.65)"
-    for name, key in (("blur", "blur"), ("zoom", "zoom"), ("noise", "noise_schedule")):
+    assert settings_["zoom"] == "0: (1), 9: (1.09)"
+    assert settings_["seed_schedule"] == "0: (0), 9: (9)"
+    assert settings_["strength_schedule"] == "0: (0.35), 9: (0.35)"    # Deforum keeps 1 - our strength
+    assert settings_["noise_schedule"] == "0: (0.04), 9: (0.04)"       # in [-1, 1] units: twice ours
+    assert "blur" not in settings_                                      # user curves mean nothing to Deforum
+    for name, key in (("zoom", "zoom"), ("rotation_3d_y", "rotation_3d_y"), ("seed", "seed_schedule")):
         assert np.array_equal(deforum_inbetweens(settings_[key], 10), sched[name])
         assert np.array_equal(parse(settings_[key], 10), sched[name])
     json.dumps(settings_)
+
+
+def test_to_deforum_keys_only_where_the_value_turns():
+    t = np.arange(3000) / 30
+    sched = Schedule(3000, curves={"angle": 0.5 * np.sin(t), "zoom": "0: (1), 2999: (1.5)"})
+    settings_ = sched.to_deforum()
+    assert settings_["zoom"] == "0: (1), 2999: (1.5)"
+    keys = settings_["angle"].count(":")
+    assert keys < 300                                                  # not one a frame
+    error = np.abs(deforum_inbetweens(settings_["angle"], 3000) - sched["angle"]).max()
+    assert 0 < error <= 0.01 * np.ptp(sched["angle"])
 
 
 _FINITE = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_subnormal=True)
@@ -246,14 +261,25 @@ def test_property_save_load_round_trip_is_exact(tmp_path, sched, suffix):
         assert np.array_equal(loaded[name], sched[name])
 
 
+_DEFORUM_KEYS = {"strength": "strength_schedule", "noise": "noise_schedule", "seed": "seed_schedule"}
+
+
 @settings(max_examples=40, deadline=None)
 @given(_schedules())
-def test_property_to_deforum_reads_back_to_the_same_values(sched):
+def test_property_to_deforum_and_back_keeps_prompts_and_every_curve_within_tolerance(sched):
+    texts = [text for prompts in sched.prompts.values() for text, _ in prompts]
+    assume(not any(mark in text for text in texts for mark in ("AND", "--neg", ":")))  # Deforum cannot say these
     settings_ = sched.to_deforum()
-    for name in sched.curve_names:
-        key = {"strength": "strength_schedule", "noise": "noise_schedule", "seed": "seed_schedule"}.get(name, name)
-        assert np.array_equal(parse(settings_[key], sched.n_frames), sched[name])
-        assert np.array_equal(deforum_inbetweens(settings_[key], sched.n_frames), sched[name])
+    back = Schedule.from_deforum(json.loads(json.dumps(settings_)))
+    assert back.n_frames == sched.n_frames and back.fps == sched.fps
+    assert back.prompts == sched.prompts
+    for name in ("zoom", "angle", "translation_z", "strength", "noise", "seed"):
+        if name in ("zoom", "angle") and settings_["animation_mode"] == "3D":
+            continue                                                   # Deforum's 3D mode reads no zoom or angle
+        error = np.abs(back[name] - sched[name]).max()
+        assert error <= 0.01 * np.ptp(sched[name]) + 1e-12 * max(1.0, np.abs(sched[name]).max()), name
+        text = settings_[_DEFORUM_KEYS.get(name, name)]
+        assert np.array_equal(deforum_inbetweens(text, sched.n_frames), parse(text, sched.n_frames))
 
 
 def test_forgetting_the_seed_curve_refreshes_curves_that_read_it():
