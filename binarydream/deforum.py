@@ -48,9 +48,22 @@ _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)"
 _PLAIN = re.compile(rf"\s*(?:\d+\s*:\s*\(\s*{_NUMBER}\s*\)\s*,?\s*)+")
 _COHERENCE = {"None": 0.0, "Match Frame 0 LAB": 1.0, "Match Frame 0 HSV": 1.0, "Match Frame 0 RGB": 1.0}
 _BORDERS = {"replicate": "replicate", "wrap": "wrap", "reflect": "reflect", "smart": "replicate"}
-_NEUTRAL = {"contrast_schedule": 1.0, "noise_multiplier_schedule": 1.0, "amount_schedule": 0.0,
-            "flip_2d_perspective": False, "perspective_flip_theta": 0.0, "perspective_flip_phi": 0.0,
-            "perspective_flip_gamma": 0.0}
+_DEFAULTS = {"contrast_schedule": 1.0, "cfg_scale_schedule": 7.0, "near_schedule": 200.0, "far_schedule": 10000.0,
+             "noise_multiplier_schedule": 1.0, "kernel_schedule": 5.0, "sigma_schedule": 1.0, "amount_schedule": 0.2,
+             "threshold_schedule": 0.0, "perspective_flip_fv": 53.0, "midas_weight": 0.2, "padding_mode": "border",
+             "sampling_mode": "bicubic", "use_depth_warping": True, "color_coherence_video_every_N_frames": 1}
+"""Deforum's own defaults: a setting left at one of these needs no warning."""
+_SWITCHED = {"enable_perspective_flip": ("perspective_flip_theta", "perspective_flip_phi", "perspective_flip_gamma",
+                                         "perspective_flip_fv"),
+             "enable_steps_scheduling": ("steps_schedule",), "enable_sampler_scheduling": ("sampler_schedule",),
+             "enable_checkpoint_scheduling": ("checkpoint_schedule",),
+             "enable_clipskip_scheduling": ("clipskip_schedule",),
+             "use_mask": ("mask_file", "invert_mask", "mask_brightness_adjust", "mask_contrast_adjust",
+                          "mask_overlay_blur", "overlay_mask", "mask_fill", "full_res_mask", "full_res_mask_padding"),
+             "use_mask_video": ("video_mask_path",), "use_noise_mask": ("noise_mask_schedule",)}
+"""Settings that only act while their switch is on."""
+_VIDEO_INPUT = ("video_init_path", "extract_nth_frame", "extract_from_frame", "extract_to_frame",
+                "overwrite_extracted_frames")
 _HOUSEKEEPING = {
     "batch_name", "outdir", "filename_format", "make_grid", "grid_rows", "save_samples", "save_settings",
     "display_samples", "save_sample_per_step", "show_sample_per_step", "n_batch", "n_samples", "timestring",
@@ -168,16 +181,28 @@ def _rescale(text, scale: float, offset: float, n_frames: int, fps: float) -> st
 
 
 def _active(name, value, n_frames, fps) -> bool:
-    """Whether a setting without an equivalent here would change a Deforum render from its neutral state."""
-    if value in (None, False, "", "None", "none"):
+    """Whether a setting without an equivalent here acts in Deforum: on, and not at Deforum's default."""
+    if value in (None, False, "", "None", "none") or name in _SWITCHED or name.startswith("enable_"):
         return False
-    if name in _NEUTRAL:
+    if name in _DEFAULTS:
+        default = _DEFAULTS[name]
+        if not isinstance(default, float):
+            return value != default
         try:
             values = parse(value, n_frames, fps) if isinstance(value, str) else np.array([float(value)])
         except (KeyframeError, TypeError, ValueError):
             return True
-        return not np.allclose(values, float(_NEUTRAL[name]))
+        return not np.allclose(values, default)
     return True
+
+
+def _ignored(data, mode, n_frames, fps) -> list:
+    """Names of the settings that act in Deforum and have no equivalent here."""
+    off = {name for switch, names in _SWITCHED.items() if not data.get(switch) for name in names}
+    if mode != "Video Input":
+        off |= set(_VIDEO_INPUT)
+    return sorted(name for name, value in data.items() if name not in _HOUSEKEEPING and name not in off
+                  and _active(name, value, n_frames, fps))
 
 
 def from_deforum(settings):
@@ -218,7 +243,7 @@ def from_deforum(settings):
     mode = str(data.get("animation_mode", "2D"))
     if mode not in ("2D", "3D"):
         warnings.warn(f"animation_mode {mode!r} has no equivalent here: its motion is read as 2D", stacklevel=2)
-    curves = {"zoom", "angle"} | set(_3D if mode == "3D" else _2D)
+    curves = _3D if mode == "3D" else _2D
     for name in MOTION:
         if name in data and name in curves:
             _set(sched, name, data[name])
@@ -227,11 +252,7 @@ def from_deforum(settings):
     if "noise_schedule" in data:
         _set(sched, "noise", _rescale(data["noise_schedule"], 0.5, 0.0, sched.n_frames, sched.fps))
     _seed(sched, data)
-    ignored = sorted(name for name, value in data.items()
-                     if name not in _HOUSEKEEPING and _active(name, value, sched.n_frames, sched.fps))
-    if mode == "3D" and any(name in data for name in ("zoom", "angle")):
-        ignored += [name for name in ("zoom", "angle") if name in data and name not in curves]
-    for name in ignored:
+    for name in _ignored(data, mode, sched.n_frames, sched.fps):
         warnings.warn(f"Deforum setting {name} has no equivalent in binarydream: not imported", stacklevel=2)
     return sched
 

@@ -102,7 +102,7 @@ def check_curve_name(name, existing=()) -> str:
     if not (isinstance(name, str) and name.isidentifier()) or name in _TAKEN:
         raise ScheduleError(f"curve name {name!r} must be an identifier that is not a Deforum setting, a signal "
                             f"of the song or a name of the expressions: e.g. blur, energy")
-    near = difflib.get_close_matches(name, CURVES, n=1, cutoff=0.8)
+    near = difflib.get_close_matches(name.lower(), CURVES, n=1, cutoff=0.8)
     if near:
         raise ScheduleError(f"unknown curve {name!r}: did you mean {near[0]!r}? "
                             "(a new curve needs a name unlike the standard ones)")

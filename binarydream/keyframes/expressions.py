@@ -284,7 +284,6 @@ class _Parser:
         """``is_section("A", "B")``: the labels, checked against the song's sections."""
         if self.labels is None:
             raise syntax_error(self.text, pos, "is_section() needs the song's sections: bind the song first")
-        self.expect("(", "after is_section")
         wanted = []
         while True:
             kind, value, where, _ = self.peek()
