@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import numbers
 import warnings
@@ -134,15 +135,18 @@ def _frame_of(key, n_frames, fps, bpm, beats, what):
     return frame
 
 
-def _reads(source) -> set:
+def _reads(source) -> frozenset:
     """Names a curve's source reads (all name tokens of a string; the seed's alias ``s`` as ``seed``)."""
-    if not isinstance(source, str):
-        return set()
+    return _names_in(source) if isinstance(source, str) else frozenset()
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_in(source: str) -> frozenset:
     try:
         names = {value for kind, value, _, _ in tokenize(source) if kind == "name"}
     except KeyframeError:
-        return set()
-    return names | {"seed"} if "s" in names else names
+        return frozenset()
+    return frozenset(names | {"seed"} if "s" in names else names)
 
 
 class Schedule:
@@ -209,7 +213,7 @@ class Schedule:
             self._add_prompts(key, value, negative=False)
         for key, value in (negative_prompts or {}).items():
             self._add_prompts(key, value, negative=True)
-        self._song_signals = signals
+        self._song_signals, self._with_prompts = signals, None
         self._sources, self._values, self._pending = {}, {}, {}
         for name, value in (curves or {}).items():
             self[name] = value
@@ -262,6 +266,7 @@ class Schedule:
             self.n_frames, self.fps, envelopes=analysis.envelopes, beats=analysis.beats,
             downbeats=analysis.downbeats, sections=[(s.start, s.label) for s in analysis.sections],
             words=sorted(words), lines=sorted(line.start for line in lines if line.text.strip()))
+        self._with_prompts = None
         if self.beats is None and len(analysis.beats):
             self.beats = np.asarray(analysis.beats, dtype=np.float64)
         sources = {name: source for name, source in self._sources.items() if isinstance(source, str)}
@@ -282,9 +287,12 @@ class Schedule:
         return self._song_signals is not None
 
     def _signals(self):
+        """The song's signals and the prompt keyframes' (which do not change once the schedule is made)."""
         if self._song_signals is None:
             return None
-        return self._song_signals.with_prompts(self.prompts)
+        if self._with_prompts is None:
+            self._with_prompts = self._song_signals.with_prompts(self.prompts)
+        return self._with_prompts
 
     # Curves -----------------------------------------------------------------
 
@@ -391,9 +399,11 @@ class Schedule:
     def _evaluate(self, name, source):
         if isinstance(source, np.ndarray):
             return source
-        variables = {other: self[other] for other in _reads(source) & set(self.curve_names) - {name}}
-        if name != "seed":
-            variables["s"] = self["seed"]
+        reads = _reads(source)
+        variables = {other: self._values[other] if other in self._values else self[other]
+                     for other in reads & set(self.curve_names) - {name}}
+        if name != "seed" and "s" in reads:
+            variables["s"] = variables.get("seed", self["seed"])
         values = parse(source, self.n_frames, self.fps, bpm=self.bpm, beats=self.beats, variables=variables,
                        signals=self._signals())
         try:
@@ -484,9 +494,9 @@ class Schedule:
         fields = schedule_file.read_fields(data)
         curves = fields.pop("curves")
         sched = cls(**fields)
-        sched._defer_unbound(curves)
         if song is not None:
             sched.bind(song.analysis, song.lyrics)
+        sched._defer_unbound(curves)
         return sched
 
     def _defer_unbound(self, curves: dict) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import KeyframeError
 from .. import timebase
-from .expressions import FUNCTIONS, EvaluationContext, evaluate, syntax_error
+from .expressions import FUNCTIONS, EvaluationContext, evaluate, syntax_error, uses_names
 from .grammar import BUILTIN_NAMES, parse_keyframes
 from .interpolation import get_interpolation
 from .signals import SIGNAL_NAMES
@@ -190,9 +190,11 @@ def _bind(variables, n_frames, signals=None):
 
 
 def _evaluate_segment(text, key, segment, env, n_frames, context):
-    index = np.minimum(segment, max(n_frames - 1, 0))
-    local = {name: (value[index] if np.ndim(value) == 1 else value) for name, value in env.items()}
-    local["t"] = segment.astype(np.float64)
+    whole = segment.size == n_frames and key.frame == 0  # one key for the whole video: no slicing to do
+    index = slice(None) if whole else np.minimum(segment, max(n_frames - 1, 0))
+    local = {name: (env[name][index] if np.ndim(env[name]) == 1 else env[name]) for name in uses_names(key.tree)
+             if name in env}
+    local["t"] = context.whole["t"] if whole else segment.astype(np.float64)
     context.index = index
     values = np.broadcast_to(evaluate(key.tree, local, context), segment.shape).astype(np.float64)
     bad = np.flatnonzero(~np.isfinite(values))
@@ -205,6 +207,8 @@ def _evaluate_segment(text, key, segment, env, n_frames, context):
 
 def _fill(frames, values, n_frames, interpolator):
     """Curve through known (frame, value) points: interpolated between them, held outside them."""
+    if frames.size == n_frames and frames.size and frames[0] == 0 and frames[-1] == n_frames - 1:
+        return values  # every frame known (one expression over the whole video): nothing to fill
     out = np.empty(n_frames, dtype=np.float64)
     if n_frames == 0:
         return out

@@ -119,12 +119,14 @@ def _depth_before(tokens, index):
     return depth
 
 
-def _is_plain_number(tokens):
+def _plain_number(tokens):
+    """The number a value's tokens say when they are only a number (in brackets, signed), else None."""
     while len(tokens) >= 2 and tokens[0][1] == "(" and tokens[-1][1] == ")" and tokens[0][0] == tokens[-1][0] == "op":
         tokens = tokens[1:-1]
+    sign = 1.0
     if len(tokens) == 2 and tokens[0][:2] in (("op", "-"), ("op", "+")):
-        tokens = tokens[1:]
-    return len(tokens) == 1 and tokens[0][0] == "num"
+        sign, tokens = (-1.0 if tokens[0][1] == "-" else 1.0), tokens[1:]
+    return sign * float(tokens[0][1]) if len(tokens) == 1 and tokens[0][0] == "num" else None
 
 
 def key_names(fps, bpm) -> tuple[dict, dict]:
@@ -160,10 +162,12 @@ def resolve_key(text, tokens, end, *, n_frames, fps, bpm=None, beats=None) -> in
         unit, tokens = tokens[-1][1], tokens[:-1]
     if not tokens:
         raise syntax_error(text, end, "missing key: write a frame number, seconds (2.5s) or beats (16b) before ':'")
-    names, env = key_names(fps, bpm)
-    env["max_f"] = float(n_frames - 1)
-    value = evaluate(parse_tokens(text, tokens, names, end), env)
-    value = float(np.asarray(value))
+    if len(tokens) == 1 and tokens[0][0] == "num":
+        value = float(tokens[0][1])  # the common key, a number: no expression to parse
+    else:
+        names, env = key_names(fps, bpm)
+        env["max_f"] = float(n_frames - 1)
+        value = float(np.asarray(evaluate(parse_tokens(text, tokens, names, end), env)))
     if not math.isfinite(value) or value < 0:
         raise syntax_error(text, tokens[0][2], f"this key is {value:g}: keys must be finite and not negative")
     if unit == "s":
@@ -228,10 +232,11 @@ def parse_keyframes(text: str, *, n_frames: int, fps: float = 30, bpm=None, beat
             frame = resolve_key(text, key_tokens, begin, n_frames=n_frames, fps=fps, bpm=bpm, beats=beats)
         if not value_tokens:
             raise syntax_error(text, begin, "missing value after ':': write e.g. '10: (0.5)'")
-        tree = parse_tokens(text, value_tokens, names, end, labels=labels, song_functions=True)
-        number = None
-        if _is_plain_number(value_tokens):
-            number = -float(tree[1][1]) if tree[0] == "neg" else float(tree[1])
+        number = _plain_number(value_tokens)
+        if number is None:
+            tree = parse_tokens(text, value_tokens, names, end, labels=labels, song_functions=True)
+        else:
+            tree = ("num", np.float64(number))
         keyframes.pop(frame, None)
         keyframes[frame] = Keyframe(frame, tree, number, value_tokens[0][2])
     return method or "linear", [keyframes[frame] for frame in sorted(keyframes)]

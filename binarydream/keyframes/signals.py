@@ -221,12 +221,12 @@ def slew_limit(values, max_step) -> np.ndarray:
     if values.size < 2:
         return values
     jumps = np.flatnonzero(np.abs(np.diff(values)) > step) + 1
-    out, x = values.copy(), values.tolist()
+    out = values.copy()
     i = int(jumps[0]) if jumps.size else values.size
     while i < values.size:
         current = float(out[i - 1])
         while i < values.size:
-            change = x[i] - current
+            change = float(values[i]) - current
             if -step <= change <= step:
                 break  # caught up: from here the output is the input until the next jump
             current += step if change > 0 else -step
