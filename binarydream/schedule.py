@@ -214,7 +214,7 @@ class Schedule:
         for key, value in (negative_prompts or {}).items():
             self._add_prompts(key, value, negative=True)
         self._song_signals, self._with_prompts = signals, None
-        self._sources, self._values, self._pending = {}, {}, {}
+        self._sources, self._values, self._pending, self._planned = {}, {}, {}, {}
         for name, value in (curves or {}).items():
             self[name] = value
 
@@ -410,6 +410,30 @@ class Schedule:
             return check_curve(name, values, self.n_frames)
         except ScheduleError as error:
             raise ScheduleError(f"{error} (from {source!r})") from None
+
+    def mark_planned(self) -> None:
+        """Remember every curve's source as planned: a curve set differently afterwards counts as by hand.
+
+        Examples
+        --------
+        >>> sched = Schedule(3, curves={"zoom": 1.01, "angle": 0.5})
+        >>> sched.mark_planned(); sched["zoom"] = "0: (1.02)"
+        >>> sched.hand_curves
+        ['zoom']
+        """
+        self._planned = {name: source for name, source in self._sources.items() if isinstance(source, str | float)}
+
+    @property
+    def hand_curves(self) -> list[str]:
+        """Curves set by hand: all that are set, less those still as :meth:`mark_planned` found them.
+
+        Examples
+        --------
+        >>> Schedule(3, curves={"zoom": 1.01}).hand_curves
+        ['zoom']
+        """
+        return [name for name, source in self._sources.items()
+                if not (isinstance(source, str | float) and self._planned.get(name) == source)]
 
     def curve_source(self, name: str):
         """What curve ``name`` was set from: a keyframe str, a number, an array, or None when unset.

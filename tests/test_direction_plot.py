@@ -44,6 +44,19 @@ def test_timeline_without_schedule_is_shorter_and_refuses_to_overwrite_unless_as
     assert png_size(bare) == png_size(full)
 
 
+def test_a_long_song_wraps_into_rows_of_about_a_minute_and_marks_hand_curves(tmp_path):
+    from binarydream.direction.plot import rows
+
+    assert rows(45.0) == [(0.0, 45.0)] and len(rows(240.0)) == 4 and len(rows(100.0)) == 2
+    song, short = synthetic_song(duration=240.0), synthetic_song()
+    sched = plan(song, None, zoom="0: (1 + 0.03*bass)")
+    assert sched.hand_curves == ["zoom"]
+    long = plot_timeline(tmp_path / "long.png", song, schedule=sched)
+    one_row = plot_timeline(tmp_path / "short.png", short, schedule=plan(short, None))
+    assert png_size(long)[0] == png_size(one_row)[0]             # the same width, however long the song
+    assert png_size(long)[1] == pytest.approx(4 * png_size(one_row)[1], rel=0.02)
+
+
 def test_plan_end_to_end_from_a_synthesised_track(tmp_path):
     from synth import SR, timbre_sections
 

@@ -146,11 +146,11 @@ def test_curves_read_other_curves_and_follow_them():
 
 
 def test_numpy_scalars_are_accepted_everywhere(tmp_path):
-    sched = Schedule(np.int64(30), fps=np.int64(30), bpm=np.float32(120), blend_frames=np.int32(2),
+    sched = Schedule(np.int64(40), fps=np.int64(30), bpm=np.float32(120), blend_frames=np.int32(2),
                      prompts={np.int64(0): [(np.str_("a cat"), np.float64(2.0))], "1s": np.str_("a dog")},
                      sections=[(np.int64(0), np.str_("A"))], render={"cadence": np.int64(2)})
     sched["zoom"] = np.float32(1.5)
-    sched["angle"] = [np.float64(0.5)] * 30
+    sched["angle"] = [np.float64(0.5)] * 40
     for suffix in (".yaml", ".json"):
         back = Schedule.load(sched.save(tmp_path / f"s{suffix}"))
         assert back.to_dict() == sched.to_dict() and back.prompts == {0: [("a cat", 2.0)], 30: [("a dog", 1.0)]}

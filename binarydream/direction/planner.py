@@ -130,6 +130,7 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
               **coherence_expressions(p, beat_seconds=beat_seconds, blend_seconds=blend_seconds)}
     for name, text in curves.items():
         sched[name] = text
+    sched.mark_planned()
     for name in HAND_CURVES:
         if name in overrides:
             sched[name] = overrides[name]

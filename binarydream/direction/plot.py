@@ -3,7 +3,9 @@
 Lanes from top to bottom: waveform with sections, beats and downbeats; lyric
 lines; prompt keyframes; envelopes; zoom; the other camera curves; strength and
 noise. Sections are coloured spans behind every lane, so a change of part is
-visible all the way down.
+visible all the way down. A long song wraps into rows of about a minute, each
+with every lane, so the picture reads on a screen; curves set by hand are drawn
+dashed and labelled apart from planned ones.
 
 Examples
 --------
@@ -23,6 +25,9 @@ import numpy as np
 from .. import timebase
 
 _WAVEFORM_SR = 2000
+ROW_SECONDS = 60.0
+"""About how many seconds of the song one row of the timeline shows."""
+WIDTH_INCHES = 20.0
 _ENVELOPES = ("rms", "onset", "bass", "treble", "percussive")
 _MOVES = ("translation_x", "translation_y")
 
@@ -74,14 +79,15 @@ def _shade_sections(ax, sections, colours):
         ax.axvline(s.start, color=colours[s.label], lw=1.2, alpha=0.8)
 
 
-def _draw_song(ax, analysis, audio_path, colours, n_bins):
-    t, low, high = _waveform(analysis, audio_path, n_bins)
+def _draw_song(ax, analysis, waveform, colours):
+    t, low, high = waveform
     peak = max(float(np.max(np.abs([low, high]))), 1e-9)
     ax.fill_between(t, low / peak, high / peak, color="0.35", lw=0)
     ax.vlines(analysis.beats, -1.45, -1.2, color="0.25", lw=0.6)
     ax.vlines(analysis.downbeats, -1.6, -1.2, color="crimson", lw=1.2)
     for s in analysis.sections:
-        ax.text(s.start + 0.2, 1.25, s.label, color=colours[s.label], fontsize=11, fontweight="bold", va="bottom")
+        ax.text(s.start + 0.2, 1.25, s.label, color=colours[s.label], fontsize=11, fontweight="bold", va="bottom",
+                clip_on=True)
     ax.set_ylim(-1.65, 1.7)
     ax.set_yticks([])
     ax.set_ylabel("waveform\nbeats | downbeats", fontsize=8)
@@ -93,7 +99,7 @@ def _draw_lyrics(ax, lyrics, chars_per_second, duration):
     for i, (line, room) in enumerate(zip(lines, rooms)):
         row = 2 - i % 3
         ax.plot([line.start, line.end], [row, row], color="navy", lw=3, solid_capstyle="butt")
-        ax.text(line.start, row + 0.18, _short(line.text, room), fontsize=8, va="bottom", color="navy")
+        ax.text(line.start, row + 0.18, _short(line.text, room), fontsize=8, va="bottom", color="navy", clip_on=True)
     if not lines:
         ax.text(0.5, 0.5, "no lyrics", transform=ax.transAxes, ha="center", va="center", color="0.5")
     ax.set_ylim(-0.4, 3.0)
@@ -113,7 +119,7 @@ def _draw_prompts(ax, schedule, colours, analysis, chars_per_second):
         row = 2 - i % 3
         ax.plot([t], [row], marker="v", color=colour, markersize=8)
         text = _short(" | ".join(p for p, _ in mix), room) if mix else ""
-        ax.text(t, row + 0.25, text, fontsize=7, va="bottom", color="black", style="italic")
+        ax.text(t, row + 0.25, text, fontsize=7, va="bottom", color="black", style="italic", clip_on=True)
     ax.set_ylim(-0.4, 3.0)
     ax.set_yticks([])
     ax.set_ylabel(f"prompt keyframes\nblend {schedule.blend_frames} frames", fontsize=8)
@@ -128,32 +134,57 @@ def _draw_envelopes(ax, analysis, times):
     ax.legend(loc="upper right", fontsize=7, ncol=len(_ENVELOPES), framealpha=0.8)
 
 
+def _style(name, hand) -> dict:
+    """Line style and legend label of a curve: dashed and marked when it was set by hand."""
+    return {"ls": "--", "lw": 1.6, "label": f"{name} (by hand)"} if name in hand else {"lw": 1, "label": name}
+
+
 def _draw_curves(axes, schedule, times):
     zoom_ax, move_ax, strength_ax = axes
-    zoom_ax.plot(times, schedule["zoom"], color="darkgreen", lw=1)
+    hand = set(schedule.hand_curves)
+    zoom_line, = zoom_ax.plot(times, schedule["zoom"], color="darkgreen", **_style("zoom", hand))
     zoom_ax.set_ylabel("zoom\n(per frame)", fontsize=8, color="darkgreen")
     angle_ax = zoom_ax.twinx()
-    angle_ax.plot(times, schedule["angle"], color="steelblue", lw=1)
+    angle_line, = angle_ax.plot(times, schedule["angle"], color="steelblue", **_style("angle", hand))
     limit = max(float(np.max(np.abs(schedule["angle"]))) * 1.2, 1e-3)
     angle_ax.set_ylim(-limit, limit)
-    angle_ax.axhline(0, color="steelblue", lw=0.5, ls="--")
+    angle_ax.axhline(0, color="steelblue", lw=0.5, ls=":")
     angle_ax.set_ylabel("angle\n(deg per frame)", fontsize=8, color="steelblue")
     angle_ax.tick_params(labelsize=8)
+    zoom_ax.legend(handles=[zoom_line, angle_line], loc="upper right", fontsize=7, ncol=2,
+                   framealpha=0.8)
     for name in _MOVES:
-        move_ax.plot(times, schedule[name], lw=1, label=name)
+        move_ax.plot(times, schedule[name], **_style(name, hand))
     move_ax.axhline(0, color="0.5", lw=0.5)
     move_ax.set_ylabel("translation\n(px per frame)", fontsize=8)
     move_ax.legend(loc="upper right", fontsize=7, ncol=2, framealpha=0.8)
-    strength_ax.plot(times, schedule["strength"], color="purple", lw=1.2, label="strength")
+    strength_line, = strength_ax.plot(times, schedule["strength"], color="purple", **_style("strength", hand))
     strength_ax.set_ylim(0, 1.02)
     strength_ax.set_ylabel("strength", fontsize=8, color="purple")
     noise_ax = strength_ax.twinx()
-    noise_ax.plot(times, schedule["noise"], color="darkorange", lw=1, label="noise")
+    noise_line, = noise_ax.plot(times, schedule["noise"], color="darkorange", **_style("noise", hand))
     noise_ax.set_ylim(0, max(float(np.max(schedule["noise"])) * 1.1, 1e-3))
     noise_ax.set_ylabel("noise", fontsize=8, color="darkorange")
     noise_ax.tick_params(labelsize=8)
+    strength_ax.legend(handles=[strength_line, noise_line], loc="upper right", fontsize=7, ncol=2,
+                       framealpha=0.8)
     for frame in schedule.prompts:
         strength_ax.axvline(frame / schedule.fps, color="0.3", lw=0.6, ls=":")
+
+
+def rows(duration: float, row_seconds: float = ROW_SECONDS) -> list:
+    """``(start, end)`` of each row: equal spans of about ``row_seconds`` (a short song is one row).
+
+    Examples
+    --------
+    >>> rows(45.0)
+    [(0.0, 45.0)]
+    >>> [round(end) for _, end in rows(240.0)]
+    [60, 120, 180, 240]
+    """
+    count = max(1, int(round(duration / row_seconds)))
+    edges = np.linspace(0.0, duration, count + 1)
+    return [(float(a), float(b)) for a, b in zip(edges[:-1], edges[1:])]
 
 
 def plot_timeline(path, analysis, *, audio_path=None, lyrics=None, schedule=None, overwrite: bool = False) -> Path:
@@ -196,38 +227,43 @@ def plot_timeline(path, analysis, *, audio_path=None, lyrics=None, schedule=None
     from ..files import write_bytes_atomic
 
     duration = float(analysis.duration)
-    width_in = float(np.clip(duration / 5.0, 16.0, 64.0))
-    chars_per_second = width_in * 0.85 / max(duration, 1.0) / 0.075  # about 0.075 inch per character at 7-8 pt
+    spans = rows(duration)
+    span = max(spans[0][1] - spans[0][0], 1.0)
+    chars_per_second = WIDTH_INCHES * 0.85 / span / 0.075  # about 0.075 inch per character at 7-8 pt
     lanes = [("song", 2.2), ("lyrics", 1.1)]
     if schedule is not None:
         lanes.append(("prompts", 1.1))
     lanes.append(("envelopes", 1.4))
     if schedule is not None:
         lanes += [("zoom", 1.0), ("moves", 1.3), ("strength", 1.1)]
-    fig = Figure(figsize=(width_in, sum(h for _, h in lanes) * 1.25 + 0.8), dpi=100, layout="constrained")
-    axes = dict(zip([n for n, _ in lanes],
-                    fig.subplots(len(lanes), 1, sharex=True, height_ratios=[h for _, h in lanes])))
+    row_height = sum(h for _, h in lanes) * 1.25 + 0.8
+    fig = Figure(figsize=(WIDTH_INCHES, row_height * len(spans)), dpi=100, layout="constrained")
     colours = _section_colours([s.label for s in analysis.sections])
     times = timebase.frame_times(analysis.n_frames, analysis.fps)
-    for ax in axes.values():
-        _shade_sections(ax, analysis.sections, colours)
-        ax.grid(axis="x", color="0.85", lw=0.5)
-        ax.tick_params(labelsize=8)
-
-    _draw_song(axes["song"], analysis, audio_path, colours, n_bins=int(width_in * 100))
-    _draw_lyrics(axes["lyrics"], lyrics, chars_per_second, duration)
-    _draw_envelopes(axes["envelopes"], analysis, times)
-    if schedule is not None:
-        _draw_prompts(axes["prompts"], schedule, colours, analysis, chars_per_second)
-        _draw_curves((axes["zoom"], axes["moves"], axes["strength"]), schedule, timebase.frame_times(
-            schedule.n_frames, schedule.fps))
-    last = list(axes.values())[-1]
-    last.set_xlim(0, duration)
-    last.set_xlabel("seconds", fontsize=9)
-    last.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(10 if duration > 60 else 2))
-    axes["song"].set_title(f"{analysis.tempo:.1f} BPM, {analysis.beats_per_bar} beats a bar, "
-                           f"{len(analysis.beats)} beats, {len(analysis.sections)} sections, {analysis.fps:g} fps, "
-                           f"{duration:.1f} s", fontsize=10, loc="left")
+    waveform = _waveform(analysis, audio_path, n_bins=int(WIDTH_INCHES * 100 * duration / span))
+    figures = fig.subfigures(len(spans), 1) if len(spans) > 1 else [fig]
+    for row, ((start, end), sub) in enumerate(zip(spans, np.atleast_1d(figures))):
+        axes = dict(zip([n for n, _ in lanes],
+                        sub.subplots(len(lanes), 1, sharex=True, height_ratios=[h for _, h in lanes])))
+        for ax in axes.values():
+            _shade_sections(ax, analysis.sections, colours)
+            ax.grid(axis="x", color="0.85", lw=0.5)
+            ax.tick_params(labelsize=8)
+        _draw_song(axes["song"], analysis, waveform, colours)
+        _draw_lyrics(axes["lyrics"], lyrics, chars_per_second, duration)
+        _draw_envelopes(axes["envelopes"], analysis, times)
+        if schedule is not None:
+            _draw_prompts(axes["prompts"], schedule, colours, analysis, chars_per_second)
+            _draw_curves((axes["zoom"], axes["moves"], axes["strength"]), schedule, timebase.frame_times(
+                schedule.n_frames, schedule.fps))
+        last = list(axes.values())[-1]
+        last.set_xlim(start, end)
+        last.set_xlabel("seconds", fontsize=9)
+        last.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(5 if span > 30 else 2))
+        if row == 0:
+            axes["song"].set_title(f"{analysis.tempo:.1f} BPM, {analysis.beats_per_bar} beats a bar, "
+                                   f"{len(analysis.beats)} beats, {len(analysis.sections)} sections, "
+                                   f"{analysis.fps:g} fps, {duration:.1f} s", fontsize=10, loc="left")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return write_bytes_atomic(path, buffer.getvalue(), overwrite=overwrite)
