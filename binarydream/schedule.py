@@ -22,8 +22,6 @@ Examples
 
 from __future__ import annotations
 
-import difflib
-import functools
 import math
 import numbers
 import warnings
@@ -32,82 +30,18 @@ from pathlib import Path
 import numpy as np
 
 from . import schedule_file, timebase
-from .errors import KeyframeError, ScheduleError
+from .curves import CURVES, DEFAULTS, check_curve, check_curve_name, dependency_order, readers_of, reads
+from .errors import ScheduleError
 from .keyframes import parse
-from .keyframes.expressions import FUNCTIONS, tokenize
-from .keyframes.grammar import BUILTIN_NAMES, resolve_key
+from .keyframes.expressions import tokenize
+from .keyframes.grammar import resolve_key
 from .keyframes.prompts import mix_prompts, split_prompts
 from .keyframes.signals import SIGNAL_NAMES, song_signals
 
-CURVES = ("zoom", "angle", "translation_x", "translation_y", "translation_z",
-          "rotation_3d_x", "rotation_3d_y", "rotation_3d_z", "strength", "noise", "seed")
-"""Curves every schedule has; any other identifier names a user curve (one that other curves may read)."""
-
-DEFAULTS = {"zoom": 1.0, "strength": 0.65, "noise": 0.02}
-"""Values of unset curves; the rest are 0 except ``seed``, which is the frame index."""
+__all__ = ["Schedule", "CURVES", "DEFAULTS", "RENDER_OPTIONS", "check_curve", "check_curve_name"]
 
 RENDER_OPTIONS = ("cadence", "seed", "colour_coherence", "border", "width", "height", "fov")
 """Render settings a schedule may carry (from a Deforum project): :meth:`Song.render` uses them unless given."""
-
-_DEFORUM_NAMES = ("max_frames", "fps", "prompts", "animation_mode", "seed_behavior", "strength_schedule",
-                  "noise_schedule", "seed_schedule")
-_TAKEN = set(_DEFORUM_NAMES) | set(SIGNAL_NAMES) | set(BUILTIN_NAMES) | set(FUNCTIONS) | {"pi", "e"}
-
-
-def check_curve(name: str, values, n_frames: int) -> np.ndarray:
-    """``values`` as a float64 array after checking its length, finiteness and the range ``name`` needs.
-
-    Examples
-    --------
-    >>> check_curve("strength", [0.2, 0.4], 2).tolist()
-    [0.2, 0.4]
-    >>> check_curve("zoom", [1.0, 0.0], 2)
-    Traceback (most recent call last):
-    ...
-    binarydream.errors.ScheduleError: zoom is 0.0 at frame 1: zoom must be > 0 (1 keeps the size)
-    """
-    try:
-        array = np.array(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ScheduleError(f"{name} must be numbers, got {type(values).__name__}") from None
-    if array.shape != (n_frames,):
-        raise ScheduleError(f"{name} has shape {array.shape}: give one value per frame, {n_frames} in all")
-    rules = {"zoom": (lambda v: v > 0, "zoom must be > 0 (1 keeps the size)"),
-             "strength": (lambda v: (v >= 0) & (v <= 1), "strength must lie in [0, 1]"),
-             "noise": (lambda v: v >= 0, "noise must be >= 0")}
-    bad = ~np.isfinite(array)
-    why = "values must be finite"
-    if not bad.any() and name in rules:
-        test, why = rules[name]
-        bad = ~test(array)
-    if bad.any():
-        frame = int(np.flatnonzero(bad)[0])
-        raise ScheduleError(f"{name} is {float(array[frame])!r} at frame {frame}: {why}")
-    return array
-
-
-def check_curve_name(name, existing=()) -> str:
-    """``name`` if it may name a curve; a near miss of a standard curve is refused with the nearest one.
-
-    Examples
-    --------
-    >>> check_curve_name("blur")
-    'blur'
-    >>> check_curve_name("zooom")
-    Traceback (most recent call last):
-    ...
-    binarydream.errors.ScheduleError: unknown curve 'zooom': did you mean 'zoom'? (a new curve needs a name unlike the standard ones)
-    """
-    if name in CURVES or name in existing:
-        return name
-    if not (isinstance(name, str) and name.isidentifier()) or name in _TAKEN:
-        raise ScheduleError(f"curve name {name!r} must be an identifier that is not a Deforum setting, a signal "
-                            f"of the song or a name of the expressions: e.g. blur, energy")
-    near = difflib.get_close_matches(name.lower(), CURVES, n=1, cutoff=0.8)
-    if near:
-        raise ScheduleError(f"unknown curve {name!r}: did you mean {near[0]!r}? "
-                            "(a new curve needs a name unlike the standard ones)")
-    return name
 
 
 def _plain_number(value):
@@ -133,20 +67,6 @@ def _frame_of(key, n_frames, fps, bpm, beats, what):
         warnings.warn(f"{what} key {key!r} is frame {frame}, past the last frame ({n_frames - 1}): it never shows",
                       stacklevel=4)
     return frame
-
-
-def _reads(source) -> frozenset:
-    """Names a curve's source reads (all name tokens of a string; the seed's alias ``s`` as ``seed``)."""
-    return _names_in(source) if isinstance(source, str) else frozenset()
-
-
-@functools.lru_cache(maxsize=4096)
-def _names_in(source: str) -> frozenset:
-    try:
-        names = {value for kind, value, _, _ in tokenize(source) if kind == "name"}
-    except KeyframeError:
-        return frozenset()
-    return frozenset(names | {"seed"} if "s" in names else names)
 
 
 class Schedule:
@@ -271,7 +191,7 @@ class Schedule:
             self.beats = np.asarray(analysis.beats, dtype=np.float64)
         sources = {name: source for name, source in self._sources.items() if isinstance(source, str)}
         self._pending = {}
-        for name in self._order(sources):
+        for name in dependency_order(sources):
             self._store(name, sources[name])
         return self
 
@@ -333,8 +253,8 @@ class Schedule:
                 value(timebase.frame_times(self.n_frames, self.fps)), (self.n_frames,)), self.n_frames)
         else:
             source = check_curve(name, value, self.n_frames)
-        reads = _reads(source) & set(self.curve_names)
-        loop = sorted(reads & (self._readers_of(name) | {name}))
+        read = reads(source) & set(self.curve_names)
+        loop = sorted(read & (readers_of(self._sources, name) | {name}))
         if loop:
             raise ScheduleError(f"{name} would read itself (through {', '.join(loop)}): a curve may read only "
                                 "curves that do not read it")
@@ -342,7 +262,7 @@ class Schedule:
         self._refresh({name})
 
     def _store(self, name, source):
-        blocked = sorted(other for other in _reads(source) if other in self._pending)
+        blocked = sorted(other for other in reads(source) if other in self._pending)
         if blocked:
             self._pending[name] = self._pending[blocked[0]]
         else:
@@ -352,57 +272,29 @@ class Schedule:
 
     def __delitem__(self, name: str) -> None:
         """Forget a curve: a standard one goes back to its default, a user one goes away."""
-        if name not in CURVES and self._readers_of(name):
-            raise ScheduleError(f"{', '.join(sorted(self._readers_of(name)))} read(s) {name}: change them first")
+        readers = sorted(readers_of(self._sources, name))
+        if name not in CURVES and readers:
+            raise ScheduleError(f"{', '.join(readers)} read(s) {name}: change them first")
         del self._sources[name]
         self._values.pop(name, None)
         self._pending.pop(name, None)
         self._refresh({name})
 
-    def _readers_of(self, name) -> set:
-        """Curves that read ``name``, directly or through others."""
-        readers, todo = set(), [name]
-        while todo:
-            current = todo.pop()
-            for other, source in self._sources.items():
-                if other not in readers and other != name and current in _reads(source):
-                    readers.add(other)
-                    todo.append(other)
-        return readers
-
-    def _order(self, sources: dict) -> list:
-        """Names of ``sources`` ordered so that each comes after the curves among them it reads."""
-        order, placed = [], set()
-
-        def place(name, path):
-            if name in placed:
-                return
-            if name in path:
-                raise ScheduleError(f"curves {' -> '.join(path + [name])} read each other in a loop: break it")
-            for other in sorted(_reads(sources[name]) & set(sources) - {name}):
-                place(other, path + [name])
-            placed.add(name)
-            order.append(name)
-
-        for name in sources:
-            place(name, [])
-        return order
-
     def _refresh(self, changed: set) -> None:
         """Evaluate again every curve that reads one of ``changed``, in dependency order."""
-        readers = set().union(*(self._readers_of(name) for name in changed)) - changed
+        readers = set().union(*(readers_of(self._sources, name) for name in changed)) - changed
         if readers:
             sources = {name: self._sources[name] for name in readers}
-            for name in self._order(sources):
+            for name in dependency_order(sources):
                 self._store(name, sources[name])
 
     def _evaluate(self, name, source):
         if isinstance(source, np.ndarray):
             return source
-        reads = _reads(source)
+        read = reads(source)
         variables = {other: self._values[other] if other in self._values else self[other]
-                     for other in reads & set(self.curve_names) - {name}}
-        if name != "seed" and "s" in reads:
+                     for other in read & set(self.curve_names) - {name}}
+        if name != "seed" and "s" in read:
             variables["s"] = variables.get("seed", self["seed"])
         values = parse(source, self.n_frames, self.fps, bpm=self.bpm, beats=self.beats, variables=variables,
                        signals=self._signals())
@@ -528,9 +420,9 @@ class Schedule:
         for name in curves:
             check_curve_name(name, curves)
         song_names = set(SIGNAL_NAMES) - {"prompt"} | {"pulse", "is_section"}
-        for name in self._order(curves):
+        for name in dependency_order(curves):
             source = curves[name]
-            used = sorted(_reads(source) & song_names)
+            used = sorted(reads(source) & song_names)
             if used and not self.bound and isinstance(source, str):
                 self._sources[name] = source
                 self._pending[name] = (f"{name} reads the song's signals ({', '.join(used)}): load the schedule "
@@ -593,7 +485,7 @@ class Schedule:
 
         Examples
         --------
-        >>> Schedule.from_deforum({"max_frames": 3, "prompts": {"0": "a cat"}}).prompts
+        >>> Schedule.from_deforum({"max_frames": 3, "fps": 15, "prompts": {"0": "a cat"}}).prompts
         {0: [('a cat', 1.0)]}
         """
         from .deforum import from_deforum

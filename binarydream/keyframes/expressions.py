@@ -37,7 +37,7 @@ import re
 import numpy as np
 
 from ..errors import KeyframeError
-from .signals import follow, pulse_train, slew_limit
+from .signals import COUNTERS, follow, pulse_train, slew_limit
 
 MAX_DEPTH = 40
 """Deepest nesting of parentheses, signs and powers an expression may have."""
@@ -60,7 +60,6 @@ _ARITY = {"clip": (3, 3), "where": (3, 3), "lerp": (3, 3), "min": (2, None), "ma
 _EXAMPLES = {"min": "min(t, 10)", "max": "max(t, 10)", "pulse": "pulse(beat, 0.25)", "smooth": "smooth(bass, 0.5)",
              "slew": "slew(bass, 0.01)", "lerp": "lerp(1, 1.05, bass)", "clip": "clip(t, 0, 10)",
              "where": "where(t > 5, 1, 0)"}
-_COUNTERS = ("beat", "bar", "word", "line", "section", "prompt")
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
@@ -272,7 +271,7 @@ class _Parser:
                                        f"e.g. {_EXAMPLES[name]}")
         if name == "pulse":
             counted = args[0][1] if args[0][0] == "name" else None
-            if counted not in _COUNTERS:
+            if counted not in COUNTERS:
                 raise syntax_error(self.text, pos, "pulse() counts the events of beat, bar, word, line, section "
                                    "or prompt: e.g. pulse(beat, 0.25)")
             return ("pulse", counted, args[1], args[2] if len(args) > 2 else ("num", np.float64(0.0)))
