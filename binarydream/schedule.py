@@ -45,7 +45,9 @@ RENDER_OPTIONS = ("cadence", "seed", "colour_coherence", "border", "width", "hei
 
 
 def _plain_number(value):
-    """A Python int or float for a real number (numpy scalars included), else the value unchanged."""
+    """A Python int, float or str for a number or text (numpy scalars included), else the value unchanged."""
+    if isinstance(value, str):
+        return str(value)
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return int(value)
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
@@ -317,13 +319,16 @@ class Schedule:
 
     @property
     def hand_curves(self) -> list[str]:
-        """Curves set by hand: all that are set, less those still as :meth:`mark_planned` found them.
+        """Curves set by hand since :meth:`mark_planned` (none when it was never called, as after a load).
 
         Examples
         --------
-        >>> Schedule(3, curves={"zoom": 1.01}).hand_curves
-        ['zoom']
+        >>> sched = Schedule(3, curves={"zoom": 1.01})
+        >>> sched.hand_curves, sched.mark_planned(), sched.__setitem__("angle", 1.0), sched.hand_curves
+        ([], None, None, ['angle'])
         """
+        if not self._planned:
+            return []
         return [name for name, source in self._sources.items()
                 if not (isinstance(source, str | float) and self._planned.get(name) == source)]
 
