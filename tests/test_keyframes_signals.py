@@ -68,6 +68,9 @@ def test_smooth_slew_and_lerp():
     assert parse("0: (0), 20: (smooth(where(t >= 10, 1, 0), 0.2))", N, fps=FPS)[20] == pytest.approx(smoothed[20])
     assert np.array_equal(parse("0: (slew(where(t >= 10, 1, 0), 0.25))", N, fps=FPS), slew_limit(step, 0.25))
     assert values("0: (lerp(1, 1.05, bass))")[-1] == 1.05
+    nested = values("step| 0: (0), 10: (smooth(pulse(beat, 0.1) + smooth(bass, 0.3), 0.2))")
+    assert nested[:10].tolist() == [0.0] * 10
+    assert nested[10:] == pytest.approx(values("0: (smooth(pulse(beat, 0.1) + smooth(bass, 0.3), 0.2))")[10:])
 
 
 def test_unknown_names_keep_the_caret_error_that_lists_the_signals():
@@ -103,6 +106,30 @@ def test_pulse_train_takes_the_larger_of_overlapping_pulses():
 def test_random_text_with_signals_bound_is_an_error_or_finite(text):
     try:
         out = values(text)
+    except KeyframeError as error:
+        assert str(error).split("\n")[0]
+        return
+    assert out.shape == (N,) and np.isfinite(out).all()
+
+
+_ATOMS = st.sampled_from(["t", "bass", "rms", "beat", "bar_phase", "section", "word", "sung", "0", "1", "0.25", "1e3"])
+_EXPRESSIONS = st.recursive(_ATOMS, lambda inner: st.one_of(
+    st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "**", "<", "&"]), inner).map(lambda p: f"({p[0]} {p[1]} {p[2]})"),
+    st.tuples(st.sampled_from(["smooth", "slew"]), inner, st.sampled_from(["0", "0.1", "2", "-1", "1e300"]))
+    .map(lambda p: f"{p[0]}({p[1]}, {p[2]})"),
+    st.tuples(st.sampled_from(["beat", "bar", "word", "line", "section"]), st.sampled_from(["0", "0.1", "1e-9"]))
+    .map(lambda p: f"pulse({p[0]}, {p[1]}, 0.05)"),
+    st.tuples(inner, inner, inner).map(lambda p: f"lerp({p[0]}, {p[1]}, {p[2]})"),
+    st.just('is_section("chorus")'),
+), max_leaves=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["0", "3", "10", "1s", "(max_f/2)"]), _EXPRESSIONS), min_size=1, max_size=3),
+       st.sampled_from(["", "step| ", "cosine| "]))
+def test_random_well_formed_strings_of_signals_and_song_functions(items, method):
+    try:
+        out = values(method + ", ".join(f"{key}: ({value})" for key, value in items))
     except KeyframeError as error:
         assert str(error).split("\n")[0]
         return

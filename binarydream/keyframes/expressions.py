@@ -446,7 +446,9 @@ def _song_function(tree, env, context):
     key = id(tree)
     if key not in context.cache:
         name, args = tree[1], tree[2]
+        index, context.index = context.index, slice(None)  # functions inside read every frame too
         whole = np.broadcast_to(_evaluate(args[0], context.whole, context), context.times.shape)
+        context.index = index
         numbers = [float(_evaluate(node, {})) for node in args[1:]]
         if not (np.isfinite(whole).all() and np.isfinite(numbers).all()):
             context.cache[key] = np.full(context.times.shape, np.nan)  # the caller reports where
