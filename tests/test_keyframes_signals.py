@@ -114,7 +114,8 @@ def test_random_text_with_signals_bound_is_an_error_or_finite(text):
 
 _ATOMS = st.sampled_from(["t", "bass", "rms", "beat", "bar_phase", "section", "word", "sung", "0", "1", "0.25", "1e3"])
 _EXPRESSIONS = st.recursive(_ATOMS, lambda inner: st.one_of(
-    st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "**", "<", "&"]), inner).map(lambda p: f"({p[0]} {p[1]} {p[2]})"),
+    st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "**", "<", "&"]), inner)
+    .map(lambda p: f"({p[0]} {p[1]} {p[2]})"),
     st.tuples(st.sampled_from(["smooth", "slew"]), inner, st.sampled_from(["0", "0.1", "2", "-1", "1e300"]))
     .map(lambda p: f"{p[0]}({p[1]}, {p[2]})"),
     st.tuples(st.sampled_from(["beat", "bar", "word", "line", "section"]), st.sampled_from(["0", "0.1", "1e-9"]))
