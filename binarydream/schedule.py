@@ -83,8 +83,8 @@ def check_curve(name: str, values, n_frames: int) -> np.ndarray:
 
 def _frame_of(key, n_frames, fps, bpm, beats, what):
     if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
-        if key < 0:
-            raise ScheduleError(f"{what} key {key} is negative: frames count from 0")
+        if not 0 <= key <= timebase.MAX_FRAME:
+            raise ScheduleError(f"{what} key {key} must be a frame from 0 to {timebase.MAX_FRAME:,}")
         frame = int(key)
     elif isinstance(key, str):
         frame = resolve_key(key, tokenize(key), len(key), n_frames=n_frames, fps=fps, bpm=bpm, beats=beats)
@@ -132,8 +132,9 @@ class Schedule:
 
     def __init__(self, n_frames, fps=30, *, prompts=None, curves=None, bpm=None, beats=None, sections=None,
                  blend_frames=0, negative_prompts=None):
-        if isinstance(n_frames, bool) or not isinstance(n_frames, (int, np.integer)) or n_frames < 1:
-            raise ScheduleError(f"n_frames must be a whole number >= 1, got {n_frames!r}")
+        if isinstance(n_frames, bool) or not isinstance(n_frames, (int, np.integer)) \
+                or not 1 <= n_frames <= timebase.MAX_FRAMES:
+            raise ScheduleError(f"n_frames must be a whole number from 1 to {timebase.MAX_FRAMES:,}, got {n_frames!r}")
         if not (isinstance(fps, numbers.Real) and math.isfinite(fps) and fps > 0):
             raise ScheduleError(f"fps must be a positive number, got {fps!r}")
         if bpm is not None and not (isinstance(bpm, numbers.Real) and math.isfinite(bpm) and bpm > 0):
