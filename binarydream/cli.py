@@ -13,6 +13,7 @@ wrote out/schedule.yaml
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from pathlib import Path
@@ -37,14 +38,21 @@ def _schedule(args, song):
     return song.plan(style=args.style, preset=args.preset, **_settings(args))
 
 
+_OWN_OPTIONS = ("style", "preset")
+"""Planning options the command line gives their own flags (``--style``), not ``--set``."""
+
+
 def _settings(args) -> dict:
     """``--set NAME=VALUE`` pairs: planning numbers (``lead_beats=2``) or curves (``zoom=0: (1.02)``)."""
     pairs = {}
     for item in args.set or []:
         name, sep, value = item.partition("=")
-        if not sep or not name.strip():
+        name = name.strip()
+        if not sep or not name:
             raise BinaryDreamError(f"--set takes NAME=VALUE, got {item!r} (e.g. --set \"zoom=0: (1.02)\")")
-        pairs[name.strip()] = value
+        if name in _OWN_OPTIONS:
+            raise BinaryDreamError(f"--set {name}=... : give it as --{name} instead")
+        pairs[name] = value
     return pairs
 
 
@@ -146,10 +154,14 @@ def cmd_report(args) -> list[Path]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="binarydream", description=__doc__.splitlines()[0])
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error, not one line")
+    # --debug also after the command; SUPPRESS keeps the subcommand from resetting one given before it.
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
 
     def song_command(name, help_text, handler):
-        p = commands.add_parser(name, help=help_text)
+        p = commands.add_parser(name, help=help_text, parents=[debug])
         p.add_argument("song", help="the audio file")
         p.add_argument("--lyrics", help="lyrics: .lrc/.srt (timed) or a text file (aligned to the audio)")
         p.add_argument("--fps", type=float, default=30, help="video frames per second (default 30)")
@@ -197,7 +209,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--depth", help="depth model (hub id or folder) for the 3D camera: translation_z, rotation_3d_*")
     p.add_argument("--fov", type=float, help="3D camera field of view in degrees (default 40)")
 
-    p = commands.add_parser("report", help="score a finished render with CLIP: chart and table")
+    p = commands.add_parser("report", help="score a finished render with CLIP: chart and table", parents=[debug])
     p.add_argument("render_dir", help="the render's frames folder (VIDEO.frames)")
     p.add_argument("--model", default="ViT-B-32", help="open_clip model name")
     p.add_argument("--pretrained", default="laion2b_s34b_b79k", help="open_clip pretrained tag")
@@ -210,8 +222,37 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def error_line(error: BaseException) -> str:
+    """What the command line prints for one of our errors or a common OS or text error: one line, what to do.
+
+    Examples
+    --------
+    >>> import errno
+    >>> error_line(OSError(errno.ENOSPC, "No space left on device", "out/video.frames/000001.png"))
+    'no space left on device writing out/video.frames/000001.png: free some space, or write elsewhere with --out'
+    >>> error_line(PermissionError(13, "Permission denied", "/music/out.yaml"))
+    'permission denied: /music/out.yaml: choose a file you may write (--out), or change its permissions'
+    """
+    if isinstance(error, UnicodeDecodeError):
+        return (f"a file is not text in a known encoding ({error.encoding} fails at byte {error.start}): "
+                "save it as UTF-8")
+    if isinstance(error, OSError) and not isinstance(error, BinaryDreamError):
+        where = " -> ".join(str(name) for name in (error.filename, error.filename2) if name is not None)
+        reason = (error.strerror or str(error) or type(error).__name__).lower()
+        if error.errno == errno.ENOSPC:
+            return f"no space left on device writing {where}: free some space, or write elsewhere with --out"
+        if isinstance(error, PermissionError):
+            return f"{reason}: {where}: choose a file you may write (--out), or change its permissions"
+        return f"{reason}: {where}" if where else str(error)
+    return str(error)
+
+
 def main(argv=None) -> int:
-    """Run the command line; returns the exit code (0 done, 2 bad input).
+    """Run the command line; returns the exit code (0 done, 2 bad input or a file that cannot be used).
+
+    Any of binarydream's errors, and the common OS and text errors (no permission,
+    a folder where a file should be, a full disk, an undecodable file), print one
+    line and return 2; ``--debug`` raises them instead, with the traceback.
 
     Examples
     --------
@@ -221,8 +262,10 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
         written = args.handler(args)
-    except (BinaryDreamError, FileExistsError, FileNotFoundError) as error:
-        print(f"binarydream {args.command}: {error}", file=sys.stderr)
+    except (BinaryDreamError, OSError, UnicodeError) as error:
+        if args.debug:
+            raise
+        print(f"binarydream {args.command}: {error_line(error)}", file=sys.stderr)
         return 2
     for path in written:
         print(f"wrote {path}")

@@ -23,6 +23,7 @@ import json
 import math
 import numbers
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -146,6 +147,13 @@ class Schedule:
         if self.beats is not None and not (np.isfinite(self.beats).all() and (np.diff(self.beats) > 0).all()):
             raise ScheduleError("beats must be finite seconds in ascending order")
         self.blend_frames = int(blend_frames)
+        for name, value in (("prompts", prompts), ("negative_prompts", negative_prompts), ("curves", curves)):
+            if value is not None and not isinstance(value, Mapping):
+                raise ScheduleError(f"{name} must be a mapping (a dict), got {type(value).__name__} "
+                                    f"{str(value)[:40]!r}")
+        if not isinstance(sections or [], (list, tuple)) \
+                or any(not (isinstance(item, (list, tuple)) and len(item) == 2) for item in sections or []):
+            raise ScheduleError(f"sections must be (key, label) pairs like (0, 'A'), got {sections!r:.60}")
         self.sections = sorted((self._frame(key, "section"), str(label)) for key, label in (sections or []))
         self.prompts, self.negative_prompts = {}, {}
         for key, value in (prompts or {}).items():
