@@ -118,14 +118,19 @@ def cmd_plot(args) -> list[Path]:
 
 def cmd_preview(args) -> list[Path]:
     """``binarydream preview``: the CPU animatic with the song's audio."""
+    from .render.lock import output_lock
+
     song = _song(args)
     out = _default_out(args, ".preview.mp4")
-    return [song.preview(out, schedule=_schedule(args, song), width=args.width, height=args.height,
-                         overwrite=args.overwrite)]
+    with output_lock(out):  # before the analysis, so that a second run into the same path stops at once
+        return [song.preview(out, schedule=_schedule(args, song), width=args.width, height=args.height,
+                             overwrite=args.overwrite)]
 
 
 def cmd_render(args) -> list[Path]:
     """``binarydream render``: the dream video."""
+    from .render.lock import output_lock
+
     song = _song(args)
     out = _default_out(args, ".mp4")
     options = {k: v for k, v in dict(width=args.width, height=args.height, steps=args.steps, cadence=args.cadence,
@@ -138,8 +143,9 @@ def cmd_render(args) -> list[Path]:
         options["tiny_autoencoder"] = TINY_AUTOENCODER
     if args.compile:
         options["compile"] = True
-    song.render(out, schedule=_schedule(args, song), model=args.model, resume=not args.no_resume,
-                overwrite=args.overwrite, **options)
+    with output_lock(out):  # before the analysis, so that a second run into the same path stops at once
+        song.render(out, schedule=_schedule(args, song), model=args.model, resume=not args.no_resume,
+                    overwrite=args.overwrite, **options)
     return [out]
 
 

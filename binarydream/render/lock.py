@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import threading
 from pathlib import Path
 
 from ..errors import RenderError
@@ -58,10 +59,21 @@ def _try_lock(fd: int) -> bool:
     return True
 
 
+_held: dict[Path, int] = {}
+"""Locks this process holds, by lock file, with the thread holding each: a holder may take its lock again."""
+
+
 @contextlib.contextmanager
 def output_lock(out):
-    """Hold the lock of video ``out`` for the ``with`` block; :class:`RenderError` at once if another run holds it."""
-    path = lock_path(out)
+    """Hold the lock of video ``out`` for the ``with`` block; :class:`RenderError` at once if another run holds it.
+
+    The thread holding it may enter again (the command line holds it from before the analysis, the render
+    inside takes it too); another thread or process may not.
+    """
+    path = lock_path(out).absolute()
+    if _held.get(path) == threading.get_ident():
+        yield path
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -76,9 +88,11 @@ def output_lock(out):
         if same:
             break
         os.close(fd)  # the holder before us removed the file as we opened it: lock the new one
+    _held[path] = threading.get_ident()
     try:
         yield path
     finally:
+        del _held[path]
         with contextlib.suppress(OSError):  # Windows cannot remove a file held open; the next run reuses it
             path.unlink()
         os.close(fd)
