@@ -11,7 +11,6 @@ from binarydream import Schedule, Song
 from binarydream.cli import main
 from binarydream.errors import ParameterError, RenderError, ScheduleError
 from binarydream.render import render
-from binarydream.render.lock import lock_path
 from render_support import NoisePainter, SlowPainter, stream_durations, video_frames, write_song
 
 FPS = 10
@@ -32,6 +31,8 @@ def paint(out, song, painter=None, **options):
 
 
 def test_a_second_render_into_the_same_path_stops_at_once_and_the_first_is_whole(tmp_path, song, capsys):
+    from binarydream.render.lock import lock_path
+
     out = tmp_path / "video.mp4"
     first = threading.Thread(target=paint, args=(out, song, SlowPainter(NoisePainter(), delay=0.2)))
     first.start()
