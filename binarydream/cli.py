@@ -13,6 +13,7 @@ wrote out/schedule.yaml
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import json
 import sys
@@ -109,30 +110,41 @@ def cmd_plan(args) -> list[Path]:
     return [sched.save(out, overwrite=args.overwrite)]
 
 
+@contextlib.contextmanager
+def _video_output(args, suffix: str):
+    """The video path, checked and locked before the analysis, so that a wrong path or a second run stops at once."""
+    from .checks import video_format
+    from .render.lock import output_lock
+
+    out = _default_out(args, suffix)
+    video_format(out)
+    check_writable(out, overwrite=args.overwrite)
+    with output_lock(out):
+        yield out
+
+
 def cmd_plot(args) -> list[Path]:
-    """``binarydream plot``: the timeline PNG."""
+    """``binarydream plot``: the timeline picture."""
+    from .direction.plot import image_format
+
     song = _song(args)
     out = _default_out(args, ".timeline.png")
+    image_format(out)
+    check_writable(out, overwrite=args.overwrite)
     return [song.plot(out, schedule=_schedule(args, song), overwrite=args.overwrite)]
 
 
 def cmd_preview(args) -> list[Path]:
     """``binarydream preview``: the CPU animatic with the song's audio."""
-    from .render.lock import output_lock
-
     song = _song(args)
-    out = _default_out(args, ".preview.mp4")
-    with output_lock(out):  # before the analysis, so that a second run into the same path stops at once
+    with _video_output(args, ".preview.mp4") as out:
         return [song.preview(out, schedule=_schedule(args, song), width=args.width, height=args.height,
                              overwrite=args.overwrite)]
 
 
 def cmd_render(args) -> list[Path]:
     """``binarydream render``: the dream video."""
-    from .render.lock import output_lock
-
     song = _song(args)
-    out = _default_out(args, ".mp4")
     options = {k: v for k, v in dict(width=args.width, height=args.height, steps=args.steps, cadence=args.cadence,
                                      seed=args.seed, device=args.device, init_image=args.init_image,
                                      guidance_scale=args.guidance_scale, depth=args.depth,
@@ -143,7 +155,7 @@ def cmd_render(args) -> list[Path]:
         options["tiny_autoencoder"] = TINY_AUTOENCODER
     if args.compile:
         options["compile"] = True
-    with output_lock(out):  # before the analysis, so that a second run into the same path stops at once
+    with _video_output(args, ".mp4") as out:
         song.render(out, schedule=_schedule(args, song), model=args.model, resume=not args.no_resume,
                     overwrite=args.overwrite, **options)
     return [out]

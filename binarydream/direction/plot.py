@@ -160,7 +160,14 @@ IMAGE_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"
 """Picture suffixes the timeline is written as, and matplotlib's name for each format."""
 
 
-def _image_format(path) -> str:
+def image_format(path) -> str:
+    """matplotlib's name for the picture format ``path``'s suffix names; :class:`ParameterError` for others.
+
+    Examples
+    --------
+    >>> image_format("timeline.jpg")
+    'jpeg'
+    """
     from ..errors import ParameterError
 
     suffix = Path(path).suffix.lower()
@@ -210,7 +217,7 @@ def plot_timeline(path, analysis, *, audio_path=None, lyrics=None, schedule=None
     from ..checks import check_schedule_song
     from ..files import check_writable, write_bytes_atomic
 
-    image_format = _image_format(path)
+    picture = image_format(path)
     check_writable(path, overwrite=overwrite)
     if schedule is not None:
         check_schedule_song(schedule, analysis.duration, audio_path or "the song")
@@ -252,5 +259,5 @@ def plot_timeline(path, analysis, *, audio_path=None, lyrics=None, schedule=None
             text.set_usetex(False)
             text.set_parse_math(False)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=image_format)
+    fig.savefig(buffer, format=picture)
     return write_bytes_atomic(path, buffer.getvalue(), overwrite=overwrite)
