@@ -56,7 +56,7 @@ def test_lead_beats_out_of_range_is_refused(lead):
 
 
 def test_a_lead_that_pushes_prompts_onto_each_other_warns():
-    with pytest.warns(UserWarning, match="lead_seconds=.*lower lead_beats"):
+    with pytest.warns(UserWarning, match="moves 1 line.*lower lead_beats"):
         sched = plan(analysis(), lines(("one", 2.0), ("two", 4.0)), lead_beats=100)
     assert sorted(sched.prompts) == [0]
 

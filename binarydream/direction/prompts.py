@@ -237,17 +237,18 @@ def prompt_keyframes(lines, sections, energy: np.ndarray, *, fps: float, duratio
         warnings.warn(f"{len(late)} lyric line(s) start after the song ends ({duration:.2f} s), the first "
                       f"{late[0].text[:40]!r} at {late[0].start:.2f} s: they get no prompt (are these this song's "
                       "lyrics?)", stacklevel=3)
+    pushed = 0
     for line in lines:
         if line.start >= duration:
             continue
         at = max(line.start - lead_seconds, 0.0)
         sung.append((at, max(line.end, at)))
         frame = min(timebase.frame_at(at, fps), last)
-        if frame in keyframes and line.start - lead_seconds < 0:
-            warnings.warn(f"lead_seconds={lead_seconds:g} moves the prompt of {line.text[:40]!r} (sung at "
-                          f"{line.start:.2f} s) before the start, onto an earlier line's: lower lead_beats",
-                          stacklevel=3)
+        pushed += frame in keyframes and line.start < lead_seconds
         keyframes[frame] = fill(template, line.start, line.start, line.end, line.text)
+    if pushed:
+        warnings.warn(f"a lead of {lead_seconds:g} s moves {pushed} line(s)' prompts before the start, onto earlier "
+                      "lines' prompts, which they replace: lower lead_beats", stacklevel=3)
     for lo, hi in _unsung_pieces(duration, sung, starts):
         frame = min(timebase.frame_at(lo, fps), last)
         if frame in keyframes or (hi - lo < instrumental_seconds and frame != 0):
