@@ -8,14 +8,21 @@ beside the frames folder, so a run killed with ``kill -9`` leaves no stale lock.
 
 Examples
 --------
->>> import tempfile, os
+>>> import tempfile, os, threading
 >>> out = os.path.join(tempfile.mkdtemp(), "video.mp4")
+>>> refused = []
+>>> def second_run():
+...     try:
+...         with output_lock(out):
+...             pass
+...     except RenderError as error:
+...         refused.append(str(error))
 >>> with output_lock(out):
-...     with output_lock(out):
-...         pass
-Traceback (most recent call last):
-...
-binarydream.errors.RenderError: .../video.mp4 is already rendering in another run (it holds .video.frames.lock): wait for it to finish, or choose another output path
+...     worker = threading.Thread(target=second_run)
+...     worker.start()
+...     worker.join()
+>>> refused[0].split(": ")[0].endswith("video.mp4 is already rendering in another run (it holds .video.frames.lock)")
+True
 """
 
 from __future__ import annotations
