@@ -33,6 +33,7 @@ from binarydream.errors import AudioError, LyricsError
 
 from .backends import SAMPLE_RATE, Transcript, get_backend
 from .lyrics import Line, Lyrics, Word
+from .textfile import names_a_file, read_text
 
 __all__ = ["transcribe", "align", "load", "Lyrics", "Line", "Word"]
 
@@ -42,7 +43,6 @@ LINE_PAD = 0.5
 """Seconds either side of a line's matched span that a forced aligner may look in for its words."""
 SUNG_SHARE = 0.5
 """Share of a line's words matched to heard words above which :func:`align` force-aligns the line."""
-_TEXT_SUFFIXES = (".txt", ".lyrics", ".md", ".lrc", ".srt")
 
 
 def _audio(audio) -> np.ndarray:
@@ -132,14 +132,13 @@ def _read_lyrics(lyrics) -> str:
     """The lyrics text from text itself or from a path to a text, .lrc or .srt file."""
     if isinstance(lyrics, Lyrics):
         return "\n".join(line.text for line in lyrics.lines)
-    if isinstance(lyrics, os.PathLike) or (isinstance(lyrics, str) and "\n" not in lyrics
-                                           and lyrics.strip().lower().endswith(_TEXT_SUFFIXES)):
-        path = Path(lyrics).expanduser()
+    if names_a_file(lyrics):
+        path = Path(str(lyrics).strip() if isinstance(lyrics, str) else lyrics).expanduser()
         if not path.is_file():
             raise LyricsError(f"lyrics file not found: {path} (give an existing text, .lrc or .srt file, or the text)")
         if path.suffix.lower() in (".lrc", ".srt"):
             return "\n".join(line.text for line in load(path).lines)
-        return path.read_text(encoding="utf-8")
+        return read_text(path)
     if not isinstance(lyrics, str):
         raise LyricsError(f"lyrics must be text or a path, got {type(lyrics).__name__}")
     return lyrics
@@ -251,8 +250,4 @@ def load(path) -> Lyrics:
         raise LyricsError(f"cannot read timed lyrics from {path.name}: give a .lrc or .srt file")
     if not path.is_file():
         raise LyricsError(f"lyrics file not found: {path} (check the path)")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise LyricsError(f"{path} is not UTF-8 text (save it as UTF-8)") from None
-    return parsers[path.suffix.lower()](text, source=str(path))
+    return parsers[path.suffix.lower()](read_text(path), source=str(path))

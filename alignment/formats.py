@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import re
+import warnings
 
 from binarydream.errors import LyricsError
 
@@ -72,6 +73,10 @@ def _parse_word_tags(body: str, line_start: float, where: str) -> tuple[str, tup
     if lead:
         starts.insert(0, line_start)
         texts.insert(0, lead)
+    back = next((k for k in range(1, len(starts)) if starts[k] < starts[k - 1]), None)
+    if back is not None:
+        raise LyricsError(f"{where}: word tag <{lrc_time(starts[back])}> is earlier than the tag before it "
+                          f"(<{lrc_time(starts[back - 1])}>); word tags must go forward in time")
     closing = starts[-1] if not texts[-1] else None
     words = []
     for k, text in enumerate(texts):
@@ -169,6 +174,12 @@ def parse_srt(text: str, *, source: str = "SRT") -> Lyrics:
     if not lines:
         raise LyricsError(f"{source} holds no subtitle blocks (a block is a number, a time line and text)")
     lines.sort(key=lambda line: line.start)
+    overlaps = [k for k in range(1, len(lines)) if lines[k].start < lines[k - 1].end]
+    if overlaps:
+        first = lines[overlaps[0]]
+        warnings.warn(f"{source}: {len(overlaps)} subtitle block(s) start before the one before ends, the first "
+                      f"{first.text[:30]!r} at {srt_time(first.start)}; each line counts from its own start",
+                      stacklevel=3)
     return Lyrics(lines)
 
 

@@ -41,6 +41,11 @@ def _check_exists(path: Path) -> None:
         raise AudioError(f"audio file not found: {path} (check the path)")
     if not path.is_file():
         raise AudioError(f"not a file: {path} (give the path of an audio file)")
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as error:
+        raise AudioError(f"cannot read {path}: {error.strerror or error} (check that you may read it)") from None
 
 
 def _ffmpeg() -> str:

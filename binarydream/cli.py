@@ -13,6 +13,8 @@ wrote out/schedule.yaml
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import sys
 from pathlib import Path
@@ -37,14 +39,21 @@ def _schedule(args, song):
     return song.plan(style=args.style, preset=args.preset, **_settings(args))
 
 
+_OWN_OPTIONS = ("style", "preset")
+"""Planning options the command line gives their own flags (``--style``), not ``--set``."""
+
+
 def _settings(args) -> dict:
     """``--set NAME=VALUE`` pairs: planning numbers (``lead_beats=2``) or curves (``zoom=0: (1.02)``)."""
     pairs = {}
     for item in args.set or []:
         name, sep, value = item.partition("=")
-        if not sep or not name.strip():
+        name = name.strip()
+        if not sep or not name:
             raise BinaryDreamError(f"--set takes NAME=VALUE, got {item!r} (e.g. --set \"zoom=0: (1.02)\")")
-        pairs[name.strip()] = value
+        if name in _OWN_OPTIONS:
+            raise BinaryDreamError(f"--set {name}=... : give it as --{name} instead")
+        pairs[name] = value
     return pairs
 
 
@@ -101,25 +110,41 @@ def cmd_plan(args) -> list[Path]:
     return [sched.save(out, overwrite=args.overwrite)]
 
 
+@contextlib.contextmanager
+def _video_output(args, suffix: str):
+    """The video path, checked and locked before the analysis, so that a wrong path or a second run stops at once."""
+    from .checks import video_format
+    from .render.lock import output_lock
+
+    out = _default_out(args, suffix)
+    video_format(out)
+    check_writable(out, overwrite=args.overwrite)
+    with output_lock(out):
+        yield out
+
+
 def cmd_plot(args) -> list[Path]:
-    """``binarydream plot``: the timeline PNG."""
+    """``binarydream plot``: the timeline picture."""
+    from .direction.plot import image_format
+
     song = _song(args)
     out = _default_out(args, ".timeline.png")
+    image_format(out)
+    check_writable(out, overwrite=args.overwrite)
     return [song.plot(out, schedule=_schedule(args, song), overwrite=args.overwrite)]
 
 
 def cmd_preview(args) -> list[Path]:
     """``binarydream preview``: the CPU animatic with the song's audio."""
     song = _song(args)
-    out = _default_out(args, ".preview.mp4")
-    return [song.preview(out, schedule=_schedule(args, song), width=args.width, height=args.height,
-                         overwrite=args.overwrite)]
+    with _video_output(args, ".preview.mp4") as out:
+        return [song.preview(out, schedule=_schedule(args, song), width=args.width, height=args.height,
+                             overwrite=args.overwrite)]
 
 
 def cmd_render(args) -> list[Path]:
     """``binarydream render``: the dream video."""
     song = _song(args)
-    out = _default_out(args, ".mp4")
     options = {k: v for k, v in dict(width=args.width, height=args.height, steps=args.steps, cadence=args.cadence,
                                      seed=args.seed, device=args.device, init_image=args.init_image,
                                      guidance_scale=args.guidance_scale, depth=args.depth,
@@ -130,8 +155,9 @@ def cmd_render(args) -> list[Path]:
         options["tiny_autoencoder"] = TINY_AUTOENCODER
     if args.compile:
         options["compile"] = True
-    song.render(out, schedule=_schedule(args, song), model=args.model, resume=not args.no_resume,
-                overwrite=args.overwrite, **options)
+    with _video_output(args, ".mp4") as out:
+        song.render(out, schedule=_schedule(args, song), model=args.model, resume=not args.no_resume,
+                    overwrite=args.overwrite, **options)
     return [out]
 
 
@@ -146,10 +172,14 @@ def cmd_report(args) -> list[Path]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="binarydream", description=__doc__.splitlines()[0])
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error, not one line")
+    # --debug also after the command; SUPPRESS keeps the subcommand from resetting one given before it.
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
 
     def song_command(name, help_text, handler):
-        p = commands.add_parser(name, help=help_text)
+        p = commands.add_parser(name, help=help_text, parents=[debug])
         p.add_argument("song", help="the audio file")
         p.add_argument("--lyrics", help="lyrics: .lrc/.srt (timed) or a text file (aligned to the audio)")
         p.add_argument("--fps", type=float, default=30, help="video frames per second (default 30)")
@@ -197,7 +227,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--depth", help="depth model (hub id or folder) for the 3D camera: translation_z, rotation_3d_*")
     p.add_argument("--fov", type=float, help="3D camera field of view in degrees (default 40)")
 
-    p = commands.add_parser("report", help="score a finished render with CLIP: chart and table")
+    p = commands.add_parser("report", help="score a finished render with CLIP: chart and table", parents=[debug])
     p.add_argument("render_dir", help="the render's frames folder (VIDEO.frames)")
     p.add_argument("--model", default="ViT-B-32", help="open_clip model name")
     p.add_argument("--pretrained", default="laion2b_s34b_b79k", help="open_clip pretrained tag")
@@ -210,8 +240,37 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def error_line(error: BaseException) -> str:
+    """What the command line prints for one of our errors or a common OS or text error: one line, what to do.
+
+    Examples
+    --------
+    >>> import errno
+    >>> error_line(OSError(errno.ENOSPC, "No space left on device", "out/video.frames/000001.png"))
+    'no space left on device writing out/video.frames/000001.png: free some space, or write elsewhere with --out'
+    >>> error_line(PermissionError(13, "Permission denied", "/music/out.yaml"))
+    'permission denied: /music/out.yaml: choose a file you may write (--out), or change its permissions'
+    """
+    if isinstance(error, UnicodeDecodeError):
+        return (f"a file is not text in a known encoding ({error.encoding} fails at byte {error.start}): "
+                "save it as UTF-8")
+    if isinstance(error, OSError) and not isinstance(error, BinaryDreamError):
+        where = " -> ".join(str(name) for name in (error.filename, error.filename2) if name is not None)
+        reason = (error.strerror or str(error) or type(error).__name__).lower()
+        if error.errno == errno.ENOSPC:
+            return f"no space left on device writing {where}: free some space, or write elsewhere with --out"
+        if isinstance(error, PermissionError):
+            return f"{reason}: {where}: choose a file you may write (--out), or change its permissions"
+        return f"{reason}: {where}" if where else str(error)
+    return str(error)
+
+
 def main(argv=None) -> int:
-    """Run the command line; returns the exit code (0 done, 2 bad input).
+    """Run the command line; returns the exit code (0 done, 2 bad input or a file that cannot be used).
+
+    Any of binarydream's errors, and the common OS and text errors (no permission,
+    a folder where a file should be, a full disk, an undecodable file), print one
+    line and return 2; ``--debug`` raises them instead, with the traceback.
 
     Examples
     --------
@@ -221,8 +280,10 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
         written = args.handler(args)
-    except (BinaryDreamError, FileExistsError, FileNotFoundError) as error:
-        print(f"binarydream {args.command}: {error}", file=sys.stderr)
+    except (BinaryDreamError, OSError, UnicodeError) as error:
+        if args.debug:
+            raise
+        print(f"binarydream {args.command}: {error_line(error)}", file=sys.stderr)
         return 2
     for path in written:
         print(f"wrote {path}")

@@ -20,14 +20,16 @@ from pathlib import Path
 
 
 def check_writable(path, *, overwrite: bool = False) -> Path:
-    """Refuse an existing ``path`` unless ``overwrite``; create its parent folder.
+    """Refuse an existing ``path`` unless ``overwrite``, and a folder always; create its parent folder.
 
     Examples
     --------
     >>> check_writable("/tmp/never-made-by-binarydream.txt").name
     'never-made-by-binarydream.txt'
     """
-    path = Path(path)
+    from .checks import check_output_path
+
+    path = check_output_path(path)
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} exists; pass overwrite=True (--overwrite) to replace it, or choose another path")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -58,8 +59,8 @@ def _plain_number(value):
 def _frame_of(key, n_frames, fps, bpm, beats, what):
     key = _plain_number(key)
     if isinstance(key, int):
-        if key < 0:
-            raise ScheduleError(f"{what} key {key} is negative: frames count from 0")
+        if not 0 <= key <= timebase.MAX_FRAME:
+            raise ScheduleError(f"{what} key {key} must be a frame from 0 to {timebase.MAX_FRAME:,}")
         frame = key
     elif isinstance(key, str):
         frame = resolve_key(key, tokenize(key), len(key), n_frames=n_frames, fps=fps, bpm=bpm, beats=beats)
@@ -112,8 +113,8 @@ class Schedule:
     def __init__(self, n_frames, fps=30, *, prompts=None, curves=None, bpm=None, beats=None, sections=None,
                  blend_frames=0, negative_prompts=None, signals=None, render=None):
         n_frames, fps, bpm, blend_frames = map(_plain_number, (n_frames, fps, bpm, blend_frames))
-        if not isinstance(n_frames, int) or n_frames < 1:
-            raise ScheduleError(f"n_frames must be a whole number >= 1, got {n_frames!r}")
+        if not isinstance(n_frames, int) or not 1 <= n_frames <= timebase.MAX_FRAMES:
+            raise ScheduleError(f"n_frames must be a whole number from 1 to {timebase.MAX_FRAMES:,}, got {n_frames!r}")
         if not (isinstance(fps, (int, float)) and math.isfinite(fps) and fps > 0):
             raise ScheduleError(f"fps must be a positive number, got {fps!r}")
         if bpm is not None and not (isinstance(bpm, (int, float)) and math.isfinite(bpm) and bpm > 0):
@@ -126,6 +127,13 @@ class Schedule:
             raise ScheduleError("beats must be finite seconds in ascending order")
         self.blend_frames = blend_frames
         self.render_options = _render_options(render or {})
+        for name, value in (("prompts", prompts), ("negative_prompts", negative_prompts), ("curves", curves)):
+            if value is not None and not isinstance(value, Mapping):
+                raise ScheduleError(f"{name} must be a mapping (a dict), got {type(value).__name__} "
+                                    f"{str(value)[:40]!r}")
+        if not isinstance(sections or [], (list, tuple)) \
+                or any(not (isinstance(item, (list, tuple)) and len(item) == 2) for item in sections or []):
+            raise ScheduleError(f"sections must be (key, label) pairs like (0, 'A'), got {sections!r:.60}")
         self._section_keys = {}
         for key, label in sections or []:
             self._section_keys[self._frame(key, "section")] = (_plain_number(key), str(label))

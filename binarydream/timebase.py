@@ -18,6 +18,24 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import ParameterError
+
+MAX_FRAME = 10**12
+"""The largest frame index a time may convert to (keys past a video's end are allowed and shape its curves)."""
+
+MAX_FRAMES = 10**7
+"""The most frames a video may have: 92 hours at 30 fps, and 80 MB for each of its curves."""
+
+
+def _checked(frames, what):
+    """``frames`` (float64) after checking every value is finite and within :data:`MAX_FRAME`."""
+    bad = ~(np.abs(frames) <= MAX_FRAME)  # also true for nan
+    if np.any(bad):
+        value = float(np.asarray(what)[bad][0] if np.ndim(what) else what)
+        raise ParameterError(f"time {value:g} s is beyond frame {MAX_FRAME:,} or not a number: "
+                             "give finite times within the song")
+    return frames
+
 
 def frame_count(duration: float, fps: float) -> int:
     """Number of video frames for ``duration`` seconds: ``round(duration * fps)``.
@@ -26,8 +44,16 @@ def frame_count(duration: float, fps: float) -> int:
     --------
     >>> frame_count(1.0, 29.97)
     30
+    >>> frame_count(1e9, 30)
+    Traceback (most recent call last):
+    ...
+    binarydream.errors.ParameterError: 1e+09 s at 30 fps is 30,000,000,000 frames; the most a video may have is 10,000,000
     """
-    return int(round(float(duration) * float(fps)))
+    frames = float(duration) * float(fps)
+    if not 0 <= frames <= MAX_FRAMES:
+        raise ParameterError(f"{float(duration):g} s at {float(fps):g} fps is {frames:,.0f} frames; "
+                             f"the most a video may have is {MAX_FRAMES:,}")
+    return int(round(frames))
 
 
 def frame_times(n_frames: int, fps: float) -> np.ndarray:
@@ -50,6 +76,11 @@ def frame_at(seconds, fps: float):
     2
     >>> frame_at([0.0, 1.0], 30).tolist()
     [0, 30]
+    >>> frame_at(1e20, 30)
+    Traceback (most recent call last):
+    ...
+    binarydream.errors.ParameterError: time 1e+20 s is beyond frame 1,000,000,000,000 or not a number: give finite times within the song
     """
-    frames = np.rint(np.asarray(seconds, dtype=np.float64) * float(fps)).astype(np.int64)
+    seconds = np.asarray(seconds, dtype=np.float64)
+    frames = _checked(np.rint(seconds * float(fps)), seconds).astype(np.int64)
     return int(frames) if frames.ndim == 0 else frames

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -63,14 +64,25 @@ def cache_path(cache_dir, key: str) -> Path:
     return Path(cache_dir) / f"analysis-{key[:32]}.npz"
 
 
-def save(analysis: Analysis, cache_dir, key: str) -> Path:
+def save(analysis: Analysis, cache_dir, key: str) -> Path | None:
     """Write ``analysis`` to the cache (atomically) and return the file's path.
+
+    The cache is optional: a folder that cannot be written gives a warning and None.
 
     Examples
     --------
     >>> save(analysis, "~/.cache/binarydream", key)  # doctest: +SKIP
     """
     path = cache_path(Path(cache_dir).expanduser(), key)
+    try:
+        return _write(analysis, path, key)
+    except OSError as error:
+        warnings.warn(f"cannot write the analysis cache {path} ({error.strerror or error}); going on without it: "
+                      "give another cache_dir (--cache-dir), or cache_dir=False (--no-cache)", stacklevel=3)
+        return None
+
+
+def _write(analysis: Analysis, path: Path, key: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"duration": analysis.duration, "fps": analysis.fps, "tempo": analysis.tempo,
             "beats_per_bar": analysis.beats_per_bar, "key": key,
@@ -91,9 +103,9 @@ def load(cache_dir, key: str) -> Analysis | None:
     True
     """
     path = cache_path(Path(cache_dir).expanduser(), key)
-    if not path.is_file():
-        return None
     try:
+        if not path.is_file():
+            return None
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
             if meta.get("key") != key:

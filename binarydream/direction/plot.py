@@ -187,13 +187,34 @@ def rows(duration: float, row_seconds: float = ROW_SECONDS) -> list:
     return [(float(a), float(b)) for a, b in zip(edges[:-1], edges[1:])]
 
 
+IMAGE_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp", ".svg": "svg", ".pdf": "pdf"}
+"""Picture suffixes the timeline is written as, and matplotlib's name for each format."""
+
+
+def image_format(path) -> str:
+    """matplotlib's name for the picture format ``path``'s suffix names; :class:`ParameterError` for others.
+
+    Examples
+    --------
+    >>> image_format("timeline.jpg")
+    'jpeg'
+    """
+    from ..errors import ParameterError
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in IMAGE_FORMATS:
+        raise ParameterError(f"cannot write the timeline as {Path(path).name}: name it "
+                             f"{', '.join(IMAGE_FORMATS)}")
+    return IMAGE_FORMATS[suffix]
+
+
 def plot_timeline(path, analysis, *, audio_path=None, lyrics=None, schedule=None, overwrite: bool = False) -> Path:
     """Draw the song and its schedule on one timeline PNG.
 
     Parameters
     ----------
     path : str or Path
-        Where the PNG goes (written atomically).
+        Where the picture goes (written atomically), in the format its suffix names (:data:`IMAGE_FORMATS`).
     analysis : binarydream.analysis.Analysis
         Beats, downbeats, sections and envelopes.
     audio_path : str or Path, optional
@@ -224,8 +245,13 @@ def plot_timeline(path, analysis, *, audio_path=None, lyrics=None, schedule=None
     import matplotlib.ticker
     from matplotlib.figure import Figure
 
-    from ..files import write_bytes_atomic
+    from ..checks import check_schedule_song
+    from ..files import check_writable, write_bytes_atomic
 
+    picture = image_format(path)
+    check_writable(path, overwrite=overwrite)
+    if schedule is not None:
+        check_schedule_song(schedule, analysis.duration, audio_path or "the song")
     duration = float(analysis.duration)
     spans = rows(duration)
     span = max(spans[0][1] - spans[0][0], 1.0)
@@ -264,6 +290,10 @@ def plot_timeline(path, analysis, *, audio_path=None, lyrics=None, schedule=None
             axes["song"].set_title(f"{analysis.tempo:.1f} BPM, {analysis.beats_per_bar} beats a bar, "
                                    f"{len(analysis.beats)} beats, {len(analysis.sections)} sections, "
                                    f"{analysis.fps:g} fps, {duration:.1f} s", fontsize=10, loc="left")
+        for ax in axes.values():
+            for text in ax.texts:  # lyrics, prompts and labels are the user's words: drawn as written, never as TeX
+                text.set_usetex(False)
+                text.set_parse_math(False)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format=picture)
     return write_bytes_atomic(path, buffer.getvalue(), overwrite=overwrite)

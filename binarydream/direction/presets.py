@@ -92,6 +92,10 @@ PRESET_FIELDS = tuple(f.name for f in fields(Preset))
 """Every preset number, each also a keyword of :func:`binarydream.direction.plan`."""
 
 
+MAX_NUMBER = 1e6
+"""The largest preset number accepted: larger ones overflow frame counts and curves."""
+
+
 def _number(name: str, value, default):
     # Values may come from a command line as text: "0.3", or "0.3,0.7" for a pair.
     try:
@@ -100,14 +104,17 @@ def _number(name: str, value, default):
             numbers = tuple(float(v) for v in parts)
             if len(numbers) != len(default):
                 raise ValueError
-            return numbers
-        return float(value)
+        else:
+            numbers = (float(value),)
+        if not all(0 <= v <= MAX_NUMBER for v in numbers):  # also refuses nan
+            raise ValueError
+        return numbers if isinstance(default, tuple) else numbers[0]
     except (TypeError, ValueError):
         from ..errors import ScheduleError
 
         wanted = f"{len(default)} numbers like {','.join(f'{v:g}' for v in default)}" \
             if isinstance(default, tuple) else f"a number like {default:g}"
-        raise ScheduleError(f"{name} must be {wanted}, got {value!r}") from None
+        raise ScheduleError(f"{name} must be {wanted}, got {value!r}: numbers from 0 to {MAX_NUMBER:g}") from None
 
 
 def resolve_preset(preset, **overrides) -> Preset:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import string
+import warnings
 
 import numpy as np
 
@@ -245,10 +246,24 @@ def prompt_keyframes(lines, sections, energy: np.ndarray, *, fps: float, duratio
     n_frames = timebase.frame_count(duration, fps)
     last = max(n_frames - 1, 0)
     keyframes, sung = {}, []
-    for line in (line for line in lines if line.text.strip()):  # an empty line marks silence in .lrc files
+    lines = [line for line in lines if line.text.strip()]  # an empty line marks silence in .lrc files
+    late = [line for line in lines if line.start >= duration]
+    if late:
+        warnings.warn(f"{len(late)} lyric line(s) start after the song ends ({duration:.2f} s), the first "
+                      f"{late[0].text[:40]!r} at {late[0].start:.2f} s: they get no prompt (are these this song's "
+                      "lyrics?)", stacklevel=3)
+    pushed = 0
+    for line in lines:
+        if line.start >= duration:
+            continue
         at = max(line.start - lead_seconds, 0.0)
         sung.append((at, max(line.end, at)))
-        keyframes[min(timebase.frame_at(at, fps), last)] = fill(template, line.start, line.start, line.end, line.text)
+        frame = min(timebase.frame_at(at, fps), last)
+        pushed += frame in keyframes and line.start < lead_seconds
+        keyframes[frame] = fill(template, line.start, line.start, line.end, line.text)
+    if pushed:
+        warnings.warn(f"a lead of {lead_seconds:g} s moves {pushed} line(s)' prompts before the start, onto earlier "
+                      "lines' prompts, which they replace: lower lead_beats", stacklevel=3)
     for lo, hi in _unsung_pieces(duration, sung, starts):
         frame = min(timebase.frame_at(lo, fps), last)
         if frame in keyframes or (hi - lo < instrumental_seconds and frame != 0):

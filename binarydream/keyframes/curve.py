@@ -12,9 +12,9 @@ import re
 
 import numpy as np
 
-from ..errors import KeyframeError
 from .. import timebase
-from .expressions import FUNCTIONS, EvaluationContext, evaluate, syntax_error, uses_names
+from ..errors import KeyframeError
+from .expressions import FUNCTIONS, MAX_VALUES, EvaluationContext, evaluate, syntax_error, tree_size, uses_names
 from .grammar import BUILTIN_NAMES, parse_keyframes
 from .interpolation import get_interpolation
 from .signals import SIGNAL_NAMES
@@ -122,6 +122,7 @@ def parse(text, n_frames: int, fps: float = 30, bpm: float | None = None, beats=
     env.update(max_f=np.float64(n_frames - 1), fps=np.float64(fps))
     if bpm is not None:
         env["bpm"] = np.float64(bpm)
+    _check_size(text, keys, n_frames)
     context = EvaluationContext(dict(env, t=np.arange(n_frames, dtype=np.float64)), None,
                                 timebase.frame_times(n_frames, fps), {} if signals is None else signals.events, fps)
     frames, values = [], []
@@ -139,9 +140,20 @@ def parse(text, n_frames: int, fps: float = 30, bpm: float | None = None, beats=
     return _fill(np.concatenate(frames), np.concatenate(values), n_frames, interpolator)
 
 
+def _check_size(text, keys, n_frames):
+    """Refuse expressions whose values (terms times frames) would not fit :data:`MAX_VALUES`, before computing any."""
+    stops = [key.frame for key in keys[1:]] + [n_frames]
+    values = sum(tree_size(key.tree) * max(1, min(stop, n_frames) - key.frame)
+                 for key, stop in zip(keys, stops) if key.number is None)
+    if values > MAX_VALUES:
+        raise KeyframeError(f"this curve's expressions would compute {values:,} values ({n_frames:,} frames), more "
+                            f"than the {MAX_VALUES:,} allowed: simplify them, or give the curve as an array")
+
+
 def _check_n_frames(n_frames):
-    if isinstance(n_frames, (bool, np.bool_)) or not isinstance(n_frames, (int, np.integer)) or n_frames < 0:
-        raise KeyframeError(f"n_frames must be a whole number >= 0, got {n_frames!r}")
+    if isinstance(n_frames, (bool, np.bool_)) or not isinstance(n_frames, (int, np.integer)) \
+            or not 0 <= n_frames <= timebase.MAX_FRAMES:
+        raise KeyframeError(f"n_frames must be a whole number from 0 to {timebase.MAX_FRAMES:,}, got {n_frames!r}")
     return int(n_frames)
 
 

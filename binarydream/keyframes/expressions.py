@@ -42,8 +42,11 @@ from .signals import COUNTERS, follow, pulse_train, slew_limit
 MAX_DEPTH = 40
 """Deepest nesting of parentheses, signs and powers an expression may have."""
 
-MAX_LENGTH = 20_000_000
-"""Longest keyframe text accepted, in characters."""
+MAX_TOKENS = 500_000
+"""Most tokens (numbers, names, operators) a keyframe text may hold: about 150 MB and a few seconds to parse."""
+
+MAX_VALUES = 100_000_000
+"""Most values a curve's expressions may compute, terms times frames (800 MB were each term kept at once)."""
 
 CONSTANTS = {"pi": np.pi, "e": np.e}
 
@@ -115,8 +118,6 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[st
     >>> [v for _, v, _, _ in tokenize("0:(where(t>5, 1, 0))")]
     ['0', ':', '(', 'where', '(', 't', '>', '5', ',', '1', ',', '0', ')', ')']
     """
-    if len(text) > MAX_LENGTH:
-        raise KeyframeError(f"keyframe text is {len(text)} characters long; the most accepted is {MAX_LENGTH}")
     end = len(text) if end is None else end
     tokens = []
     for match in _TOKEN.finditer(text, start, end):
@@ -126,6 +127,9 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[st
         if kind == "bad":
             raise syntax_error(text, match.start(), f"unexpected character {match.group()!r}: keyframe values "
                                "are numbers, names like t, operators and function calls")
+        if len(tokens) == MAX_TOKENS:
+            raise syntax_error(text, match.start(), f"keyframe text holds more than {MAX_TOKENS:,} numbers, names "
+                               "and operators: simplify it, or give the curve as an array")
         tokens.append((kind, match.group(), match.start(), match.end()))
     return tokens
 
@@ -379,6 +383,33 @@ class EvaluationContext:
     def __init__(self, whole, index, times, events, fps):
         self.whole, self.index, self.times, self.events, self.fps = whole, index, times, events, fps
         self.cache = {}
+
+
+def tree_size(tree: tuple) -> int:
+    """Number of nodes (numbers, names, operations, calls) in an expression tree.
+
+    Examples
+    --------
+    >>> tree_size(compile_expression("1 + 2*t"))
+    5
+    """
+    size, pending = 0, [tree]
+    while pending:
+        node = pending.pop()
+        size += 1
+        kind = node[0]
+        if kind == "chain":
+            pending.append(node[1])
+            pending.extend(operand for _, operand in node[2])
+        elif kind in ("and", "or"):
+            pending.extend(node[1])
+        elif kind in ("call", "whole"):
+            pending.extend(node[2])
+        elif kind in ("cmp", "pulse"):
+            pending.extend(node[2:])
+        elif kind in ("neg", "pow"):
+            pending.extend(node[1:])
+    return size
 
 
 def evaluate(tree: tuple, env: dict, context: EvaluationContext | None = None):

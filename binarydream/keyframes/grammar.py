@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import timebase
-from ..errors import KeyframeError
+from ..errors import KeyframeError, ParameterError
 from .expressions import evaluate, parse_tokens, syntax_error, tokenize
 from .interpolation import interpolation_methods
 
@@ -170,12 +170,10 @@ def resolve_key(text, tokens, end, *, n_frames, fps, bpm=None, beats=None) -> in
         value = float(np.asarray(evaluate(parse_tokens(text, tokens, names, end), env)))
     if not math.isfinite(value) or value < 0:
         raise syntax_error(text, tokens[0][2], f"this key is {value:g}: keys must be finite and not negative")
-    if unit == "s":
-        frame = timebase.frame_at(value, fps)
-    elif unit == "b":
+    if unit is not None:
         try:
-            frame = timebase.frame_at(beat_time(value, bpm=bpm, beats=beats), fps)
-        except KeyframeError as error:
+            frame = timebase.frame_at(value if unit == "s" else beat_time(value, bpm=bpm, beats=beats), fps)
+        except (KeyframeError, ParameterError) as error:
             raise syntax_error(text, tokens[0][2], str(error)) from None
     else:
         frame = math.floor(value) if value < MAX_KEY_FRAME else MAX_KEY_FRAME

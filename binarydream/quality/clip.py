@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -248,7 +249,8 @@ def load_clip(name: str = DEFAULT_MODEL, pretrained: str | None = DEFAULT_PRETRA
     try:
         model, _, preprocess = open_clip.create_model_and_transforms(
             name, pretrained=weights, device=device, cache_dir=None if cache_dir is None else str(cache_dir))
-    except (OSError, RuntimeError, ValueError, AssertionError) as error:  # open_clip asserts on shape mismatches
+    except (OSError, RuntimeError, ValueError, AssertionError, EOFError, pickle.UnpicklingError) as error:
+        # open_clip asserts on shape mismatches; torch.load fails to unpickle a file that is not a checkpoint
         if checkpoint is None and not with_schema:
             raise
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__

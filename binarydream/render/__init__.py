@@ -24,7 +24,8 @@ from __future__ import annotations
 import os
 
 from .depth import depth_name, load_depth_model
-from .job import RenderReport, check_request, frames_folder, model_name, run_render
+from .job import RenderReport, check_request, check_settings, frames_folder, model_name, run_render
+from .lock import locks_output
 from ..errors import ParameterError
 from .models import TINY_AUTOENCODER, load_pipeline, speed_up
 from .preview import preview
@@ -38,6 +39,7 @@ def _guidance(model, guidance_scale):
     return 0.0 if "turbo" in name.lower() else 7.5
 
 
+@locks_output
 def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", width: int = 1280, height: int = 720,
            steps: int = 2, cadence: int = 1, resume: bool = True, device: str | None = None, seed: int = 0,
            beats=None, init_image=None, overwrite: bool = False, progress=True, adherence=None,
@@ -123,7 +125,10 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", width: in
     Raises
     ------
     RenderError
-        ``out`` exists, the folder holds a render with another schedule or settings, or encoding failed.
+        ``out`` exists, another run is rendering it, the folder holds a render with another schedule or
+        settings, or encoding failed.
+    ParameterError
+        A setting is out of range (size, steps, seed, device) or ``out`` is a folder or not a video name.
     ModelNotFoundError
         The model (or the depth model) is not on this machine.
 
@@ -135,6 +140,7 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", width: in
     """
     check_request(out, schedule, audio_path=audio_path, width=width, height=height, cadence=cadence,
                   overwrite=overwrite)
+    check_settings(schedule, steps=steps, seed=seed, device=device, init_image=init_image)
     if depth is not None and not (isinstance(depth, (str, os.PathLike)) or callable(depth)):
         raise ParameterError(f"depth must be None, a depth model id or folder, or a callable, got {type(depth).__name__}")
     depth_label = None if depth is None else depth_name(os.fspath(depth) if isinstance(depth, os.PathLike) else depth)

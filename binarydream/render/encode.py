@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import tempfile
 from fractions import Fraction
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..checks import video_format
 from ..errors import RenderError
 
 
@@ -49,7 +51,8 @@ class VideoEncoder:
     Parameters
     ----------
     path : str or Path
-        The finished video; replaced atomically when :meth:`close` succeeds.
+        The finished video (.mp4, .m4v, .mov or .mkv: the container follows the suffix); replaced atomically
+        when :meth:`close` succeeds.
     width, height : int
         Frame size; both even (H.264 in yuv420p).
     fps : float
@@ -78,7 +81,10 @@ class VideoEncoder:
         self.path = Path(path)
         self.shape = (height, width, 3)
         self.n_written = 0
-        self._partial = self.path.with_name(f".{self.path.stem}.partial{self.path.suffix or '.mp4'}")
+        container = video_format(self.path)
+        # A name of this run's own: two runs into one folder never write into each other's file.
+        self._partial = self.path.with_name(f".{self.path.stem}.{os.getpid()}-{secrets.token_hex(4)}.partial"
+                                            f"{self.path.suffix}")
         self._log = None
         rate = str(Fraction(fps).limit_denominator(1001))
         command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
@@ -88,7 +94,7 @@ class VideoEncoder:
             command += ["-i", str(audio_path), "-map", "0:v:0", "-map", "1:a:0",
                         "-c:a", "aac", "-b:a", "192k", "-af", "apad"]
         command += ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p",
-                    "-t", repr(n_frames / fps), "-movflags", "+faststart", "-f", "mp4", str(self._partial)]
+                    "-t", repr(n_frames / fps), "-movflags", "+faststart", "-f", container, str(self._partial)]
         self._command = command
         self._process = None
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import timebase
+from .. import checks, timebase
 from ..errors import RenderError
 from ..measures import CollapseThresholds
 from . import manifest as mf
@@ -81,9 +81,15 @@ class RenderReport:
 
 
 def frames_folder(out) -> Path:
-    """The render folder of video ``out``: ``video.mp4`` -> ``video.frames``."""
+    """The render folder of video ``out``: ``video.mp4`` -> ``video.frames``, ``video.mkv`` -> ``video.mkv.frames``.
+
+    Examples
+    --------
+    >>> frames_folder("v.mp4").name, frames_folder("v.mov").name
+    ('v.frames', 'v.mov.frames')
+    """
     out = Path(out)
-    return out.with_name(out.stem + ".frames")
+    return out.with_name((out.stem if out.suffix.lower() == ".mp4" else out.name) + ".frames")
 
 
 def read_image(image, width: int, height: int) -> np.ndarray:
@@ -99,7 +105,11 @@ def read_image(image, width: int, height: int) -> np.ndarray:
     if isinstance(image, (str, os.PathLike)):
         if not Path(image).is_file():
             raise RenderError(f"init image not found: {image} (give an existing image file)")
-        image = Image.open(image)
+        try:
+            image = Image.open(image)
+            image.load()
+        except (OSError, Image.DecompressionBombError) as error:
+            raise RenderError(f"cannot read the init image {image}: {error} (give a PNG, JPEG or WebP)") from None
     if not isinstance(image, Image.Image):
         image = Image.fromarray(np.asarray(image, dtype=np.uint8))
     return np.asarray(image.convert("RGB").resize((width, height), Image.LANCZOS))
@@ -210,14 +220,29 @@ def model_name(model) -> str:
 
 
 
-def _check_audio(audio_path, n_frames: int, fps: float) -> None:
+def check_song(schedule, audio_path) -> None:
+    """Refuse a schedule planned for a song of another length than ``audio_path``'s."""
     from ..audio import probe_duration
 
-    duration = probe_duration(audio_path)
-    expected = timebase.frame_count(duration, fps)
-    if abs(expected - n_frames) > 1:
-        raise RenderError(f"the schedule has {n_frames} frames but {audio_path} lasts {duration:.2f} s "
-                          f"({expected} frames at {fps} fps); plan the schedule from this song")
+    checks.check_schedule_song(schedule, probe_duration(audio_path), audio_path)
+
+
+def check_settings(schedule, *, steps: int, seed: int, device, init_image) -> None:
+    """The render's steps, seed, device and init image, checked before a model loads.
+
+    Examples
+    --------
+    >>> from binarydream import Schedule
+    >>> check_settings(Schedule(3), steps=-1, seed=0, device=None, init_image=None)
+    Traceback (most recent call last):
+    ...
+    binarydream.errors.ParameterError: steps must be a whole number from 1 to 1000, got -1
+    """
+    checks.check_steps(steps)
+    checks.check_seed(seed, schedule)
+    checks.check_device(device)
+    if init_image is not None:
+        read_image(init_image, 8, 8)
 
 
 def check_request(out, schedule, *, audio_path, width: int, height: int, cadence: int, overwrite: bool) -> None:
@@ -237,22 +262,24 @@ def check_request(out, schedule, *, audio_path, width: int, height: int, cadence
     binarydream.errors.ParameterError: cadence must be a whole number of frames >= 1, got 0
     """
     check_output(out, width, height, overwrite=overwrite)
-    _check_audio(audio_path, schedule.n_frames, schedule.fps)
+    check_song(schedule, audio_path)
     diffusion_frames(1, cadence)
 
 
 def check_output(out, width: int, height: int, *, overwrite: bool) -> None:
-    """Refuse an existing video (unless ``overwrite``) and a frame size the model and H.264 cannot take.
+    """Refuse an existing video (unless ``overwrite``), a folder, a container not written, and a frame size
+    the model and H.264 cannot take.
 
     Examples
     --------
     >>> check_output("video.mp4", 1280, 718, overwrite=False)
     Traceback (most recent call last):
     ...
-    binarydream.errors.RenderError: width and height must be positive multiples of 8, got 1280x718
+    binarydream.errors.ParameterError: width and height must be multiples of 8 from 8 to 8192, got 1280x718
     """
-    if width % 8 or height % 8 or width <= 0 or height <= 0:
-        raise RenderError(f"width and height must be positive multiples of 8, got {width}x{height}")
+    checks.check_output_path(out)
+    checks.video_format(out)
+    checks.check_frame_size(width, height)
     if Path(out).exists() and not overwrite:
         raise RenderError(f"{out} exists; pass overwrite=True (--overwrite) to replace it, or choose another path")
 

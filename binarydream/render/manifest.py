@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import RenderError
 from ..files import write_text_atomic
 
 MANIFEST = "manifest.json"
@@ -68,7 +69,14 @@ def read_manifest(folder) -> dict | None:
     path = Path(folder) / MANIFEST
     if not path.is_file():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as error:
+        raise RenderError(f"{path} is damaged ({error}); pass resume=False (--no-resume) to start the render "
+                          "over") from None
+    if not isinstance(state, dict) or not isinstance(state.get("last_key"), int):
+        raise RenderError(f"{path} is not a render manifest; pass resume=False (--no-resume) to start the render over")
+    return state
 
 
 def _digest(parts) -> str:

@@ -24,7 +24,8 @@ import numpy as np
 from .. import timebase
 from ..errors import ParameterError
 from .encode import VideoEncoder
-from .job import check_output, read_image
+from .job import check_output, check_song, read_image
+from .lock import locks_output
 from .warp import schedule_matrices, warp
 
 SECTION_COLOURS = ((230, 90, 70), (70, 150, 230), (240, 190, 60), (120, 200, 110), (190, 110, 220),
@@ -89,6 +90,7 @@ def _overlay(frame: np.ndarray, caption: str, section: str, colour, font, bar: i
     return np.asarray(image)
 
 
+@locks_output
 def preview(out, schedule, *, audio_path, analysis=None, lyrics=None, width: int = 480, height: int = 270,
             image=None, overwrite: bool = False, render_width: int = 1280, refresh: float = 0.12,
             border: str = "replicate") -> Path:
@@ -133,6 +135,7 @@ def preview(out, schedule, *, audio_path, analysis=None, lyrics=None, width: int
         raise ParameterError(f"preview width and height must be at least 16 pixels, got {width}x{height}")
     width, height = width - width % 2, height - height % 2
     check_output(out, width - width % 8 or 8, height - height % 8 or 8, overwrite=overwrite)
+    check_song(schedule, audio_path)
     n, fps = schedule.n_frames, schedule.fps
     picture = procedural_picture(width, height) if image is None else read_image(image, width, height)
     matrices = schedule_matrices(schedule, width, height, pixel_scale=width / render_width)
