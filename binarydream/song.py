@@ -193,7 +193,8 @@ class Song:
         """Render the dream video with a diffusion model, the song's audio muxed in sync.
 
         Options (``width``, ``height``, ``steps``, ``cadence``, ``resume``,
-        ``device``, ``seed``, ...) are those of :func:`binarydream.render.render`.
+        ``device``, ``seed``, ``seed_mode``, ...) are those of :func:`binarydream.render.render`;
+        settings left out come from the model's profile (:mod:`binarydream.render.profiles`).
 
         Examples
         --------

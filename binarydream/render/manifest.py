@@ -30,7 +30,7 @@ import numpy as np
 from ..files import write_text_atomic
 
 MANIFEST = "manifest.json"
-VERSION = 1
+VERSION = 2
 
 
 def frame_path(folder, index: int) -> Path:
