@@ -63,7 +63,7 @@ def tiny_pipeline(folder, seed: int = 0, family: str = "sd-turbo"):
 
     ``family``: "sd1" (SD 1.x UNet, Euler with leading spacing), "sd-turbo" (SD 2.x UNet with linear
     attention projections, Euler with trailing spacing), "sdxl" (two text encoders, pooled embeddings and
-    time ids) or "lcm" (SD 1.x UNet with the LCM scheduler).
+    time ids, Euler with leading spacing) or "lcm" (SD 1.x UNet with the LCM scheduler).
     """
     import torch
     from diffusers import (AutoencoderKL, EulerDiscreteScheduler, LCMScheduler, StableDiffusionImg2ImgPipeline,
@@ -81,13 +81,14 @@ def tiny_pipeline(folder, seed: int = 0, family: str = "sd-turbo"):
                                         projection_class_embeddings_input_dim=6 * 8 + 32) if xl else {}))
     vae = AutoencoderKL(block_out_channels=(8, 16), in_channels=3, out_channels=3, norm_num_groups=8,
                         down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
-                        up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"), latent_channels=4)
+                        up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"), latent_channels=4,
+                        force_upcast=False)
     text_encoder = _tiny_text_encoder(tokenizer)
     euler = dict(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", steps_offset=1)
     if family == "lcm":
         scheduler = LCMScheduler(**euler, original_inference_steps=50)
     else:
-        scheduler = EulerDiscreteScheduler(**euler, timestep_spacing="leading" if family == "sd1" else "trailing")
+        scheduler = EulerDiscreteScheduler(**euler, timestep_spacing="trailing" if family == "sd-turbo" else "leading")
     if xl:
         pipe = StableDiffusionXLImg2ImgPipeline(vae=vae, text_encoder=text_encoder, tokenizer=tokenizer,
                                                 text_encoder_2=_tiny_text_encoder(tokenizer, projection=True),

@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 from ..errors import ParameterError
@@ -38,7 +39,10 @@ from .warp3d import uses_3d
 
 
 def _painter(model, options: RenderOptions, speed: SpeedOptions, *, device, step_callback):
-    """The painter, the resolved options, the model's manifest settings and the profile line for ``model``."""
+    """The painter, the resolved options, the model's manifest settings and the profile line for ``model``.
+
+    The line is the profile with the user's steps, guidance and scheduler where given: the values in force.
+    """
     if callable(model) and not hasattr(model, "components"):
         return model, resolve(options, None), {"model": model_name(model), "dtype": "painter", "speed": {}}, None
     from .painter import DiffusersPainter
@@ -56,7 +60,9 @@ def _painter(model, options: RenderOptions, speed: SpeedOptions, *, device, step
     record = {"model": model_name(model), "dtype": str(pipe.dtype),
               "speed": {"sdpa": speed.sdpa, "channels_last": speed.channels_last, "compile": speed.compile,
                         "tiny_autoencoder": None if tiny is None else model_name(tiny)}}
-    return painter, options, record, profile.line()
+    in_force = dataclasses.replace(profile, steps=options.steps, guidance_scale=options.guidance_scale,
+                                   scheduler=options.scheduler)
+    return painter, options, record, f"{in_force.line()}; painting at {options.render_width}x{options.render_height}"
 
 
 def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: RenderOptions | None = None,
