@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from render_support import NoisePainter, tiny_pipeline, write_song
+from render_support import NoisePainter, tiny_pipeline, video_frames, write_song
 
 from binarydream.render import detect_profile, render
 from binarydream.render.job import load_png
@@ -107,8 +107,6 @@ def test_a_render_paints_at_the_native_size_and_writes_the_video_at_the_size_ask
     written = json.loads((tmp_path / "v.frames/report.json").read_text())
     assert written["profile"] == report.profile and written["settings"]["steps"] == 2
     assert written["settings"]["guidance_scale"] == 6.0 and written["video"]["width"] == 128
-    from render_support import video_frames
-
     assert video_frames(tmp_path / "v.mp4")[0].shape == (72, 128, 3)
 
 
@@ -144,3 +142,20 @@ def test_memory_stays_flat_in_song_length():
 
     short, long = peak(30), peak(240)
     assert long < 1.15 * short, (short, long)
+
+
+def test_a_learned_upscaler_brings_frames_to_the_video_size(tmp_path):
+    from spandrel.architectures.ESRGAN import ESRGAN
+
+    torch.manual_seed(0)
+    weights = tmp_path / "tiny_x2.pth"
+    torch.save(ESRGAN(num_filters=8, num_blocks=1, scale=2).state_dict(), weights)
+    song = write_song(tmp_path / "song.wav", 2.0)
+    sched = Schedule(4, fps=2, prompts={0: "a city at night"}, curves={"strength": 0.6})
+    start = np.random.default_rng(0).integers(0, 256, (32, 48, 3), dtype=np.uint8)
+    report = render(tmp_path / "v.mp4", sched, audio_path=song, model=NoisePainter(), init_image=start, width=96,
+                    height=64, render_width=48, render_height=32, upscaler=weights, progress=False)
+    assert load_png(tmp_path / "v.frames/000002.png").shape == (32, 48, 3)
+    assert video_frames(tmp_path / "v.mp4")[2].shape == (64, 96, 3)
+    assert json.loads((tmp_path / "v.frames/report.json").read_text())["video"]["upscaler"] == "tiny_x2.pth"
+    assert report.made == 4
