@@ -2,12 +2,11 @@
 
 A render reads a :class:`binarydream.Schedule` frame by frame, with settings
 as data (:mod:`.options`) whose defaults come from the model's family
-(:mod:`.profiles`): it warps the
-previous frame by the camera (:mod:`.warp`; in 3D by a depth map,
-:mod:`.warp3d` and :mod:`.depth`), keeps its colours on a reference
-(:mod:`.colour`), adds the scheduled noise and repaints it with img2img at the
-scheduled strength from blended prompt embeddings (:mod:`.painter`, with
-the timesteps chosen in :mod:`.denoise`), guards
+(:mod:`.profiles`): it warps the previous frame by the camera (:mod:`.warp`;
+in 3D by a depth map, :mod:`.warp3d` and :mod:`.depth`), keeps its colours on
+a reference (:mod:`.colour`), adds the scheduled noise and repaints it with
+img2img at the scheduled strength from blended prompt embeddings
+(:mod:`.painter`, with the timesteps chosen in :mod:`.denoise`), guards
 against collapse (:mod:`.loop`), tweens between diffused frames
 (:mod:`.cadence`), writes frames and an atomic manifest so that it can resume
 exactly (:mod:`.manifest`), and streams the frames, upscaled to the video's

@@ -9,6 +9,7 @@ Examples
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
 import os
 import queue
@@ -270,6 +271,14 @@ def check_output(out, width: int, height: int, *, overwrite: bool) -> None:
         raise RenderError(f"{out} exists; pass overwrite=True (--overwrite) to replace it, or choose another path")
 
 
+def _to_size(upscale, width: int, height: int, frame: np.ndarray) -> np.ndarray:
+    return upscale(frame, width, height)
+
+
+def _load_frame(folder: Path, index: int) -> np.ndarray:
+    return load_png(mf.frame_path(folder, index))
+
+
 def _start_state(folder: Path, base: dict, schedule, resume: bool):
     """The manifest to continue from (None: start over, the folder cleared); refuses a mismatched one."""
     state = mf.read_manifest(folder) if resume else None
@@ -317,16 +326,14 @@ def run_render(out, schedule, painter, options, *, audio_path, model_settings: d
     state = _start_state(folder, base, schedule, resume)
     encoder = VideoEncoder(out, options.width, options.height, fps=fps, n_frames=n, audio_path=audio_path,
                            crf=options.crf, preset=options.preset)
-    to_video = None
-    if (options.width, options.height) != (width, height):
-        upscale = upscale or resize
-        to_video = lambda frame: upscale(frame, options.width, options.height)  # noqa: E731
-    sink = FrameSink(folder, encoder, base, upscale=to_video)
+    upscale = upscale or resize
+    sink = FrameSink(folder, encoder, base, upscale=None if (options.width, options.height) == (width, height)
+                     else functools.partial(_to_size, upscale, options.width, options.height))
     start = 0 if state is None else state["last_key"] + 1
     bar = Progress(n, initial=start, callback=progress if callable(progress) else None, bar=bool(progress))
     started = time.perf_counter()
     actions, diffused = list(state["guard_actions"]) if state else [], 0
-    load = lambda i: load_png(mf.frame_path(folder, i))  # noqa: E731
+    load = functools.partial(_load_frame, folder)
     try:
         for index in range(start):
             sink.put(index, load(index), save=False)

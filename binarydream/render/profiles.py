@@ -18,7 +18,7 @@ Examples
 >>> render_size(512, 1280 / 720)
 (680, 384)
 >>> PROFILES["sdxl"].line()
-'profile sdxl: 1024 px, 25 steps, CFG 6.0, EulerDiscreteScheduler, tiny VAE madebyollin/taesdxl, fp16 variant, conditioning prompt_embeds+pooled_prompt_embeds'
+'profile sdxl: 1024 px, 25 steps, CFG 6, EulerDiscreteScheduler, tiny VAE madebyollin/taesdxl, fp16 variant, conditioning prompt_embeds+pooled_prompt_embeds'
 """
 
 from __future__ import annotations
