@@ -10,6 +10,7 @@ import torch
 from render_support import NoisePainter, tiny_pipeline, video_frames, write_song
 
 from binarydream.render import detect_profile, render
+from binarydream.render.cadence import diffusion_frames, segment_keys
 from binarydream.render.job import load_png
 from binarydream.render.loop import frame_loop
 from binarydream.render.options import RenderOptions, resolve
@@ -159,3 +160,22 @@ def test_a_learned_upscaler_brings_frames_to_the_video_size(tmp_path):
     assert video_frames(tmp_path / "v.mp4")[2].shape == (64, 96, 3)
     assert json.loads((tmp_path / "v.frames/report.json").read_text())["video"]["upscaler"] == "tiny_x2.pth"
     assert report.made == 4
+
+
+def test_a_segment_of_frames_is_made_apart_and_the_same_every_time():
+    sched = Schedule(30, fps=10, prompts={0: "a", 12: "b"}, curves={"zoom": "0: (1.02)", "strength": 0.5},
+                     sections=[(0, "intro"), (10, "verse")])
+    keys = diffusion_frames(30, 3)
+    options = resolve(RenderOptions(width=32, height=32), None)
+    start = np.random.default_rng(1).integers(0, 256, (32, 32, 3), dtype=np.uint8)
+
+    def segment(begin, end):
+        loop = frame_loop(NoisePainter(), sched, segment_keys(keys, begin, end), options, init_image=start)
+        return [(index, frame.tobytes()) for index, frame, _ in loop]
+
+    made = segment(10, 20)
+    assert [index for index, _ in made] == list(range(10, 20))
+    assert made == segment(10, 20)
+    whole = [(index, frame.tobytes()) for index, frame, _ in
+             frame_loop(NoisePainter(), sched, keys, options, init_image=start)]
+    assert segment(0, 10) == whole[:10]  # frame 9 is a key of both: the segment is the render's first ten frames

@@ -121,7 +121,9 @@ def frame_loop(painter, schedule, keys, options, *, init_image=None, adherence=N
         Paints a frame (:class:`binarydream.render.painter.DiffusersPainter` or any with its signature).
     schedule : Schedule
     keys : np.ndarray
-        Diffused frames, ascending, from 0 to ``n_frames - 1`` (:func:`binarydream.render.cadence.diffusion_frames`).
+        Diffused frames, ascending, from 0 to ``n_frames - 1`` (:func:`binarydream.render.cadence.diffusion_frames`),
+        or those of a segment (:func:`binarydream.render.cadence.segment_keys`): the first is painted from
+        ``init_image`` or from text, and the loop ends on the last.
     options : RenderOptions
         Resolved (:func:`binarydream.render.options.resolve`): frames are ``render_width`` x ``render_height``.
     init_image : np.ndarray, optional
@@ -141,6 +143,13 @@ def frame_loop(painter, schedule, keys, options, *, init_image=None, adherence=N
     ------
     (int, np.ndarray, dict or None)
         Frame index, uint8 RGB frame, and for diffused frames the resume state.
+
+    Notes
+    -----
+    The frames are a function of the painter, the schedule, the keys and the
+    options alone, so frames ``[start, stop)`` of a song can be made apart
+    (on another machine) with ``keys=segment_keys(keys, start, stop)``; a
+    segment opens from text (or ``init_image``) at ``start``.
     """
     n = schedule.n_frames
     width, height = options.render_size
@@ -162,11 +171,13 @@ def frame_loop(painter, schedule, keys, options, *, init_image=None, adherence=N
                       (height, width, 3))
 
     if resume is None:
-        first, action = paint(0, init_image, None)
+        opening = int(keys[0])
+        first, action = paint(opening, init_image, None)
         actions = [action] if action else []
-        reference_index, position = 0, 0
-        state = {"last_key": 0, "colour_reference": 0, "cadence_position": 0, "guard_actions": list(actions)}
-        yield 0, first, state
+        reference_index, position = opening, 0
+        state = {"last_key": opening, "colour_reference": opening, "cadence_position": 0,
+                 "guard_actions": list(actions)}
+        yield opening, first, state
     else:
         actions = list(resume["guard_actions"])
         position, reference_index = resume["cadence_position"], resume["colour_reference"]
