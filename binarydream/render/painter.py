@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import copy
+import inspect
 import warnings
 
 import numpy as np
@@ -112,6 +113,9 @@ class DiffusersPainter:
         self.guided = (guidance_scale > 1 and self.arch != "flux"
                        and getattr(getattr(unet, "config", None), "time_cond_proj_dim", None) is None)
         self.last_repair = None
+        # FLUX's img2img resizes to its default size unless told; the others paint at the image's size.
+        takes_size = "height" in inspect.signature(type(pipe).__call__).parameters
+        self._img2img_size = {"width": width, "height": height} if takes_size else {}
         self._embeddings = {}
         self._text2image = None
         self._vae32 = None
@@ -206,6 +210,6 @@ class DiffusersPainter:
                     self.last_repair = None
                     return np.rint(pixels[0].permute(1, 2, 0).cpu().numpy() * 255).astype(np.uint8)
                 latents = self.pipe(image=pixels.to(self.pipe.dtype), **schedule_arguments(self.pipe, steps, strength),
-                                    **common).images
+                                    **self._img2img_size, **common).images
             pixels = self._decode_safely(latents)
         return np.rint(pixels[0].permute(1, 2, 0).cpu().numpy() * 255.0).clip(0, 255).astype(np.uint8)
