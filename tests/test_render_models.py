@@ -188,3 +188,21 @@ def test_a_segment_of_frames_is_made_apart_and_the_same_every_time():
     whole = [(index, frame.tobytes()) for index, frame, _ in
              frame_loop(NoisePainter(), sched, keys, options, init_image=start)]
     assert segment(0, 10) == whole[:10]  # frame 9 is a key of both: the segment is the render's first ten frames
+
+
+def test_a_tiny_autoencoder_paints_the_frames_when_asked(tmp_path, pipes):
+    from diffusers import AutoencoderTiny
+
+    torch.manual_seed(0)
+    tiny = AutoencoderTiny(encoder_block_out_channels=(8, 8), decoder_block_out_channels=(8, 8),
+                           num_encoder_blocks=(1, 1), num_decoder_blocks=(1, 1), latent_channels=4,
+                           upsampling_scaling_factor=2)  # halves the size, as the tiny UNet's autoencoder does
+    song = write_song(tmp_path / "song.wav", 2.0)
+    sched = Schedule(4, fps=2, prompts={0: "a city at night"}, curves={"strength": 0.6})
+    pipe = tiny_pipeline(tmp_path / "tok", family="sd-turbo")
+    render(tmp_path / "v.mp4", sched, audio_path=song, model=pipe, width=64, height=64, tiny_autoencoder=tiny,
+           seed_mode="frame", progress=False)
+    assert pipe.vae is tiny
+    settings = json.loads((tmp_path / "v.frames/report.json").read_text())["settings"]
+    assert settings["speed"]["tiny_autoencoder"] == "AutoencoderTiny"
+    assert load_png(tmp_path / "v.frames/000003.png").std() > 1
