@@ -206,3 +206,17 @@ def test_a_tiny_autoencoder_paints_the_frames_when_asked(tmp_path, pipes):
     settings = json.loads((tmp_path / "v.frames/report.json").read_text())["settings"]
     assert settings["speed"]["tiny_autoencoder"] == "AutoencoderTiny"
     assert load_png(tmp_path / "v.frames/000003.png").std() > 1
+
+
+def test_loading_reads_the_family_from_model_index_and_falls_back_when_no_fp16_variant(tmp_path, pipes):
+    import diffusers
+
+    from binarydream.render.models import _from_pretrained, _load_profile
+
+    folder = tmp_path / "tiny-xl"
+    pipes["sdxl"].save_pretrained(folder)
+    profile = _load_profile(diffusers, str(folder), None)
+    assert (profile.family, profile.variant, profile.gpu_dtype) == ("sdxl", "fp16", "float16")
+    loaded = _from_pretrained(diffusers, str(folder), torch.float32, "fp16")  # saved without an fp16 variant
+    assert type(loaded).__name__ == "StableDiffusionXLImg2ImgPipeline"
+    assert detect_profile(loaded).family == "sdxl"
