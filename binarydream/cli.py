@@ -19,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import BinaryDreamError
+from .errors import BinaryDreamError, ParameterError
 from .files import check_writable, write_text_atomic
 
 
@@ -146,19 +146,28 @@ def cmd_render(args) -> list[Path]:
     """``binarydream render``: the dream video."""
     song = _song(args)
     options = {k: v for k, v in dict(width=args.width, height=args.height, steps=args.steps, cadence=args.cadence,
-                                     seed=args.seed, device=args.device, init_image=args.init_image,
-                                     guidance_scale=args.guidance_scale, depth=args.depth,
-                                     fov=args.fov).items() if v is not None}
+                                     seed=args.seed, seed_mode=args.seed_mode, device=args.device,
+                                     init_image=args.init_image, guidance_scale=args.guidance_scale,
+                                     profile=args.profile, scheduler=args.scheduler, upscaler=args.upscaler,
+                                     depth=args.depth, fov=args.fov).items() if v is not None}
+    if args.render_size:
+        options["render_width"], options["render_height"] = _size(args.render_size)
     if args.tiny_vae:
-        from .render import TINY_AUTOENCODER
-
-        options["tiny_autoencoder"] = TINY_AUTOENCODER
+        options["tiny_autoencoder"] = True
     if args.compile:
         options["compile"] = True
     with _video_output(args, ".mp4") as out:
         song.render(out, schedule=_schedule(args, song), model=args.model, resume=not args.no_resume,
                     overwrite=args.overwrite, **options)
     return [out]
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise ParameterError(f"a size is WIDTHxHEIGHT, e.g. 680x384, got {text!r}") from None
+    return width, height
 
 
 def cmd_report(args) -> list[Path]:
@@ -221,9 +230,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--device", help="cuda, mps or cpu (default: the best there is)")
     p.add_argument("--no-resume", action="store_true", help="start over instead of continuing a partial render")
     p.add_argument("--init-image", help="a picture to start from instead of frame 0 from text")
-    p.add_argument("--guidance-scale", type=float, help="classifier-free guidance (default: 0 for turbo models, else 7.5)")
-    p.add_argument("--tiny-vae", action="store_true", help="decode with the tiny autoencoder TAESD (faster, softer)")
-    p.add_argument("--compile", action="store_true", help="torch.compile the UNet (slow first frame, faster after)")
+    p.add_argument("--seed-mode", choices=("section", "fixed", "frame"),
+                   help="seed per section (default: textures hold still), one fixed seed, or per frame (boils)")
+    p.add_argument("--guidance-scale", type=float, help="classifier-free guidance (default: the model profile's)")
+    p.add_argument("--profile", help="model family instead of the one detected (sd1, sd2, sdxl, sd-turbo, "
+                                     "sdxl-turbo, few-step, sdxl-few-step, sd3, flux-dev, flux-schnell)")
+    p.add_argument("--scheduler", help="diffusers scheduler class (default: the model profile's)")
+    p.add_argument("--render-size", help="WIDTHxHEIGHT the model paints at (default: its native area at the "
+                                         "video's aspect ratio)")
+    p.add_argument("--upscaler", help="to the video's size: resize (default) or an ESRGAN-type .pth/.safetensors")
+    p.add_argument("--tiny-vae", action="store_true",
+                   help="decode with the model's tiny autoencoder (TAESD, TAESDXL, TAESD3, TAEF1: faster, softer)")
+    p.add_argument("--compile", action="store_true", help="torch.compile the denoiser (slow first frame, faster after)")
     p.add_argument("--depth", help="depth model (hub id or folder) for the 3D camera: translation_z, rotation_3d_*")
     p.add_argument("--fov", type=float, help="3D camera field of view in degrees (default 40)")
 

@@ -193,9 +193,9 @@ class Song:
         """Render the dream video with a diffusion model, the song's audio muxed in sync.
 
         Options (``width``, ``height``, ``steps``, ``cadence``, ``resume``,
-        ``device``, ``seed``, ...) are those of :func:`binarydream.render.render`;
-        render settings the schedule carries (a Deforum project's cadence, seed, ...)
-        apply unless given here.
+        ``device``, ``seed``, ``seed_mode``, ...) are those of :func:`binarydream.render.render`;
+        render settings the schedule carries (a Deforum project's cadence, seed, ...) apply unless
+        given here; settings left out come from the model's profile (:mod:`binarydream.render.profiles`).
 
         Examples
         --------

@@ -61,12 +61,14 @@ def test_render_from_a_local_model_folder(song, tmp_path):
     tiny_pipeline(tmp_path / "tokenizer").save_pretrained(model)
     out = tmp_path / "video.mp4"
     args = ["render", song, "--model", str(model), "--fps", "4", "--width", "64", "--height", "64",
-            "--steps", "1", "--out", str(out)]
+            "--steps", "1", "--seed-mode", "fixed", "--render-size", "32x32", "--out", str(out)]
     assert main(args) == 0
     durations = stream_durations(out)
     assert durations["frames"] == 12
     assert abs(durations["video"] - durations["audio"]) <= 1 / 4
     assert len(list((tmp_path / "video.frames").glob("*.png"))) == 12
+    settings = json.loads((tmp_path / "video.frames/report.json").read_text())["settings"]
+    assert (settings["seed_mode"], settings["render_width"], settings["steps"]) == ("fixed", 32, 1)
     assert main(args) == 2  # a finished render is not replaced unless asked
 
 

@@ -153,7 +153,7 @@ def frame_bytes(folder):
 
 
 def test_a_3d_render_resumes_to_the_same_frames_and_refuses_another_depth(tmp_path, song):
-    options = {"audio_path": song, "width": 64, "height": 64, "cadence": 2, "progress": False}
+    options = {"audio_path": song, "width": 64, "height": 64, "cadence": 2, "seed_mode": "frame", "progress": False}
     render(tmp_path / "straight.mp4", dolly_schedule(), model=NoisePainter(), depth=SlopeDepth(), **options)
     with pytest.raises(KeyboardInterrupt):
         render(tmp_path / "cut.mp4", dolly_schedule(), model=NoisePainter(crash_seed=6), depth=SlopeDepth(),

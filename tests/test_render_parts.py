@@ -1,11 +1,17 @@
-"""The render's pure parts: camera warp, colour coherence, cadence, prompt blending, steps."""
+"""The render's pure parts: camera warp, colour coherence, cadence, prompt blending, timesteps, seeds, sizes."""
 
 import numpy as np
 import pytest
 
 from binarydream.render.cadence import diffusion_frames, tweens
 from binarydream.render.colour import match_colours, reference_cdfs
-from binarydream.render.painter import blend_weights, steps_that_run
+from binarydream.errors import ParameterError
+from binarydream.render.denoise import denoising_timesteps, inference_steps
+from binarydream.render.loop import frame_seeds
+from binarydream.render.options import RenderOptions, SpeedOptions, resolve, with_settings
+from binarydream.render.painter import blend_weights
+from binarydream.render.profiles import PROFILES, render_size
+from binarydream.schedule import Schedule
 from binarydream.render.warp import camera_matrix, compose, warp
 
 
@@ -58,7 +64,45 @@ def test_tweens_blend_the_two_diffused_frames_moved_to_their_time():
     assert between[2][0, 13, 0] == 0 and between[2][0, 14, 0] == 200
 
 
-def test_prompt_weights_are_normalised_and_steps_raised_so_one_runs():
+def test_prompt_weights_are_normalised():
     assert blend_weights([("a", 0.25), ("b", 0.75)]) == [("a", 0.25), ("b", 0.75)]
     assert blend_weights([("a", 1.0), ("b", 3.0)]) == [("a", 0.25), ("b", 0.75)]
-    assert [steps_that_run(2, s) for s in (1.0, 0.65, 0.4, 0.1)] == [2, 2, 3, 10]
+
+
+@pytest.mark.parametrize("steps", [1, 2, 3, 4, 25])
+def test_timesteps_start_where_the_strength_says_and_exactly_steps_run(steps):
+    firsts = []
+    for strength in (0.1, 0.3, 0.5, 0.6, 0.9, 1.0):
+        timesteps = denoising_timesteps(1000, steps, strength)
+        assert len(timesteps) == steps and timesteps == sorted(timesteps, reverse=True)
+        assert abs(timesteps[0] - (1000 * strength - 1)) <= 1
+        firsts.append(timesteps[0])
+    assert len(set(firsts)) == len(firsts)
+    lcm = denoising_timesteps(1000, steps, 0.6, grid=20)
+    assert all((t + 1) % 20 == 0 for t in lcm) and len(lcm) == min(steps, 30)
+
+
+def test_without_timesteps_img2img_runs_the_steps_asked_for():
+    # diffusers runs int(n * strength) steps of an n-step schedule
+    for steps in (1, 2, 3, 4):
+        for strength in (0.05, 0.3, 0.6, 0.65, 0.9, 1.0):
+            assert int(inference_steps(steps, strength) * strength) == steps
+
+
+def test_seeds_hold_still_within_a_section_by_default():
+    sched = Schedule(8, fps=1, sections=[(0, "a"), (5, "b")])
+    assert frame_seeds(sched, 3, RenderOptions().seed_mode).tolist() == [3] * 5 + [8] * 3
+    assert frame_seeds(sched, 3, "frame").tolist() == list(range(3, 11))
+    assert set(frame_seeds(sched, 3, "fixed").tolist()) == {3}
+
+
+def test_the_profile_fills_what_the_user_left_out_and_the_user_wins():
+    turbo, xl = PROFILES["sd-turbo"], PROFILES["sdxl"]
+    assert resolve(RenderOptions(), turbo).render_size == (680, 384)
+    assert resolve(RenderOptions(width=1920, height=1080), xl).render_size == (1368, 768)
+    assert resolve(RenderOptions(), xl).steps == 25 and resolve(RenderOptions(steps=4), xl).steps == 4
+    assert resolve(RenderOptions(guidance_scale=2.0), turbo).guidance_scale == 2.0
+    assert resolve(RenderOptions(render_width=512, render_height=512), turbo).render_size == (512, 512)
+    assert render_size(1024, 9 / 16, 16) == (768, 1360)
+    with pytest.raises(ParameterError, match="did you mean 'seed_mode'"):
+        with_settings(RenderOptions(), SpeedOptions(), {"seedmode": "fixed"})

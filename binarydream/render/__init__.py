@@ -1,14 +1,16 @@
 """Rendering: the diffusion animation loop (:func:`render`) and the model-free animatic (:func:`preview`).
 
-A render reads a :class:`binarydream.Schedule` frame by frame: it warps the
-previous frame by the camera (:mod:`.warp`; in 3D by a depth map,
-:mod:`.warp3d` and :mod:`.depth`), keeps its colours on a reference
-(:mod:`.colour`), adds the scheduled noise and repaints it with img2img at the
-scheduled strength from blended prompt embeddings (:mod:`.painter`), guards
+A render reads a :class:`binarydream.Schedule` frame by frame, with settings
+as data (:mod:`.options`) whose defaults come from the model's family
+(:mod:`.profiles`): it warps the previous frame by the camera (:mod:`.warp`;
+in 3D by a depth map, :mod:`.warp3d` and :mod:`.depth`), keeps its colours on
+a reference (:mod:`.colour`), adds the scheduled noise and repaints it with
+img2img at the scheduled strength from blended prompt embeddings
+(:mod:`.painter`, with the timesteps chosen in :mod:`.denoise`), guards
 against collapse (:mod:`.loop`), tweens between diffused frames
 (:mod:`.cadence`), writes frames and an atomic manifest so that it can resume
-exactly (:mod:`.manifest`), and streams the frames to H.264 with the song's
-audio (:mod:`.encode`).
+exactly (:mod:`.manifest`), and streams the frames, upscaled to the video's
+size (:mod:`.upscale`), to H.264 with the song's audio (:mod:`.encode`).
 
 Examples
 --------
@@ -21,91 +23,99 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
+from ..errors import ParameterError
 from .depth import depth_name, load_depth_model
 from .job import RenderReport, check_request, check_settings, frames_folder, model_name, run_render
 from .lock import locks_output
-from ..errors import ParameterError
-from .models import TINY_AUTOENCODER, load_pipeline, speed_up
+from .models import load_pipeline, speed_up, use_scheduler
+from .options import RenderOptions, SpeedOptions, resolve, with_settings
 from .preview import preview
-from .warp3d import DEFAULT_FOV, uses_3d
+from .profiles import PROFILES, ModelProfile, detect_profile
+from .upscale import make_upscaler
+from .warp3d import uses_3d
 
 
-def _guidance(model, guidance_scale):
-    if guidance_scale is not None:
-        return float(guidance_scale)
-    name = model if isinstance(model, str) else str(getattr(getattr(model, "config", None), "_name_or_path", ""))
-    return 0.0 if "turbo" in name.lower() else 7.5
+def _painter(model, options: RenderOptions, speed: SpeedOptions, *, device, step_callback):
+    """The painter, the resolved options, the model's manifest settings and the profile line for ``model``.
+
+    The line is the profile with the user's steps, guidance and scheduler where given: the values in force.
+    """
+    if callable(model) and not hasattr(model, "components"):
+        return model, resolve(options, None), {"model": model_name(model), "dtype": "painter", "speed": {}}, None
+    from .painter import DiffusersPainter
+
+    pipe = load_pipeline(model, device=device, dtype=speed.dtype, family=options.profile)
+    profile = detect_profile(pipe, options.profile)
+    options = resolve(options, profile)
+    use_scheduler(pipe, options.scheduler)
+    tiny = profile.tiny_vae if speed.tiny_autoencoder is True else speed.tiny_autoencoder
+    speed_up(pipe, sdpa=speed.sdpa, channels_last=speed.channels_last, tiny_autoencoder=tiny, compile=speed.compile)
+    pipe.set_progress_bar_config(disable=True)
+    painter = DiffusersPainter(pipe, *options.render_size, guidance_scale=options.guidance_scale,
+                               step_callback=step_callback)
+    # Speed options change the bits on some devices, so a resume must use the same ones.
+    record = {"model": model_name(model), "dtype": str(pipe.dtype),
+              "speed": {"sdpa": speed.sdpa, "channels_last": speed.channels_last, "compile": speed.compile,
+                        "tiny_autoencoder": None if tiny is None else model_name(tiny)}}
+    in_force = dataclasses.replace(profile, steps=options.steps, guidance_scale=options.guidance_scale,
+                                   scheduler=options.scheduler)
+    return painter, options, record, f"{in_force.line()}; painting at {options.render_width}x{options.render_height}"
 
 
 @locks_output
-def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", width: int = 1280, height: int = 720,
-           steps: int = 2, cadence: int = 1, resume: bool = True, device: str | None = None, seed: int = 0,
-           beats=None, init_image=None, overwrite: bool = False, progress=True, adherence=None,
-           step_callback=None, guard=True, guidance_scale: float | None = None, colour_coherence: float = 1.0,
-           border: str = "replicate", max_retries: int = 3, adherence_min: float = 0.2, dtype=None,
-           tiny_autoencoder=None, sdpa: bool = True, channels_last: bool = True, compile: bool = False,
-           crf: int = 17, preset: str = "veryfast", depth=None, fov: float = DEFAULT_FOV) -> RenderReport:
+def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: RenderOptions | None = None,
+           speed: SpeedOptions | None = None, resume: bool = True, device: str | None = None,
+           overwrite: bool = False, progress=True, beats=None, init_image=None, adherence=None, step_callback=None,
+           depth=None, **settings) -> RenderReport:
     """Render the dream video of ``schedule`` with a diffusion model, the song's audio muxed in sync.
 
     Frame 0 comes from text (or ``init_image``); each next diffused frame is
     the previous one warped by the camera, colour-matched, noised and repainted
-    with img2img. Frames go to ``<out stem>.frames/`` as they are made, with a
+    with img2img. The model's family is detected from its parts and supplies
+    every setting not given (:mod:`.profiles`); its one-line profile is printed
+    and written into the report. Frames are painted at the model's native area
+    with the video's aspect ratio, kept in ``<out stem>.frames/`` with a
     manifest, so a killed render continues where it stopped (``resume=True``)
-    and gives the same frames as one never stopped.
+    and gives the same frames as one never stopped, and upscaled to the video's
+    size on the way to the encoder.
 
     Parameters
     ----------
     out : str or Path
         The video (.mp4). An existing one is only replaced with ``overwrite=True``.
     schedule : Schedule
-        Prompts and curves per frame (``n_frames``, ``fps``).
+        Prompts and curves per frame (``n_frames``, ``fps``). ``strength`` is img2img's denoising
+        strength (1: the previous frame is ignored); ``noise`` is the std of pixel noise added before, in [0, 1].
     audio_path : str or Path
         The song; trimmed or padded to the video's ``n_frames / fps`` seconds.
     model : str, Path, DiffusionPipeline or callable
         Hub id, local diffusers folder, ``.safetensors`` file, a ready pipeline
         (see :func:`load_pipeline`), or a painter callable (see :mod:`binarydream.render.painter`).
-    width, height : int
-        Frame size, multiples of 8.
-    steps : int
-        Denoising steps (raised where ``steps * strength < 1`` so that at least one runs).
-    cadence : int
-        Diffuse every ``cadence``-th frame and tween between (1: every frame).
+    options, speed : RenderOptions, SpeedOptions, optional
+        The settings as data; None: the defaults, with the profile's values where a setting is None.
+    **settings
+        Any field of :class:`RenderOptions` or :class:`SpeedOptions` by name (``width=1280, height=720,
+        steps=2, cadence=1, seed_mode="section", guidance_scale=..., tiny_autoencoder=True``, ...),
+        replacing the one in ``options`` or ``speed``.
     resume : bool
         Continue a partial render of the same schedule and settings; False starts over.
     device : str, optional
         None: cuda, then mps, then cpu.
-    seed : int
-        Added to the schedule's ``seed`` curve; a frame's seed is ``schedule["seed"][i] + seed``.
+    overwrite : bool
+        Replace an existing ``out``.
+    progress : bool or callable
+        True: a tqdm bar, the profile line and a summary line; a callable gets ``(done, total, eta_seconds)`` too.
     beats : array-like of float, optional
         Beat times in seconds: with ``cadence`` > 1, diffused frames snap to them.
     init_image : str, Path, PIL.Image or np.ndarray, optional
         Frame 0 is painted from it (at ``schedule["strength"][0]``) instead of from text.
-    overwrite : bool
-        Replace an existing ``out``.
-    progress : bool or callable
-        True: a tqdm bar and a summary line; a callable gets ``(done, total, eta_seconds)`` too.
     adherence : callable, optional
         ``adherence(frame, prompt_mix) -> float`` (e.g. CLIP similarity); below ``adherence_min`` the guard acts.
     step_callback : callable, optional
         Passed to the pipeline as ``callback_on_step_end`` (CLIP guidance plugs in here).
-    guard : bool or CollapseThresholds
-        The collapse guard: a frame that comes out flat, frozen or off-prompt is
-        painted again with more noise, more strength and a new seed, up to ``max_retries`` times.
-    guidance_scale : float, optional
-        None: 0 for turbo models, 7.5 otherwise.
-    colour_coherence : float
-        0 to 1: how strongly each frame's LAB histograms are matched to the reference.
-    border : str
-        Warp border mode: "replicate", "reflect", "wrap" or "black".
-    dtype : torch.dtype, optional
-        None: float16 on a GPU, float32 on the CPU.
-    tiny_autoencoder, sdpa, channels_last, compile :
-        Speed options (:func:`speed_up`); ``tiny_autoencoder=TINY_AUTOENCODER`` decodes with TAESD.
-    crf, preset : int, str
-        H.264 quality and x264 speed preset. "veryfast" at crf 17 encodes two to three times faster
-        than "medium" at crf 18 for about the same quality and size (benchmarks/render_overhead.py).
     depth : None, str, Path or callable
         The 3D camera. None: the 2D camera (``zoom``, ``angle``, ``translation_x``/``_y``).
         A depth-estimation model id or folder for transformers (e.g.
@@ -114,13 +124,11 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", width: in
         schedule moves in depth or turns in 3D (``translation_z``, ``rotation_3d_x``/``_y``/``_z``),
         the whole render uses the 3D camera, in Deforum's 3D units (:mod:`binarydream.render.warp3d`),
         and does not read ``zoom`` and ``angle``; otherwise the model is not loaded.
-    fov : float
-        Vertical field of view of the 3D camera, degrees.
 
     Returns
     -------
     RenderReport
-        Also written to ``report.json`` in the render folder.
+        Also written to ``report.json`` in the render folder, with the settings in force.
 
     Raises
     ------
@@ -128,46 +136,39 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", width: in
         ``out`` exists, another run is rendering it, the folder holds a render with another schedule or
         settings, or encoding failed.
     ParameterError
-        A setting is out of range (size, steps, seed, device) or ``out`` is a folder or not a video name.
+        An unknown setting, or one out of range (size, steps, seed, device), or ``out`` is a folder or not a
+        video name.
     ModelNotFoundError
-        The model (or the depth model) is not on this machine.
+        The model (or the depth model, or the upscaler's weights) is not on this machine.
 
     Examples
     --------
     >>> report = render("video.mp4", sched, audio_path="song.mp3", width=1280, height=720, steps=2)  # doctest: +SKIP
+    >>> report.profile  # doctest: +SKIP
+    'profile sd-turbo: 512 px, 2 steps, no CFG, EulerDiscreteScheduler, tiny VAE madebyollin/taesd, ...'
     >>> sched["translation_z"] = "0: (5)"  # doctest: +SKIP
     >>> report = render("video.mp4", sched, audio_path="song.mp3", depth="Intel/dpt-hybrid-midas")  # doctest: +SKIP
     """
-    check_request(out, schedule, audio_path=audio_path, width=width, height=height, cadence=cadence,
-                  overwrite=overwrite)
-    check_settings(schedule, steps=steps, seed=seed, device=device, init_image=init_image)
+    options, speed = with_settings(options or RenderOptions(), speed or SpeedOptions(), settings)
+    check_request(out, schedule, options, audio_path=audio_path, overwrite=overwrite)
+    check_settings(schedule, steps=options.steps, seed=options.seed, device=device, init_image=init_image)
     if depth is not None and not (isinstance(depth, (str, os.PathLike)) or callable(depth)):
         raise ParameterError(f"depth must be None, a depth model id or folder, or a callable, got {type(depth).__name__}")
-    depth_label = None if depth is None else depth_name(os.fspath(depth) if isinstance(depth, os.PathLike) else depth)
+    upscale = make_upscaler(options.upscaler, device=device)
     depth_fn = None
     if depth is not None and uses_3d(schedule):
         depth_fn = depth if callable(depth) else load_depth_model(depth, device=device)
-    if callable(model) and not hasattr(model, "components"):
-        painter, dtype_name, speed = model, "painter", {}
-    else:
-        from .painter import DiffusersPainter
-
-        pipe = load_pipeline(model, device=device, dtype=dtype)
-        speed_up(pipe, sdpa=sdpa, channels_last=channels_last, tiny_autoencoder=tiny_autoencoder, compile=compile)
-        pipe.set_progress_bar_config(disable=True)
-        painter = DiffusersPainter(pipe, width, height, guidance_scale=_guidance(model, guidance_scale),
-                                   step_callback=step_callback)
-        dtype_name = str(pipe.dtype)
-        # Speed options change the bits on some devices, so a resume must use the same ones.
-        speed = {"sdpa": sdpa, "channels_last": channels_last, "compile": compile,
-                 "tiny_autoencoder": None if tiny_autoencoder is None else model_name(tiny_autoencoder)}
-    return run_render(out, schedule, painter, audio_path=audio_path, model_name=model_name(model),
-                      width=width, height=height, steps=steps, cadence=cadence, resume=resume, seed=seed,
-                      beats=beats, init_image=init_image, overwrite=overwrite, progress=progress,
-                      adherence=adherence, adherence_min=adherence_min, guard=guard, max_retries=max_retries,
-                      colour_coherence=colour_coherence, border=border, dtype=dtype_name, speed=speed, crf=crf,
-                      preset=preset, depth=depth_fn, depth_label=depth_label, fov=fov)
+    painter, options, model_settings, profile = _painter(model, options, speed, device=device,
+                                                         step_callback=step_callback)
+    if depth is not None:
+        # Only when given, so that a 2D render's manifest does not change with the 3D camera's defaults.
+        model_settings["depth"] = depth_name(os.fspath(depth) if isinstance(depth, os.PathLike) else depth)
+    if progress and profile:
+        print(profile, flush=True)
+    return run_render(out, schedule, painter, options, audio_path=audio_path, model_settings=model_settings,
+                      profile=profile, resume=resume, progress=progress, beats=beats, init_image=init_image,
+                      adherence=adherence, depth=depth_fn, upscale=upscale)
 
 
-__all__ = ["render", "preview", "load_pipeline", "speed_up", "RenderReport", "frames_folder",
-           "TINY_AUTOENCODER", "load_depth_model"]
+__all__ = ["render", "preview", "load_pipeline", "speed_up", "RenderReport", "RenderOptions", "SpeedOptions",
+           "ModelProfile", "PROFILES", "detect_profile", "frames_folder", "load_depth_model"]

@@ -59,6 +59,19 @@ def diffusion_frames(n_frames: int, cadence: int, beat_frames=None) -> np.ndarra
     return np.unique(np.concatenate([[0, n_frames - 1], grid]))
 
 
+def segment_keys(keys: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """The diffused frames of the segment ``[start, stop)`` of a render: its own keys, opened and closed by a key.
+
+    Examples
+    --------
+    >>> segment_keys(diffusion_frames(30, 4), 10, 20).tolist()
+    [10, 12, 16, 19]
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    inside = keys[(keys > start) & (keys < stop - 1)]
+    return np.unique(np.concatenate([[start], inside, [stop - 1]]))
+
+
 def tweens(first: np.ndarray, last: np.ndarray, matrices: np.ndarray, start: int, stop: int, *,
            border: str = "replicate", depths=None, fov: float = DEFAULT_FOV):
     """The frames strictly between diffused frames ``start`` and ``stop``.

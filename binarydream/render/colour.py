@@ -1,14 +1,17 @@
-"""Colour coherence: keep a frame's palette on a reference's by histogram matching in LAB.
+"""Colour coherence: keep a frame's palette on a reference's by histogram matching in YCrCb.
 
 Feedback loops drift: each img2img pass shifts the colours a little, and over
-hundreds of frames the picture slides to one hue. Matching every frame's LAB
-histograms to a reference stops the drift. The reference is not frame 0
+hundreds of frames the picture slides to one hue. Matching every frame's
+luma and chroma histograms to a reference stops the drift. YCrCb separates
+brightness from colour as LAB does (Deforum matches in LAB) at a tenth of the
+conversion cost; benchmarks/render_overhead.py prints the difference between
+the two on a drifted frame. The reference is not frame 0
 forever (Deforum's habit): :func:`colour_resets` marks the frames where the
 palette is free to change (a section starts, a prompt fades in), and the render
 takes its reference again from the first frame made after each.
 
 A reference is the three cumulative histograms (``(3, 256)`` float64) of a
-frame's L, a and b channels, so it is small and can be rebuilt exactly from the
+frame's Y, Cr and Cb channels, so it is small and can be rebuilt exactly from the
 frame it came from.
 
 Examples
@@ -29,10 +32,10 @@ import numpy as np
 _LEVELS = np.arange(256, dtype=np.float64)
 
 
-def _lab(frame: np.ndarray) -> np.ndarray:
+def _luma_chroma(frame: np.ndarray) -> np.ndarray:
     import cv2
 
-    return cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2LAB)
+    return cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2YCrCb)
 
 
 def _every(image: np.ndarray, stride: int) -> np.ndarray:
@@ -54,7 +57,7 @@ def _cdfs(sample: np.ndarray) -> np.ndarray:
 
 
 def reference_cdfs(frame: np.ndarray, *, stride: int = 2) -> np.ndarray:
-    """The colour reference of a uint8 RGB frame: cumulative histograms of its L, a, b channels.
+    """The colour reference of a uint8 RGB frame: cumulative histograms of its Y, Cr, Cb channels.
 
     Returns
     -------
@@ -67,12 +70,12 @@ def reference_cdfs(frame: np.ndarray, *, stride: int = 2) -> np.ndarray:
     >>> reference_cdfs(np.zeros((4, 4, 3), np.uint8))[:, -1].tolist()
     [1.0, 1.0, 1.0]
     """
-    # LAB is per pixel: converting only the pixels counted gives the same histograms, stride**2 times faster.
-    return _cdfs(_lab(_every(frame, stride)))
+    # The conversion is per pixel: converting only the pixels counted gives the same histograms, stride**2 times faster.
+    return _cdfs(_luma_chroma(_every(frame, stride)))
 
 
 def match_colours(frame: np.ndarray, reference: np.ndarray, *, amount: float = 1.0, stride: int = 2) -> np.ndarray:
-    """Give ``frame`` the LAB histograms of ``reference`` (from :func:`reference_cdfs`).
+    """Give ``frame`` the luma and chroma histograms of ``reference`` (from :func:`reference_cdfs`).
 
     Parameters
     ----------
@@ -101,13 +104,13 @@ def match_colours(frame: np.ndarray, reference: np.ndarray, *, amount: float = 1
 
     if amount <= 0:
         return frame
-    lab = _lab(frame)
-    source = _cdfs(_every(lab, stride))
+    converted = _luma_chroma(frame)
+    source = _cdfs(_every(converted, stride))
     # Each source level goes to the lowest reference level whose cumulative share reaches its own.
     matched = np.stack([np.searchsorted(reference[c], source[c] - 1e-12) for c in range(3)]).clip(0, 255)
     table = np.rint((1.0 - amount) * _LEVELS + amount * matched).astype(np.uint8)
-    lab = cv2.LUT(lab, np.ascontiguousarray(table.T.reshape(256, 1, 3)))
-    return cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
+    converted = cv2.LUT(converted, np.ascontiguousarray(table.T.reshape(256, 1, 3)))
+    return cv2.cvtColor(converted, cv2.COLOR_YCrCb2RGB)
 
 
 def colour_resets(n_frames: int, prompt_mixes, section_frames=()) -> np.ndarray:

@@ -9,6 +9,7 @@ Examples
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
 import os
 import queue
@@ -21,13 +22,14 @@ import numpy as np
 
 from .. import checks, timebase
 from ..errors import RenderError
-from ..measures import CollapseThresholds
 from . import manifest as mf
 from .cadence import diffusion_frames
 from .encode import VideoEncoder
 from .loop import frame_loop
+from .options import check as check_options
+from .options import frame_settings
 from .progress import Progress, summary_line
-from .warp3d import DEFAULT_FOV
+from .upscale import resize, upscaler_name
 
 CURVES_READ = ("zoom", "angle", "translation_x", "translation_y", "strength", "noise", "seed")
 
@@ -56,6 +58,8 @@ class RenderReport:
         One entry per collapsed frame: ``frame``, ``reasons``, ``retries``, ``recovered``.
     diffused : int
         Frames painted by the model (the rest are tweens).
+    profile : str or None
+        The model profile's line (:meth:`binarydream.render.profiles.ModelProfile.line`); None for a painter callable.
     """
 
     out: str
@@ -67,6 +71,7 @@ class RenderReport:
     seconds_per_frame: float
     guard_actions: list = field(default_factory=list)
     diffused: int = 0
+    profile: str | None = None
 
     @property
     def summary(self) -> str:
@@ -144,16 +149,21 @@ def save_png(path, frame: np.ndarray) -> None:
 class FrameSink:
     """Writes frames in the background: PNGs to the folder (a few at once), raw pixels to the encoder, the manifest.
 
+    ``upscale(frame) -> frame`` brings a frame to the video's size on the way to the encoder;
+    the PNGs keep the size the model painted at.
+
     The queue and the PNGs in flight are few, so memory stays flat; the
     threads overlap disk and encoding with the model's next frame (cv2
     releases the GIL while it encodes). The manifest of a diffused frame is
     written only when every PNG up to that frame is on disk.
     """
 
-    def __init__(self, folder: Path, encoder: VideoEncoder, base_manifest: dict, *, png_threads: int | None = None):
+    def __init__(self, folder: Path, encoder: VideoEncoder, base_manifest: dict, *, png_threads: int | None = None,
+                 upscale=None):
         from concurrent.futures import ThreadPoolExecutor
 
         self.folder, self.encoder, self.base = folder, encoder, base_manifest
+        self.upscale = upscale
         self._queue = queue.Queue(maxsize=4)
         self._error = None
         self._threads = png_threads or min(4, os.cpu_count() or 1)
@@ -172,7 +182,7 @@ class FrameSink:
                 if self._error is None:
                     if save:
                         pending.append(self._pool.submit(save_png, mf.frame_path(self.folder, index), frame))
-                    self.encoder.write(frame)
+                    self.encoder.write(frame if self.upscale is None else self.upscale(frame))
                     while pending and (state is not None or len(pending) > 2 * self._threads):
                         pending.popleft().result()
                     if state is not None:
@@ -227,7 +237,7 @@ def check_song(schedule, audio_path) -> None:
     checks.check_schedule_song(schedule, probe_duration(audio_path), audio_path)
 
 
-def check_settings(schedule, *, steps: int, seed: int, device, init_image) -> None:
+def check_settings(schedule, *, steps: int | None, seed: int, device, init_image) -> None:
     """The render's steps, seed, device and init image, checked before a model loads.
 
     Examples
@@ -238,32 +248,37 @@ def check_settings(schedule, *, steps: int, seed: int, device, init_image) -> No
     ...
     binarydream.errors.ParameterError: steps must be a whole number from 1 to 1000, got -1
     """
-    checks.check_steps(steps)
+    if steps is not None:  # None: the model's profile gives them
+        checks.check_steps(steps)
     checks.check_seed(seed, schedule)
     checks.check_device(device)
     if init_image is not None:
         read_image(init_image, 8, 8)
 
 
-def check_request(out, schedule, *, audio_path, width: int, height: int, cadence: int, overwrite: bool) -> None:
+def check_request(out, schedule, options, *, audio_path, overwrite: bool) -> None:
     """Everything about a render request that can be checked before a model loads.
 
     The output (:func:`check_output`), the song's length against the schedule,
-    and the cadence, so that a wrong request fails in a second, not after minutes
-    of loading weights.
+    the settings (:func:`binarydream.render.options.check`) and the cadence, so
+    that a wrong request fails in a second, not after minutes of loading weights.
 
     Examples
     --------
     >>> from binarydream import Schedule
-    >>> check_request("video.mp4", Schedule(30), audio_path="song.mp3", width=512, height=512, cadence=0,
+    >>> from binarydream.render.options import RenderOptions
+    >>> check_request("video.mp4", Schedule(30), RenderOptions(cadence=0), audio_path="song.mp3",
     ...               overwrite=False)  # doctest: +SKIP
     Traceback (most recent call last):
     ...
     binarydream.errors.ParameterError: cadence must be a whole number of frames >= 1, got 0
     """
-    check_output(out, width, height, overwrite=overwrite)
+    check_output(out, options.width, options.height, overwrite=overwrite)
+    if options.render_width is not None:
+        check_output(out, options.render_width, options.render_height, overwrite=True)
+    check_options(options)
     check_song(schedule, audio_path)
-    diffusion_frames(1, cadence)
+    diffusion_frames(1, options.cadence)
 
 
 def check_output(out, width: int, height: int, *, overwrite: bool) -> None:
@@ -284,42 +299,20 @@ def check_output(out, width: int, height: int, *, overwrite: bool) -> None:
         raise RenderError(f"{out} exists; pass overwrite=True (--overwrite) to replace it, or choose another path")
 
 
-def run_render(out, schedule, painter, *, audio_path, model_name: str, width: int, height: int, steps: int,
-               cadence: int, resume: bool, seed: int, beats, init_image, overwrite: bool, progress,
-               adherence, adherence_min: float, guard, max_retries: int, colour_coherence: float, border: str,
-               dtype: str, speed: dict, crf: int, preset: str, depth=None, depth_label: str | None = None,
-               fov: float = DEFAULT_FOV) -> RenderReport:
-    """Render with a ready painter; :func:`binarydream.render.render` checks the request
-    (:func:`check_request`), loads the models and calls this.
+def _to_size(upscale, width: int, height: int, frame: np.ndarray) -> np.ndarray:
+    return upscale(frame, width, height)
 
-    ``depth`` is a ready depth callable (3D camera) or None (2D); ``depth_label`` names
-    the depth option the user gave (None: none given) for the manifest.
-    """
-    out = Path(out)
-    n, fps = schedule.n_frames, schedule.fps
-    beat_frames = None if beats is None else timebase.frame_at(np.asarray(beats, dtype=np.float64), fps)
-    keys = diffusion_frames(n, cadence, beat_frames)
-    thresholds = None if guard is False else guard if isinstance(guard, CollapseThresholds) else CollapseThresholds()
-    init = None if init_image is None else read_image(init_image, width, height)
-    settings = {"model": model_name, "width": width, "height": height, "steps": steps, "seed": seed,
-                "cadence": cadence, "diffusion_frames": hashlib.sha256(keys.tobytes()).hexdigest()[:16],
-                "init_image": None if init is None else hashlib.sha256(init.tobytes()).hexdigest()[:16],
-                "colour_coherence": colour_coherence, "border": border, "dtype": dtype, "speed": speed,
-                "max_retries": max_retries,
-                "guard": None if thresholds is None else asdict(thresholds), "adherence": adherence is not None,
-                "adherence_min": adherence_min}
-    if depth_label is not None:
-        # Only when given, so that renders made before the 3D camera existed still resume.
-        settings.update(depth=depth_label, fov=fov)
-    base = {"version": mf.VERSION, "n_frames": n, "fps": fps, "settings": settings,
-            "schedule": mf.schedule_fingerprint(schedule, set(CURVES_READ) | set(getattr(schedule, "curve_names", ())))}
 
-    folder = frames_folder(out)
-    folder.mkdir(parents=True, exist_ok=True)
+def _load_frame(folder: Path, index: int) -> np.ndarray:
+    return load_png(mf.frame_path(folder, index))
+
+
+def _start_state(folder: Path, base: dict, schedule, resume: bool):
+    """The manifest to continue from (None: start over, the folder cleared); refuses a mismatched one."""
     state = mf.read_manifest(folder) if resume else None
     if state is not None:
-        if state.get("schedule") != base["schedule"] or state.get("settings") != settings:
-            changed = mf.changed_settings(state.get("settings", {}), settings)
+        if state.get("schedule") != base["schedule"] or state.get("settings") != base["settings"]:
+            changed = mf.changed_settings(state.get("settings", {}), base["settings"])
             if state.get("schedule") != base["schedule"]:
                 changed.insert(0, "schedule")
             raise RenderError(f"{folder} holds a render made with a different {', '.join(changed) or 'version'}; "
@@ -327,21 +320,53 @@ def run_render(out, schedule, painter, *, audio_path, model_name: str, width: in
     else:
         _clear(folder)
         schedule.save(folder / "schedule.yaml", overwrite=True)
+    return state
 
-    encoder = VideoEncoder(out, width, height, fps=fps, n_frames=n, audio_path=audio_path, crf=crf, preset=preset)
-    sink = FrameSink(folder, encoder, base)
+
+def run_render(out, schedule, painter, options, *, audio_path, model_settings: dict, profile: str | None = None,
+               resume: bool = True, progress=True, beats=None, init_image=None, adherence=None, depth=None,
+               upscale=None) -> RenderReport:
+    """Render with a ready painter and resolved options; :func:`binarydream.render.render` checks the request
+    (:func:`check_request`), loads the models, resolves the options (:func:`binarydream.render.options.resolve`)
+    and calls this.
+
+    ``model_settings`` (the model, its dtype and speed options, the depth model) go into the
+    manifest beside the frame settings, so a resume uses the same ones. ``depth`` is a ready depth
+    callable (3D camera) or None (2D); ``upscale(frame, width, height)`` brings frames to the video's size.
+    """
+    out = Path(out)
+    n, fps = schedule.n_frames, schedule.fps
+    width, height = options.render_size
+    beat_frames = None if beats is None else timebase.frame_at(np.asarray(beats, dtype=np.float64), fps)
+    keys = diffusion_frames(n, options.cadence, beat_frames)
+    init = None if init_image is None else read_image(init_image, width, height)
+    settings = {**model_settings, **frame_settings(options),
+                "diffusion_frames": hashlib.sha256(keys.tobytes()).hexdigest()[:16],
+                "init_image": None if init is None else hashlib.sha256(init.tobytes()).hexdigest()[:16],
+                "adherence": adherence is not None}
+    if depth is not None:
+        settings["fov"] = options.fov
+    base = {"version": mf.VERSION, "n_frames": n, "fps": fps, "settings": settings,
+            "schedule": mf.schedule_fingerprint(schedule, set(CURVES_READ) | set(getattr(schedule, "curve_names", ())))}
+
+    folder = frames_folder(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    state = _start_state(folder, base, schedule, resume)
+    encoder = VideoEncoder(out, options.width, options.height, fps=fps, n_frames=n, audio_path=audio_path,
+                           crf=options.crf, preset=options.preset)
+    upscale = upscale or resize
+    sink = FrameSink(folder, encoder, base, upscale=None if (options.width, options.height) == (width, height)
+                     else functools.partial(_to_size, upscale, options.width, options.height))
     start = 0 if state is None else state["last_key"] + 1
     bar = Progress(n, initial=start, callback=progress if callable(progress) else None, bar=bool(progress))
     started = time.perf_counter()
     actions, diffused = list(state["guard_actions"]) if state else [], 0
+    load = functools.partial(_load_frame, folder)
     try:
         for index in range(start):
-            sink.put(index, load_png(mf.frame_path(folder, index)), save=False)
-        for index, frame, frame_state in frame_loop(
-                painter, schedule, keys, width=width, height=height, steps=steps, seed=seed, init_image=init,
-                colour_coherence=colour_coherence, border=border, thresholds=thresholds, max_retries=max_retries,
-                adherence=adherence, adherence_min=adherence_min, resume=state,
-                load_frame=lambda i: load_png(mf.frame_path(folder, i)), depth=depth, fov=fov):
+            sink.put(index, load(index), save=False)
+        for index, frame, frame_state in frame_loop(painter, schedule, keys, options, init_image=init,
+                                                    adherence=adherence, resume=state, load_frame=load, depth=depth):
             if frame_state is not None:
                 diffused += 1
                 actions = frame_state["guard_actions"]
@@ -358,11 +383,11 @@ def run_render(out, schedule, painter, *, audio_path, model_name: str, width: in
     seconds = time.perf_counter() - started
     made = n - start
     report = RenderReport(str(out), str(folder), n, made, None if state is None else state["last_key"], seconds,
-                          seconds / made if made else 0.0, actions, diffused)
-    mf.write_json_atomic(folder / "report.json", {**asdict(report), "summary": report.summary,
-                                                   "settings": settings})
+                          seconds / made if made else 0.0, actions, diffused, profile)
+    mf.write_json_atomic(folder / "report.json", {**asdict(report), "summary": report.summary, "settings": settings,
+                                                   "video": {"width": options.width, "height": options.height,
+                                                             "upscaler": upscaler_name(options.upscaler),
+                                                             "crf": options.crf, "preset": options.preset}})
     if progress:
         print(report.summary, flush=True)
     return report
-
-

@@ -28,7 +28,7 @@ from .cadence import tweens
 from .colour import colour_resets, match_colours, reference_cdfs
 from .depth import frame_depth
 from .warp import compose, schedule_matrices, warp
-from .warp3d import DEFAULT_FOV, schedule_moves_3d, warp_3d
+from .warp3d import schedule_moves_3d, warp_3d
 
 RETRY_SEED_STEP = 1_000_003
 """A retried frame's seed moves by this much per attempt, far from any other frame's seed."""
@@ -62,32 +62,57 @@ def paint_guarded(painter, image, previous, *, frame: int, prompts, negative_pro
     Returns
     -------
     (np.ndarray, dict or None)
-        The frame, and the guard's log entry when it acted (``frame``, ``reasons``, ``retries``, ``recovered``).
+        The frame, and the guard's log entry when it acted (``frame``, ``reasons``, ``retries``, ``recovered``,
+        and ``repairs`` when the painter had to fix a frame, e.g. a NaN decoded again in float32).
     """
-    reasons = []
+    reasons, repairs = [], []
     for attempt in range(max_retries + 1 if thresholds is not None else 1):
         out = painter(image, prompts=prompts, negative_prompts=negative_prompts,
                       strength=min(1.0, strength + 0.15 * attempt), noise=noise + 0.05 * attempt, steps=steps,
                       seed=seed + RETRY_SEED_STEP * attempt)
         out = np.asarray(out)
+        if getattr(painter, "last_repair", None):
+            repairs.append(painter.last_repair)
         if thresholds is None:
-            return out, None
+            reason = None
+            break
         reason = collapse_reason(measure_frame(out, previous), thresholds)
         if reason is None and adherence is not None and adherence(out, prompts) < adherence_min:
             reason = "off-prompt"
         if reason is None:
             break
         reasons.append(reason)
-    if not reasons:
+    if not reasons and not repairs:
         return out, None
-    return out, {"frame": int(frame), "reasons": reasons, "retries": len(reasons) if reason is None else max_retries,
-                 "recovered": reason is None}
+    action = {"frame": int(frame), "reasons": reasons, "retries": len(reasons) if reason is None else max_retries,
+              "recovered": reason is None}
+    if repairs:
+        action["repairs"] = repairs
+    return out, action
 
 
-def frame_loop(painter, schedule, keys, *, width: int, height: int, steps: int, seed: int, init_image=None,
-               colour_coherence: float = 1.0, border: str = "replicate", thresholds=None, max_retries: int = 3,
-               adherence=None, adherence_min: float = 0.0, resume=None, load_frame=None, depth=None,
-               fov: float = DEFAULT_FOV):
+def frame_seeds(schedule, seed: int, mode: str) -> np.ndarray:
+    """Each frame's seed: the schedule's ``seed`` curve plus ``seed``, held per section or for the song by ``mode``.
+
+    Examples
+    --------
+    >>> from binarydream.schedule import Schedule
+    >>> sched = Schedule(6, fps=1, sections=[(0, "intro"), (3, "verse")])
+    >>> frame_seeds(sched, 10, "frame").tolist(), frame_seeds(sched, 10, "section").tolist()
+    ([10, 11, 12, 13, 14, 15], [10, 10, 10, 13, 13, 13])
+    >>> frame_seeds(sched, 10, "fixed").tolist()
+    [10, 10, 10, 10, 10, 10]
+    """
+    seeds = np.asarray(schedule["seed"]).astype(np.int64) + int(seed)
+    if mode == "frame":
+        return seeds
+    starts = [0] if mode == "fixed" else sorted({0, *(start for start, _ in (schedule.sections or []))})
+    held = np.searchsorted(np.asarray(starts), np.arange(len(seeds)), side="right") - 1
+    return seeds[np.asarray(starts)[held]]
+
+
+def frame_loop(painter, schedule, keys, options, *, init_image=None, adherence=None, resume=None, load_frame=None,
+               depth=None):
     """Yield ``(index, frame, state)`` for every frame from the start (or the resume point) to the end.
 
     Parameters
@@ -96,17 +121,15 @@ def frame_loop(painter, schedule, keys, *, width: int, height: int, steps: int, 
         Paints a frame (:class:`binarydream.render.painter.DiffusersPainter` or any with its signature).
     schedule : Schedule
     keys : np.ndarray
-        Diffused frames, ascending, from 0 to ``n_frames - 1`` (:func:`binarydream.render.cadence.diffusion_frames`).
-    width, height, steps, seed :
-        Frame size, denoising steps, and the seed added to the schedule's ``seed`` curve.
+        Diffused frames, ascending, from 0 to ``n_frames - 1`` (:func:`binarydream.render.cadence.diffusion_frames`),
+        or those of a segment (:func:`binarydream.render.cadence.segment_keys`): the first is painted from
+        ``init_image`` or from text, and the loop ends on the last.
+    options : RenderOptions
+        Resolved (:func:`binarydream.render.options.resolve`): frames are ``render_width`` x ``render_height``.
     init_image : np.ndarray, optional
-        uint8 RGB (height, width, 3): frame 0 is painted from it instead of from text.
-    colour_coherence : float
-        How strongly colours are matched to the reference (0: off).
-    border : str
-        Warp border mode.
-    thresholds, max_retries, adherence, adherence_min :
-        The collapse guard (:func:`paint_guarded`).
+        uint8 RGB of the render size: frame 0 is painted from it instead of from text.
+    adherence : callable, optional
+        The guard's adherence test (:func:`paint_guarded`).
     resume : dict, optional
         A state yielded earlier (from the manifest); the loop continues after its diffused frame.
     load_frame : callable, optional
@@ -115,36 +138,46 @@ def frame_loop(painter, schedule, keys, *, width: int, height: int, steps: int, 
         ``depth(frame) -> depth map``: the camera is 3D (:mod:`binarydream.render.warp3d`), each
         diffused frame's depth taken once and used for the warp to the next and the tweens either side.
         None: the 2D camera.
-    fov : float
-        Vertical field of view of the 3D camera, degrees.
 
     Yields
     ------
     (int, np.ndarray, dict or None)
         Frame index, uint8 RGB frame, and for diffused frames the resume state.
+
+    Notes
+    -----
+    The frames are a function of the painter, the schedule, the keys and the
+    options alone, so frames ``[start, stop)`` of a song can be made apart
+    (on another machine) with ``keys=segment_keys(keys, start, stop)``; a
+    segment opens from text (or ``init_image``) at ``start``.
     """
     n = schedule.n_frames
+    width, height = options.render_size
+    border, fov = options.border, options.fov
     matrices = schedule_moves_3d(schedule) if depth is not None else schedule_matrices(schedule, width, height)
     mixes = [schedule.prompt_mix(i) for i in range(n)]
     negative_mixes = [schedule.negative_prompt_mix(i) for i in range(n)]
     section_frames = [start for start, _ in (schedule.sections or [])]
     resets = colour_resets(n, [[(t, round(float(w), 9)) for t, w in m] for m in mixes], section_frames)
     strength, noise = np.asarray(schedule["strength"]), np.asarray(schedule["noise"])
-    seeds = np.asarray(schedule["seed"]).astype(np.int64) + int(seed)
+    seeds = frame_seeds(schedule, options.seed, options.seed_mode)
 
     def paint(index, image, previous):
         return _check(paint_guarded(painter, image, previous, frame=index, prompts=mixes[index],
                              negative_prompts=negative_mixes[index], strength=float(strength[index]),
-                             noise=float(noise[index]), steps=steps, seed=int(seeds[index]), thresholds=thresholds,
-                             max_retries=max_retries, adherence=adherence, adherence_min=adherence_min),
+                             noise=float(noise[index]), steps=options.steps, seed=int(seeds[index]),
+                             thresholds=options.thresholds, max_retries=options.max_retries, adherence=adherence,
+                             adherence_min=options.adherence_min),
                       (height, width, 3))
 
     if resume is None:
-        first, action = paint(0, init_image, None)
+        opening = int(keys[0])
+        first, action = paint(opening, init_image, None)
         actions = [action] if action else []
-        reference_index, position = 0, 0
-        state = {"last_key": 0, "colour_reference": 0, "cadence_position": 0, "guard_actions": list(actions)}
-        yield 0, first, state
+        reference_index, position = opening, 0
+        state = {"last_key": opening, "colour_reference": opening, "cadence_position": 0,
+                 "guard_actions": list(actions)}
+        yield opening, first, state
     else:
         actions = list(resume["guard_actions"])
         position, reference_index = resume["cadence_position"], resume["colour_reference"]
@@ -161,7 +194,7 @@ def frame_loop(painter, schedule, keys, *, width: int, height: int, steps: int, 
             image = warp_3d(first, first_depth, move, fov=fov, border=border)
         reset = bool(resets[start + 1:stop + 1].any())
         if not reset:
-            image = match_colours(image, reference, amount=colour_coherence)
+            image = match_colours(image, reference, amount=options.colour_coherence)
         last, action = paint(stop, image, first)
         if action:
             actions.append(action)

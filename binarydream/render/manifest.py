@@ -31,7 +31,7 @@ from ..errors import RenderError
 from ..files import write_text_atomic
 
 MANIFEST = "manifest.json"
-VERSION = 1
+VERSION = 2
 
 
 def frame_path(folder, index: int) -> Path:

@@ -1,9 +1,11 @@
 """Loading the diffusion model once: hub id, local folder, single ``.safetensors`` file or a ready pipeline.
 
 Weights are read from safetensors only. The device is the best there is (cuda,
-then mps, then cpu) unless given; half precision on a GPU. :func:`speed_up`
-switches on the speed options (SDPA attention, channels_last, the tiny
-autoencoder, torch.compile) on a loaded pipeline.
+then mps, then cpu) unless given; half precision on a GPU (bfloat16 for FLUX),
+with the hub's fp16 weights variant where the family ships one, so that fp32
+weights are not downloaded only to be cast. :func:`use_scheduler` swaps the
+scheduler; :func:`speed_up` switches on the speed options (SDPA attention,
+channels_last, the tiny autoencoder, torch.compile) on a loaded pipeline.
 
 Examples
 --------
@@ -20,11 +22,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..devices import pick_device
-from ..errors import MissingDependencyError, ModelNotFoundError
+from ..errors import MissingDependencyError, ModelNotFoundError, ParameterError
 from ..files import looks_local
+from .profiles import PROFILES, architecture
 
-TINY_AUTOENCODER = "madebyollin/taesd"
-"""Hub id of TAESD, the tiny autoencoder for SD 1.x/2.x (``madebyollin/taesdxl`` for SDXL)."""
+# The family each architecture loads as, before the pipeline is there to tell few-step from full models:
+# only its weights variant and GPU dtype are read, and those agree within an architecture.
+_LOAD_FAMILY = {"sd": "sd1", "sdxl": "sdxl", "sd3": "sd3", "flux": "flux-dev"}
 
 
 def _imports():
@@ -58,7 +62,30 @@ def _as_img2img(diffusers, pipe):
     return diffusers.AutoPipelineForImage2Image.from_pipe(pipe)
 
 
-def load_pipeline(model, *, device: str | None = None, dtype=None):
+def _load_profile(diffusers, model: str, family: str | None):
+    """The profile that decides how to load ``model`` (variant, dtype), from its ``model_index.json``."""
+    if family is not None:
+        return PROFILES[family]
+    try:
+        index = diffusers.DiffusionPipeline.load_config(model)
+    except (OSError, ValueError):
+        return PROFILES["sd1"]  # the full load that follows says what is missing
+    classes = {name: value[1] for name, value in index.items()
+               if isinstance(value, (list, tuple)) and len(value) == 2 and value[1]}
+    return PROFILES[_LOAD_FAMILY[architecture(classes)]]
+
+
+def _from_pretrained(diffusers, model: str, dtype, variant: str | None):
+    load = diffusers.AutoPipelineForImage2Image.from_pretrained
+    if variant is None:
+        return load(model, torch_dtype=dtype, use_safetensors=True)
+    try:
+        return load(model, torch_dtype=dtype, use_safetensors=True, variant=variant)
+    except (OSError, ValueError):
+        return load(model, torch_dtype=dtype, use_safetensors=True)  # a repo without that variant
+
+
+def load_pipeline(model, *, device: str | None = None, dtype=None, family: str | None = None):
     """A diffusers img2img pipeline on ``device``, from whatever ``model`` names.
 
     Parameters
@@ -70,7 +97,10 @@ def load_pipeline(model, *, device: str | None = None, dtype=None):
     device : str, optional
         None picks cuda, then mps, then cpu.
     dtype : torch.dtype, optional
-        None: float16 on a GPU, float32 on the CPU.
+        None: the family's half precision on a GPU (float16; bfloat16 for FLUX), float32 on the CPU.
+    family : str, optional
+        A :data:`binarydream.render.profiles.PROFILES` key to load as (variant, dtype) instead of the
+        architecture read from the model's ``model_index.json``.
 
     Returns
     -------
@@ -92,11 +122,15 @@ def load_pipeline(model, *, device: str | None = None, dtype=None):
         raise ModelNotFoundError(f"model folder or file not found: {model} (give an existing diffusers folder or "
                                  "a .safetensors file, or a Hugging Face Hub id such as stabilityai/sd-turbo)")
     diffusers, torch = _imports()
-    if dtype is None:
-        dtype = torch.float16 if device.startswith(("cuda", "mps")) else torch.float32
+    gpu = device.startswith(("cuda", "mps"))
     if isinstance(model, diffusers.DiffusionPipeline):
+        if dtype is not None:
+            model = model.to(dtype=dtype)
         return _as_img2img(diffusers, model).to(device)
     path = Path(model).expanduser()
+    profile = _load_profile(diffusers, str(model), family) if not path.is_file() else PROFILES["sd1"]
+    if dtype is None:
+        dtype = getattr(torch, profile.gpu_dtype) if gpu else torch.float32
     if path.is_file():
         if path.suffix != ".safetensors":
             raise ModelNotFoundError(f"only .safetensors checkpoints are loaded, got {path.name} "
@@ -104,14 +138,32 @@ def load_pipeline(model, *, device: str | None = None, dtype=None):
         pipe = _single_file_class(diffusers, path).from_single_file(str(path), torch_dtype=dtype)
         return pipe.to(device)
     try:
-        pipe = diffusers.AutoPipelineForImage2Image.from_pretrained(str(model), torch_dtype=dtype,
-                                                                    use_safetensors=True)
+        pipe = _from_pretrained(diffusers, str(model), dtype, profile.variant if gpu else None)
     except (OSError, ValueError) as error:
         if path.is_dir():
             raise ModelNotFoundError(f"{model} is not a diffusers model folder with safetensors weights "
                                      f"({str(error).splitlines()[0]})") from None
         raise _missing(str(model), type(error).__name__) from None
     return pipe.to(device)
+
+
+def use_scheduler(pipe, name: str | None):
+    """Swap the pipeline's scheduler for the diffusers class ``name``, built from the model's own config.
+
+    Examples
+    --------
+    >>> use_scheduler(pipe, "EulerDiscreteScheduler")  # doctest: +SKIP
+    """
+    if name is None or type(pipe.scheduler).__name__ == name:
+        return pipe
+    import diffusers
+
+    scheduler = getattr(diffusers, name, None)
+    if scheduler is None or not hasattr(scheduler, "from_config"):
+        raise ParameterError(f"unknown scheduler {name!r}; give a diffusers scheduler class name such as "
+                             "EulerDiscreteScheduler")
+    pipe.scheduler = scheduler.from_config(pipe.scheduler.config)
+    return pipe
 
 
 def speed_up(pipe, *, sdpa: bool = True, channels_last: bool = True, tiny_autoencoder=None,
@@ -122,14 +174,14 @@ def speed_up(pipe, *, sdpa: bool = True, channels_last: bool = True, tiny_autoen
     ----------
     pipe : DiffusionPipeline
     sdpa : bool
-        PyTorch's scaled-dot-product attention in the UNet (the classic attention when False).
+        PyTorch's scaled-dot-product attention in the denoiser (the classic attention when False).
     channels_last : bool
-        channels_last memory format for the UNet and autoencoder (faster convolutions on GPUs).
+        channels_last memory format for the denoiser and autoencoder (faster convolutions on GPUs).
     tiny_autoencoder : None, str, Path or AutoencoderTiny
-        A TAESD-style tiny autoencoder to encode and decode with: a hub id
-        (:data:`TINY_AUTOENCODER`), a folder, or a ready model.
+        A TAESD-style tiny autoencoder to encode and decode with: a hub id (the profile's
+        ``tiny_vae``: madebyollin/taesd, taesdxl, taesd3 or taef1), a folder, or a ready model.
     compile : bool
-        ``torch.compile`` the UNet (slow first frames, faster after).
+        ``torch.compile`` the denoiser (slow first frames, faster after).
 
     Examples
     --------
@@ -138,20 +190,26 @@ def speed_up(pipe, *, sdpa: bool = True, channels_last: bool = True, tiny_autoen
     diffusers, torch = _imports()
     from diffusers.models.attention_processor import AttnProcessor, AttnProcessor2_0
 
-    pipe.unet.set_attn_processor(AttnProcessor2_0() if sdpa else AttnProcessor())
+    denoiser = getattr(pipe, "unet", None) or pipe.transformer
+    if hasattr(pipe, "unet"):  # SD3 and FLUX transformers bring their own SDPA processors
+        pipe.unet.set_attn_processor(AttnProcessor2_0() if sdpa else AttnProcessor())
     if tiny_autoencoder is not None:
         tiny = tiny_autoencoder
         if not isinstance(tiny, torch.nn.Module):
             try:
-                tiny = diffusers.AutoencoderTiny.from_pretrained(str(tiny), torch_dtype=pipe.unet.dtype,
+                tiny = diffusers.AutoencoderTiny.from_pretrained(str(tiny), torch_dtype=denoiser.dtype,
                                                                  use_safetensors=True)
             except (OSError, ValueError) as error:
                 raise _missing(str(tiny_autoencoder), type(error).__name__) from None
-        pipe.vae = tiny.to(pipe.device, pipe.unet.dtype)
+        pipe.vae = tiny.to(pipe.device, denoiser.dtype)
         pipe.register_modules(vae=pipe.vae)
     memory_format = torch.channels_last if channels_last else torch.contiguous_format
-    pipe.unet.to(memory_format=memory_format)
+    denoiser.to(memory_format=memory_format)
     pipe.vae.to(memory_format=memory_format)
     if compile:
-        pipe.unet = torch.compile(pipe.unet)
+        compiled = torch.compile(denoiser)
+        if hasattr(pipe, "unet"):
+            pipe.unet = compiled
+        else:
+            pipe.transformer = compiled
     return pipe
