@@ -35,7 +35,8 @@ class Section:
     """A structural part of the song, ``start`` to ``end`` in seconds; equal labels mean the same part recurs.
 
     ``energy`` is the section's loudness relative to the song in [0, 1]: a
-    quiet breakdown near 0, the loudest chorus near 1 (0.5 when unknown).
+    quiet breakdown near 0, the loudest chorus near 1; None where it was not
+    measured (a section made by hand).
 
     Examples
     --------
@@ -48,18 +49,18 @@ class Section:
     start: float
     end: float
     label: str
-    energy: float = 0.5
+    energy: float | None = None
 
     @property
-    def level(self) -> str:
-        """The energy as one of :data:`SECTION_LEVELS`: below 1/3 "low", above 2/3 "high", else "mid".
+    def level(self) -> str | None:
+        """The energy as one of :data:`SECTION_LEVELS` (below 1/3 "low", above 2/3 "high"), or None if unmeasured.
 
         Examples
         --------
-        >>> Section(0.0, 1.0, "A", energy=0.9).level, Section(0.0, 1.0, "A").level
-        ('high', 'mid')
+        >>> Section(0.0, 1.0, "A", energy=0.9).level, Section(0.0, 1.0, "A").level is None
+        ('high', True)
         """
-        return SECTION_LEVELS[min(int(self.energy * 3), 2)]
+        return None if self.energy is None else SECTION_LEVELS[min(int(self.energy * 3), 2)]
 
 
 @dataclass(frozen=True)

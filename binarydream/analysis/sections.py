@@ -57,7 +57,7 @@ def labels_to_sections(labels: np.ndarray, starts: np.ndarray, *, duration: floa
     Examples
     --------
     >>> labels_to_sections(np.array([5, 5]), np.array([0.5, 1.0]), duration=2.0)
-    [Section(start=0.0, end=2.0, label='A', energy=0.5)]
+    [Section(start=0.0, end=2.0, label='A', energy=None)]
     """
     if len(labels) == 0:
         return [Section(0.0, float(duration), "A")]

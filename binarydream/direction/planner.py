@@ -22,7 +22,7 @@ import numpy as np
 from .. import timebase
 from ..errors import ScheduleError
 from ..schedule import Schedule
-from .camera import CAMERA_CURVES, camera_curves, coherence_curves
+from .camera import CAMERA_CURVES, camera_curves, coherence_curves, section_glide
 from .presets import PRESET_FIELDS, resolve_preset
 from .prompts import DEFAULT_TEMPLATE, INSTRUMENTAL_TEMPLATE, prompt_keyframes, relative_energy
 
@@ -37,7 +37,36 @@ def _energy(analysis, preset) -> np.ndarray:
     if "rms" not in analysis.envelopes:
         warnings.warn("the analysis has no 'rms' envelope; planning with a constant medium energy", stacklevel=3)
         return np.full(analysis.n_frames, 0.5)
-    return relative_energy(analysis.envelope("rms", attack=preset.energy_attack, release=preset.energy_release))
+    frame_energy = relative_energy(analysis.envelope("rms", attack=preset.energy_attack,
+                                                     release=preset.energy_release))
+    return section_energy(frame_energy, analysis.sections, fps=analysis.fps, share=preset.section_energy,
+                          turn_seconds=preset.turn_seconds)
+
+
+def section_energy(energy: np.ndarray, sections, *, fps: float, share: float, turn_seconds: float) -> np.ndarray:
+    """Per-frame energy with ``share`` of it held at each section's level, gliding to the next at a boundary.
+
+    A section's level is its measured :attr:`~binarydream.analysis.Section.energy`,
+    or the mean of ``energy`` over it where none was measured. Held levels keep
+    a quiet breakdown quiet (mood, camera speed) through its louder moments and
+    a chorus loud through its pauses.
+
+    Examples
+    --------
+    >>> from binarydream.analysis import Section
+    >>> e = np.r_[np.zeros(5), np.ones(5)]
+    >>> section_energy(e, [Section(0.0, 1.0, "A", energy=0.0)], fps=10, share=0.5, turn_seconds=0).tolist()
+    [0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.5, 0.5, 0.5, 0.5]
+    """
+    energy = np.asarray(energy, dtype=np.float64)
+    if not len(sections) or share <= 0:
+        return energy
+    times = timebase.frame_times(len(energy), fps)
+    frames = [(timebase.frame_at(s.start, fps), timebase.frame_at(s.end, fps)) for s in sections]
+    levels = [s.energy if s.energy is not None else float(np.mean(energy[lo:max(hi, lo + 1)] if lo < len(energy)
+                                                                  else 0.5)) for s, (lo, hi) in zip(sections, frames)]
+    held = section_glide(times, [s.start for s in sections], levels, turn_seconds=turn_seconds)
+    return (1.0 - share) * energy + share * held
 
 
 def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=None, instrumental_template=None,
@@ -47,7 +76,10 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
     Prompts: one keyframe per lyric line at its start, ``lead_beats`` early, from
     ``template``; unsung stretches of at least ``instrumental_beats`` beats get one from
     their section. Camera: zoom, angle, translation and 3D rotation from tempo,
-    energy, beats and sections, with a bounded change per frame. Strength and noise
+    energy, beats and sections, with a bounded change per frame. Energy (mood,
+    camera speed) is the song's loudness relative to itself, with a share
+    (``section_energy``) held at each section's level, so a quiet break reads
+    as quiet all through. Strength and noise
     rise at section boundaries and prompt changes and stay low in between.
 
     Parameters
