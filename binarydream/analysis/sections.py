@@ -211,6 +211,9 @@ def segment(timbre: np.ndarray, harmony: np.ndarray, loudness_db: np.ndarray, *,
     >>> labels = segment(timbre, np.ones((12, 96)), np.zeros(96))
     >>> labels[[0, 48, 80]].tolist()
     [0, 1, 0]
+    >>> noise = segment(rng.normal(size=(13, 96)), rng.uniform(size=(12, 96)), rng.normal(size=96))
+    >>> np.unique(noise).tolist()   # no form: one part
+    [0]
     """
     from sklearn.cluster import KMeans
     from threadpoolctl import threadpool_limits
