@@ -107,9 +107,10 @@ def synthetic(seconds: list) -> None:
             merged[-1:] = [(merged[-1][0], end)] if letter == before else [merged[-1], (start, end)]
         bar = 4 * 60.0 / bpm
         breakdown = [s for s in a.sections if "C" in form and s.start <= parts[form.index("C")][0] + bar < s.end]
+        labels = [s.label for s in a.sections]
         print(f"  {form:9s} {bpm:5.0f} BPM: boundary F {boundary_f(merged, a.sections, 0.5):.2f} (0.5 s), "
-              f"{boundary_f(merged, a.sections, bar):.2f} (1 bar); parts {len(set(a.sections and [s.label for s in a.sections]))} "
-              f"of {len(set(form))}; {len(a.sections)} sections: {' '.join(s.label for s in a.sections)}; "
+              f"{boundary_f(merged, a.sections, bar):.2f} (1 bar); parts {len(set(labels))} of {len(set(form))}; "
+              f"{len(labels)} sections: {' '.join(labels)}; "
               + (f"breakdown energy {breakdown[0].energy:.2f} ({breakdown[0].level}); " if breakdown else "")
               + f"sections step {seconds[-1]:.2f} s")
 
@@ -131,8 +132,9 @@ def real(seconds: list) -> None:
         reference = np.array([[0.0, *bounds], [*bounds, a.duration]]).T
         same = [len({label_at(a.sections, t) for t in times}) == 1 for times in repeats.values()]
         print(f"  {path.stem}: {a.duration:.0f} s, {len(a.sections)} sections, "
-              f"{len({s.label for s in a.sections})} labels; lyric-block boundary F {boundary_f(reference, a.sections, 3.0):.2f} "
-              f"(3 s); repeated lines within one label {sum(same)}/{len(same)}; "
+              f"{len({s.label for s in a.sections})} labels; lyric-block boundary F "
+              f"{boundary_f(reference, a.sections, 3.0):.2f} (3 s); "
+              f"repeated lines within one label {sum(same)}/{len(same)}; "
               f"analysis {whole:.1f} s, sections step {seconds[-1]:.2f} s")
         print("    " + " ".join(f"{s.label}@{s.start:.0f}s:{s.energy:.2f}" for s in a.sections))
 

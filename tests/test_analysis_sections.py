@@ -7,7 +7,8 @@ from song_forms import song_form
 from synth import SR, click_track, timbre_sections
 
 from binarydream.analysis import ENVELOPE_NAMES, Analysis, Section, analyze_signal, cache
-from binarydream.analysis.sections import labels_to_sections, section_energies, snap_to_downbeats, unit_starts
+from binarydream.analysis.sections import (MIN_BARS, labels_to_sections, section_energies, snap_to_downbeats,
+                                           unit_starts)
 
 
 def _label_at(sections, t):
@@ -16,7 +17,7 @@ def _label_at(sections, t):
 
 @pytest.mark.parametrize("pattern", ["ABAB", "ABBA"])
 def test_recurring_parts_share_a_label(pattern):
-    y, truth = timbre_sections(pattern, 10.0)   # 5 bars a part: shorter ones are fragments that merge
+    y, truth = timbre_sections(pattern, 7.0)
     a = analyze_signal(y, SR)
     found = [_label_at(a.sections, (start + end) / 2) for start, end, _ in truth]
     letters = [letter for _, _, letter in truth]
@@ -69,7 +70,7 @@ def test_a_song_form_gives_its_boundaries_parts_and_quiet_breakdown(form, bpm):
     found = [_label_at(a.sections, (start + end) / 2) for start, end, _ in truth]
     pairs = set(zip([letter for _, _, letter in truth], found))
     assert len(pairs) == len(set(form)) == len({f for _, f in pairs})   # one label per part, one part per label
-    assert min(s.end - s.start for s in a.sections) >= 4 * bar - 1.0   # no fragment under 4 bars
+    assert min(s.end - s.start for s in a.sections) >= MIN_BARS * bar - 1.0   # no fragment
     energy = {letter: s.energy for letter, s in zip([x for _, _, x in truth], [
         next(s for s in a.sections if s.start <= (start + end) / 2 < s.end) for start, end, _ in truth])}
     assert energy["C"] < 0.1 < energy["A"] < energy["B"]

@@ -1,4 +1,4 @@
-"""Direction by section energy: a quiet break reads as one (mood, camera), and the timeline shows each section's level."""
+"""Direction by section energy: a quiet break reads as one (mood, camera); the timeline shows each section's level."""
 
 import numpy as np
 from test_direction import synthetic_lyrics

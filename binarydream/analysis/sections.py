@@ -9,9 +9,10 @@ its Laplacian gives each beat a part, so a part that comes back gets the label
 it had before. Runs shorter than a few bars join a neighbour.
 
 The number of parts comes from the music: a labelling is made for every number
-of parts from 2 to ``max_parts``; one where k-means cut parts into bar-long
+of parts from 2 to ``max_parts``. Labels that k-means gave to bar-long pieces
+of a part join the label they alternate with; a labelling still cut into
 pieces (more than a fifth of the song in runs under :data:`MIN_BARS` bars) is
-no form and is dropped, the one with the most parts among the rest is kept,
+no form and is dropped; the one with the most parts among the rest is kept,
 and parts of it that do not sound apart merge. Boundaries then move to the
 nearest downbeat, and each section gets its loudness relative to the song
 (:attr:`~binarydream.analysis.Section.energy`), so a quiet breakdown reads as one.
@@ -34,7 +35,7 @@ from .result import Section
 MAX_UNITS = 800
 """Most time units segmented; longer songs group beats so the eigenproblem stays small."""
 
-MIN_BARS = 4
+MIN_BARS = 3
 """Shortest section, in bars: shorter runs join a neighbour."""
 
 MAX_RELABELLED = 0.2
@@ -87,6 +88,28 @@ def _smooth_labels(labels: np.ndarray, min_run: int) -> np.ndarray:
         left = lengths[i - 1] if i > 0 else -1
         right = lengths[i + 1] if i + 1 < len(starts) else -1
         labels[starts[i]:ends[i]] = labels[starts[i] - 1] if left >= right else labels[ends[i]]
+
+
+def _join_fragments(labels: np.ndarray, min_run: int) -> np.ndarray:
+    """Join each label whose runs are shorter than ``min_run`` on average to the label it alternates with most.
+
+    k-means often cuts one part into bar-long pieces (its bars differ: one
+    chord, then another); those pieces alternate with each other, where two
+    parts meet only at their boundaries.
+    """
+    labels = labels.copy()
+    while True:
+        change = np.flatnonzero(np.diff(labels)) + 1
+        run_labels = labels[np.concatenate([[0], change])]
+        parts, runs = np.unique(run_labels, return_counts=True)
+        if len(parts) == 1:
+            return labels
+        mean_run = np.bincount(labels, minlength=parts.max() + 1)[parts] / runs
+        if mean_run.min() >= min_run:
+            return labels
+        piece = parts[np.argmin(mean_run)]
+        after, before = run_labels[1:][run_labels[:-1] == piece], run_labels[:-1][run_labels[1:] == piece]
+        labels[labels == piece] = np.bincount(np.concatenate([after, before])).argmax()
 
 
 def _standardise(x: np.ndarray) -> np.ndarray:
@@ -173,8 +196,9 @@ def segment(timbre: np.ndarray, harmony: np.ndarray, loudness_db: np.ndarray, *,
     a recurrence graph links units that sound alike anywhere in the song, a
     path graph links neighbouring units that sound alike, and k-means on the
     leading eigenvectors of the joint graph's Laplacian labels the units, for
-    every number of parts from 2 to ``max_parts``. Runs shorter than
-    :data:`MIN_BARS` bars join a neighbour; a labelling where that relabels
+    every number of parts from 2 to ``max_parts``. Labels whose runs are
+    shorter than :data:`MIN_BARS` bars on average join the label they
+    alternate with, other short runs join a neighbour; a labelling where that relabels
     more than :data:`MAX_RELABELLED` of the units is dropped (k-means cut its
     parts into pieces). The labelling with the most parts among the rest is
     kept, and parts in it that do not sound apart (:data:`MIN_SEPARATION`) merge.
@@ -238,7 +262,8 @@ def segment(timbre: np.ndarray, harmony: np.ndarray, loudness_db: np.ndarray, *,
     with threadpool_limits(1):   # a few hundred points: threads only add overhead, a lot of it on a busy machine
         for k in range(2, max_parts + 1):
             embedding = vectors[:, :k] / (norms[:, k - 1:k] + 1e-12)
-            labels = KMeans(n_clusters=k, n_init=3, random_state=seed).fit_predict(embedding)
+            labels = _join_fragments(KMeans(n_clusters=k, n_init=3, random_state=seed).fit_predict(embedding),
+                                     min_run)
             smooth = _smooth_labels(labels, min_run)
             # parts that k-means cut into bar-long pieces are no labelling of the form: smoothing would invent one
             if np.mean(smooth != labels) <= MAX_RELABELLED:
