@@ -48,10 +48,9 @@ def test_camera_moves_slower_through_the_whole_break_than_in_the_choruses():
 
 def test_section_energy_holds_each_section_level_and_measures_where_unknown():
     energy = np.r_[np.full(10, 0.2), np.full(10, 1.0)]
-    held = section_energy(energy, [Section(0.0, 1.0, "A"), Section(1.0, 2.0, "B", energy=0.0)], fps=10,
-                          share=0.5, turn_seconds=0.0)
+    held = section_energy(energy, [Section(0.0, 1.0, "A"), Section(1.0, 2.0, "B", energy=0.0)], fps=10, share=0.5)
     np.testing.assert_allclose(held, np.r_[np.full(10, 0.2), np.full(10, 0.5)])
-    np.testing.assert_array_equal(section_energy(energy, [], fps=10, share=0.5, turn_seconds=0.0), energy)
+    np.testing.assert_array_equal(section_energy(energy, [], fps=10, share=0.5), energy)
 
 
 def test_timeline_names_each_section_with_its_level(tmp_path, monkeypatch):

@@ -22,7 +22,7 @@ import numpy as np
 from .. import timebase
 from ..errors import ScheduleError
 from ..schedule import Schedule
-from .camera import CAMERA_CURVES, camera_curves, coherence_curves, section_glide
+from .camera import CAMERA_CURVES, camera_curves, coherence_curves
 from .presets import PRESET_FIELDS, resolve_preset
 from .prompts import DEFAULT_TEMPLATE, INSTRUMENTAL_TEMPLATE, prompt_keyframes, relative_energy
 
@@ -39,33 +39,33 @@ def _energy(analysis, preset) -> np.ndarray:
         return np.full(analysis.n_frames, 0.5)
     frame_energy = relative_energy(analysis.envelope("rms", attack=preset.energy_attack,
                                                      release=preset.energy_release))
-    return section_energy(frame_energy, analysis.sections, fps=analysis.fps, share=preset.section_energy,
-                          turn_seconds=preset.turn_seconds)
+    return section_energy(frame_energy, analysis.sections, fps=analysis.fps, share=preset.section_energy)
 
 
-def section_energy(energy: np.ndarray, sections, *, fps: float, share: float, turn_seconds: float) -> np.ndarray:
-    """Per-frame energy with ``share`` of it held at each section's level, gliding to the next at a boundary.
+def section_energy(energy: np.ndarray, sections, *, fps: float, share: float) -> np.ndarray:
+    """Per-frame energy with ``share`` of it held at each section's level.
 
     A section's level is its measured :attr:`~binarydream.analysis.Section.energy`,
     or the mean of ``energy`` over it where none was measured. Held levels keep
     a quiet breakdown quiet (mood, camera speed) through its louder moments and
-    a chorus loud through its pauses.
+    a chorus loud through its pauses; the camera's bounded change per frame
+    smooths the step at a boundary.
 
     Examples
     --------
     >>> from binarydream.analysis import Section
     >>> e = np.r_[np.zeros(5), np.ones(5)]
-    >>> section_energy(e, [Section(0.0, 1.0, "A", energy=0.0)], fps=10, share=0.5, turn_seconds=0).tolist()
+    >>> section_energy(e, [Section(0.0, 1.0, "A", energy=0.0)], fps=10, share=0.5).tolist()
     [0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.5, 0.5, 0.5, 0.5]
     """
     energy = np.asarray(energy, dtype=np.float64)
     if not len(sections) or share <= 0:
         return energy
-    times = timebase.frame_times(len(energy), fps)
-    frames = [(timebase.frame_at(s.start, fps), timebase.frame_at(s.end, fps)) for s in sections]
-    levels = [s.energy if s.energy is not None else float(np.mean(energy[lo:max(hi, lo + 1)] if lo < len(energy)
-                                                                  else 0.5)) for s, (lo, hi) in zip(sections, frames)]
-    held = section_glide(times, [s.start for s in sections], levels, turn_seconds=turn_seconds)
+    bounds = [min(timebase.frame_at(s.start, fps), len(energy)) for s in sections[1:]]
+    pieces = np.split(energy, bounds)
+    levels = [s.energy if s.energy is not None else float(piece.mean()) if piece.size else 0.5
+              for s, piece in zip(sections, pieces)]
+    held = np.concatenate([np.full(piece.size, level) for piece, level in zip(pieces, levels)])
     return (1.0 - share) * energy + share * held
 
 
