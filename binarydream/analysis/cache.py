@@ -30,7 +30,7 @@ import numpy as np
 from ..files import write_bytes_atomic
 from .result import Analysis, Section
 
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 """Bumped whenever a change to the analysis code changes its results; old cache files are then ignored."""
 
 
@@ -86,7 +86,7 @@ def _write(analysis: Analysis, path: Path, key: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"duration": analysis.duration, "fps": analysis.fps, "tempo": analysis.tempo,
             "beats_per_bar": analysis.beats_per_bar, "key": key,
-            "sections": [[s.start, s.end, s.label] for s in analysis.sections]}
+            "sections": [[s.start, s.end, s.label, s.energy] for s in analysis.sections]}
     arrays = {f"envelope_{name}": values for name, values in analysis.envelopes.items()}
     buffer = io.BytesIO()
     np.savez(buffer, meta=np.array(json.dumps(meta)), beats=analysis.beats, downbeats=analysis.downbeats, **arrays)

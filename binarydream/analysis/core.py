@@ -23,7 +23,7 @@ from .envelopes import at_frames, hpss_amplitudes, normalize
 from .features import spectral_features
 from .meter import beat_accents, infer_meter
 from .result import ENVELOPE_NAMES, Analysis, Section
-from .sections import labels_to_sections, segment, unit_starts
+from .sections import song_sections, unit_starts
 
 DEFAULT_PARAMS = {
     "sr": 22050,                 # analysis sample rate (Hz)
@@ -34,7 +34,7 @@ DEFAULT_PARAMS = {
     "tightness": 50.0,           # how strictly beats keep the local tempo
     "max_bpm": 200.0,
     "beats_per_bar": None,       # None: infer the meter (3 or 4); or force any, e.g. 2 or 6
-    "max_sections": 6,           # most distinct section labels
+    "max_sections": 10,          # most distinct section labels tried; the music chooses how many it has
 }
 """Analysis parameters :func:`analyze` accepts as keywords, with their defaults."""
 
@@ -122,9 +122,8 @@ def analyze_signal(y: np.ndarray, sr: int, fps: float = 30, *, duration: float |
     timbre = librosa.util.sync(mfcc, unit_frames, aggregate=np.mean)[:, :len(starts)]
     harmony = librosa.util.sync(features["chroma"], unit_frames, aggregate=np.mean)[:, :len(starts)]
     loudness = librosa.util.sync(features["rms"][np.newaxis], unit_frames, aggregate=np.median)[0, :len(starts)]
-    active = loudness > 0.01 * loudness.max()   # 40 dB down: a silent lead-in or gap, not a part
-    labels = segment(timbre, harmony, active=active, max_parts=p["max_sections"])
-    sections = labels_to_sections(labels, starts, duration=duration)
+    sections = song_sections(timbre, harmony, loudness, starts, duration=duration, downbeats=downbeats,
+                             beats_per_bar=beats_per_bar, max_parts=p["max_sections"])
 
     percussive, harmonic = hpss_amplitudes(features["mel"])
     curves = {"rms": features["rms"], "onset": onset, "bass": features["bands"][0], "mid": features["bands"][1],

@@ -26,19 +26,41 @@ ENVELOPE_NAMES = ("rms", "onset", "bass", "mid", "treble", "percussive", "harmon
 """Names of the per-frame envelopes every :class:`Analysis` holds."""
 
 
+SECTION_LEVELS = ("low", "mid", "high")
+"""Coarse energy levels of a section (:attr:`Section.level`), from the quietest to the loudest."""
+
+
 @dataclass(frozen=True)
 class Section:
     """A structural part of the song, ``start`` to ``end`` in seconds; equal labels mean the same part recurs.
+
+    ``energy`` is the section's loudness relative to the song in [0, 1]: a
+    quiet breakdown near 0, the loudest chorus near 1; None where it was not
+    measured (a section made by hand).
 
     Examples
     --------
     >>> Section(0.0, 12.5, "A").end
     12.5
+    >>> Section(30.0, 60.0, "C", energy=0.1).level
+    'low'
     """
 
     start: float
     end: float
     label: str
+    energy: float | None = None
+
+    @property
+    def level(self) -> str | None:
+        """The energy as one of :data:`SECTION_LEVELS` (below 1/3 "low", above 2/3 "high"), or None if unmeasured.
+
+        Examples
+        --------
+        >>> Section(0.0, 1.0, "A", energy=0.9).level, Section(0.0, 1.0, "A").level is None
+        ('high', True)
+        """
+        return None if self.energy is None else SECTION_LEVELS[min(int(self.energy * 3), 2)]
 
 
 @dataclass(frozen=True)

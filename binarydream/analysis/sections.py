@@ -1,23 +1,32 @@
 """Structural segmentation: parts of the song, where a part that recurs (a chorus) gets the same label each time.
 
 Laplacian segmentation after McFee and Ellis (2014), as in librosa's gallery:
-beat-synchronous timbre (MFCC) and harmony (chroma) build a recurrence graph
-(which beats sound alike anywhere in the song) joined with a path graph (which
-neighbouring beats sound alike); k-means on the leading eigenvectors of its
-Laplacian gives each beat a part, so a part that comes back gets the label it
-had before. Runs of equal labels are the sections. The number of parts is
-the one whose labelling is clearest (silhouette), or one part when no split is
-clear.
+beat-synchronous harmony (chroma), timbre (MFCC) and loudness build a
+recurrence graph (which beats sound alike anywhere in the song, with librosa's
+path enhancement so that repeated passages stand out) joined with a path graph
+(which neighbouring beats sound alike); k-means on the leading eigenvectors of
+its Laplacian gives each beat a part, so a part that comes back gets the label
+it had before. Runs shorter than a few bars join a neighbour.
+
+The number of parts comes from the music: a labelling is made for every number
+of parts from 2 to ``max_parts``. Labels that k-means gave to bar-long pieces
+of a part join the label they alternate with; a labelling still cut into
+pieces (more than a fifth of the song in runs under :data:`MIN_BARS` bars) is
+no form and is dropped; the one with the most parts among the rest is kept,
+and parts of it that do not sound apart merge. Boundaries then move to the
+nearest downbeat, and each section gets its loudness relative to the song
+(:attr:`~binarydream.analysis.Section.energy`), so a quiet breakdown reads as one.
 
 Examples
 --------
->>> labels_to_sections(np.array([0, 0, 1, 1, 0]), np.array([0.0, 1.0, 2.0, 3.0, 4.0]), duration=5.0)
-[Section(start=0.0, end=2.0, label='A'), Section(start=2.0, end=4.0, label='B'), Section(start=4.0, end=5.0, label='A')]
+>>> [s.label for s in labels_to_sections(np.array([0, 0, 1, 1, 0]), np.arange(5.0), duration=5.0)]
+['A', 'B', 'A']
 """
 
 from __future__ import annotations
 
 import string
+from dataclasses import replace
 
 import numpy as np
 
@@ -25,6 +34,18 @@ from .result import Section
 
 MAX_UNITS = 800
 """Most time units segmented; longer songs group beats so the eigenproblem stays small."""
+
+MIN_BARS = 3
+"""Shortest section, in bars: shorter runs join a neighbour."""
+
+MAX_RELABELLED = 0.2
+"""A labelling whose runs shorter than :data:`MIN_BARS` hold more than this share of the units is left out."""
+
+MIN_SEPARATION = 0.5
+"""Distinct parts differ in mean features by at least this many times their spread (squared distances)."""
+
+ENERGY_SPAN_DB = 12.0
+"""Least loudness range (dB) that spans energies 0 to 1: a song that barely changes keeps energies near 0.5."""
 
 
 def labels_to_sections(labels: np.ndarray, starts: np.ndarray, *, duration: float) -> list[Section]:
@@ -37,7 +58,7 @@ def labels_to_sections(labels: np.ndarray, starts: np.ndarray, *, duration: floa
     Examples
     --------
     >>> labels_to_sections(np.array([5, 5]), np.array([0.5, 1.0]), duration=2.0)
-    [Section(start=0.0, end=2.0, label='A')]
+    [Section(start=0.0, end=2.0, label='A', energy=None)]
     """
     if len(labels) == 0:
         return [Section(0.0, float(duration), "A")]
@@ -69,7 +90,83 @@ def _smooth_labels(labels: np.ndarray, min_run: int) -> np.ndarray:
         labels[starts[i]:ends[i]] = labels[starts[i] - 1] if left >= right else labels[ends[i]]
 
 
-def _laplacian_embedding(features: np.ndarray, timbre: np.ndarray, n_vectors: int) -> np.ndarray:
+def _join_fragments(labels: np.ndarray, min_run: int) -> np.ndarray:
+    """Join each label whose runs are shorter than ``min_run`` on average to the label it alternates with most.
+
+    k-means often cuts one part into bar-long pieces (its bars differ: one
+    chord, then another); those pieces alternate with each other, where two
+    parts meet only at their boundaries.
+    """
+    labels = labels.copy()
+    while True:
+        change = np.flatnonzero(np.diff(labels)) + 1
+        run_labels = labels[np.concatenate([[0], change])]
+        parts, runs = np.unique(run_labels, return_counts=True)
+        if len(parts) == 1:
+            return labels
+        mean_run = np.bincount(labels, minlength=parts.max() + 1)[parts] / runs
+        if mean_run.min() >= min_run:
+            return labels
+        piece = parts[np.argmin(mean_run)]
+        after, before = run_labels[1:][run_labels[:-1] == piece], run_labels[:-1][run_labels[1:] == piece]
+        labels[labels == piece] = np.bincount(np.concatenate([after, before])).argmax()
+
+
+def _standardise(x: np.ndarray) -> np.ndarray:
+    return (x - x.mean(axis=1, keepdims=True)) / (x.std(axis=1, keepdims=True) + 1e-9)
+
+
+def _features(timbre: np.ndarray, harmony: np.ndarray, loudness_db: np.ndarray) -> np.ndarray:
+    """Harmony, timbre and loudness per unit, each group weighing about as much as the others."""
+    chroma = harmony / (np.linalg.norm(harmony, axis=0, keepdims=True) + 1e-9)
+    shape = _standardise(timbre[1:]) / np.sqrt(len(timbre) - 1)   # MFCC 0 is loudness, which has its own row
+    return np.vstack([2.0 * chroma, 2.0 * shape, _standardise(loudness_db[np.newaxis])])
+
+
+def _merge_alike(features: np.ndarray, labels: np.ndarray, bar: int) -> np.ndarray:
+    """Merge parts whose mean features (over two bars) differ by less than :data:`MIN_SEPARATION` times their spread.
+
+    A part the eigenvectors split along time alone (its first and second
+    half) has two means no farther apart than its own bars are from them.
+    """
+    import scipy.ndimage
+
+    smooth = scipy.ndimage.uniform_filter1d(features, size=2 * bar, axis=1, mode="nearest")
+    labels = labels.copy()
+    while len(parts := np.unique(labels)) > 1:
+        means = np.stack([smooth[:, labels == part].mean(axis=1) for part in parts])
+        spread = np.mean([np.sum((smooth[:, labels == part] - mean[:, np.newaxis]) ** 2, axis=0).mean()
+                          for part, mean in zip(parts, means)])
+        apart = np.sum((means[:, np.newaxis] - means[np.newaxis]) ** 2, axis=2) / max(spread, 1e-12)
+        apart[np.diag_indices(len(parts))] = np.inf
+        i, j = np.unravel_index(np.argmin(apart), apart.shape)
+        if apart[i, j] >= MIN_SEPARATION:
+            return labels
+        labels[labels == parts[j]] = parts[i]
+    return labels
+
+
+def _recurrence(features: np.ndarray, *, k: int, width: int) -> np.ndarray:
+    """Affinity between units that are mutual k-nearest neighbours at least ``width`` units apart.
+
+    What ``librosa.segment.recurrence_matrix(mode="affinity", sym=True)`` computes
+    (bandwidth: the median distance to the k-th neighbour), in whole-array numpy:
+    librosa's per-row sparse loop takes about a second on an 800-beat song.
+    """
+    import scipy.spatial.distance
+
+    distance = scipy.spatial.distance.squareform(scipy.spatial.distance.pdist(features.T))
+    index = np.arange(distance.shape[0])
+    distance[np.abs(index[:, np.newaxis] - index) < width] = np.inf
+    k = min(k, distance.shape[0] - width)
+    kth = np.partition(distance, k - 1, axis=1)[:, k - 1:k]
+    links = distance <= kth
+    links &= links.T
+    bandwidth = max(float(np.median(kth[np.isfinite(kth)])), 1e-12) if np.isfinite(kth).any() else 1.0
+    return np.where(links, np.exp(-distance / bandwidth), 0.0)
+
+
+def _laplacian_embedding(features: np.ndarray, n_vectors: int, bar: int) -> np.ndarray:
     """Leading eigenvectors of the normalised Laplacian of the recurrence-plus-path graph (McFee and Ellis 2014)."""
     import librosa
     import scipy.linalg
@@ -77,52 +174,51 @@ def _laplacian_embedding(features: np.ndarray, timbre: np.ndarray, n_vectors: in
     import scipy.sparse.csgraph
 
     n = features.shape[1]
-    # many neighbours: a part that repeats exactly would otherwise find all its neighbours in its own first instance
-    recurrence = librosa.segment.recurrence_matrix(features, width=3, k=max(2, int(0.3 * n)), mode="affinity",
-                                                   sym=True)
-    recurrence = librosa.segment.timelag_filter(scipy.ndimage.median_filter)(recurrence, size=(1, 7))
-    path_distance = np.sum(np.diff(timbre, axis=1) ** 2, axis=0)
+    # half a bar of context per unit: a beat alone matches too many others
+    context = librosa.feature.stack_memory(features, n_steps=2, delay=max(bar // 2, 1), mode="edge")
+    recurrence = librosa.segment.path_enhance(_recurrence(context, k=max(2, int(2 * np.sqrt(n))), width=bar),
+                                              2 * bar + 1)
+    path_distance = np.sum(np.diff(features, axis=1) ** 2, axis=0)
     path_similarity = np.exp(-path_distance / max(np.median(path_distance), 1e-12))
     path = np.diag(path_similarity, k=1) + np.diag(path_similarity, k=-1)
     degree_path, degree_recurrence = path.sum(axis=1), recurrence.sum(axis=1)
     mu = degree_path.dot(degree_path + degree_recurrence) / np.sum((degree_path + degree_recurrence) ** 2)
     laplacian = scipy.sparse.csgraph.laplacian(mu * recurrence + (1 - mu) * path, normed=True)
     _, vectors = scipy.linalg.eigh(laplacian, subset_by_index=[0, n_vectors - 1])
-    return scipy.ndimage.median_filter(vectors, size=(9, 1))
+    return scipy.ndimage.median_filter(vectors, size=(bar + 1, 1))
 
 
-def segment(timbre: np.ndarray, harmony: np.ndarray, *, active: np.ndarray | None = None, max_parts: int = 6,
-            min_run: int = 8, min_silhouette: float = 0.2, simpler: float = 0.03, seed: int = 0) -> np.ndarray:
+def segment(timbre: np.ndarray, harmony: np.ndarray, loudness_db: np.ndarray, *, active: np.ndarray | None = None,
+            max_parts: int = 10, bar: int = 4, seed: int = 0) -> np.ndarray:
     """One part label per time unit (column) of beat-synchronous features; units that sound alike share it.
 
     Laplacian segmentation (McFee and Ellis, 2014, as in librosa's gallery):
     a recurrence graph links units that sound alike anywhere in the song, a
     path graph links neighbouring units that sound alike, and k-means on the
-    leading eigenvectors of the joint graph's Laplacian gives 2 to
-    ``max_parts`` parts. Runs shorter than ``min_run`` units join a neighbour.
-    The number of parts is the one whose labelling best separates the
-    features averaged over ``min_run`` units (silhouette score), the fewest
-    parts among those within ``simpler`` of the best; none reaching
-    ``min_silhouette`` means one part.
+    leading eigenvectors of the joint graph's Laplacian labels the units, for
+    every number of parts from 2 to ``max_parts``. Labels whose runs are
+    shorter than :data:`MIN_BARS` bars on average join the label they
+    alternate with, other short runs join a neighbour; a labelling where that relabels
+    more than :data:`MAX_RELABELLED` of the units is dropped (k-means cut its
+    parts into pieces). The labelling with the most parts among the rest is
+    kept, and parts in it that do not sound apart (:data:`MIN_SEPARATION`) merge.
 
     Parameters
     ----------
     timbre : np.ndarray, shape (n_timbre, n_units)
-        E.g. MFCC averaged per beat; also drives the path graph.
+        MFCC averaged per unit (row 0, the loudness coefficient, is left out).
     harmony : np.ndarray, shape (n_harmony, n_units)
-        E.g. chroma averaged per beat (values in [0, 1]).
+        Chroma averaged per unit.
+    loudness_db : np.ndarray, shape (n_units,)
+        Loudness per unit in dB.
     active : np.ndarray of bool, shape (n_units,), or None
         Units that hold sound. Silent units (a silent lead-in, a gap) are left
         out of the segmentation, which they would distort, and take the label
         of the sounding unit before them (after them at the start).
     max_parts : int
-        Most distinct parts.
-    min_run : int
-        Shortest section, in units.
-    min_silhouette : float
-        A split must reach this silhouette score; below it, the song is one part.
-    simpler : float
-        Fewer parts are preferred when their silhouette is at most this much lower.
+        Most distinct parts tried.
+    bar : int
+        Units in a bar (beats per bar when the units are beats).
     seed : int
         Seed of k-means.
 
@@ -135,44 +231,150 @@ def segment(timbre: np.ndarray, harmony: np.ndarray, *, active: np.ndarray | Non
     --------
     >>> rng = np.random.default_rng(0)
     >>> a, b = rng.normal(size=(13, 1)), rng.normal(size=(13, 1))
-    >>> timbre = np.hstack([a] * 20 + [b] * 20 + [a] * 20) + 0.05 * rng.normal(size=(13, 60))
-    >>> labels = segment(timbre, np.zeros((12, 60)))
-    >>> labels[[0, 30, 50]].tolist()
+    >>> timbre = np.hstack([a] * 32 + [b] * 32 + [a] * 32) + 0.05 * rng.normal(size=(13, 96))
+    >>> labels = segment(timbre, np.ones((12, 96)), np.zeros(96))
+    >>> labels[[0, 48, 80]].tolist()
     [0, 1, 0]
-    >>> segment(rng.normal(size=(13, 60)), rng.uniform(size=(12, 60)))[[0, 30, 50]].tolist()   # no structure
-    [0, 0, 0]
+    >>> noise = segment(rng.normal(size=(13, 96)), rng.uniform(size=(12, 96)), rng.normal(size=96))
+    >>> np.unique(noise).tolist()   # no form: one part
+    [0]
     """
-    import scipy.ndimage
     from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
+    from threadpoolctl import threadpool_limits
 
     if active is not None and not np.all(active):
         kept = np.flatnonzero(active)
         if kept.size == 0:
             return np.zeros(len(active), dtype=int)
-        labels = segment(timbre[:, kept], harmony[:, kept], max_parts=max_parts, min_run=min_run,
-                         min_silhouette=min_silhouette, simpler=simpler, seed=seed)
+        labels = segment(timbre[:, kept], harmony[:, kept], loudness_db[kept], max_parts=max_parts, bar=bar,
+                         seed=seed)
         nearest = np.clip(np.searchsorted(kept, np.arange(len(active)), side="right") - 1, 0, None)
         return labels[nearest]
     n = timbre.shape[1]
+    min_run = MIN_BARS * bar
     if n < 2 * min_run:
         return np.zeros(n, dtype=int)
-    timbre = (timbre - timbre.mean(axis=1, keepdims=True)) / (timbre.std() + 1e-9)
-    features = np.vstack([harmony, timbre])
-    vectors = _laplacian_embedding(features, timbre, max_parts)
-    cumulative = np.cumsum(vectors**2, axis=1) ** 0.5
-    averaged = scipy.ndimage.uniform_filter1d(features.T, size=min_run, axis=0, mode="nearest")
-    candidates = []
-    for k in range(2, max_parts + 1):
-        embedding = vectors[:, :k] / (cumulative[:, k - 1:k] + 1e-12)
-        labels = _smooth_labels(KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(embedding), min_run)
-        if len(np.unique(labels)) > 1:
-            candidates.append((silhouette_score(averaged, labels), labels))
-    best = max((score for score, _ in candidates), default=-1.0)
-    labels = next((labels for score, labels in candidates if score >= max(min_silhouette, best - simpler)),
-                  np.zeros(n, dtype=int))
-    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    max_parts = int(min(max_parts, n // min_run))
+    features = _features(timbre, harmony, loudness_db)
+    vectors = _laplacian_embedding(features, max(max_parts, 2), bar)
+    norms = np.cumsum(vectors**2, axis=1) ** 0.5
+    candidates = [np.zeros(n, dtype=int)]
+    with threadpool_limits(1):   # a few hundred points: threads only add overhead, a lot of it on a busy machine
+        for k in range(2, max_parts + 1):
+            embedding = vectors[:, :k] / (norms[:, k - 1:k] + 1e-12)
+            labels = _join_fragments(KMeans(n_clusters=k, n_init=3, random_state=seed).fit_predict(embedding),
+                                     min_run)
+            smooth = _smooth_labels(labels, min_run)
+            # parts that k-means cut into bar-long pieces are no labelling of the form: smoothing would invent one
+            if np.mean(smooth != labels) <= MAX_RELABELLED:
+                candidates.append(smooth)
+    finest = max(candidates, key=lambda labels: len(np.unique(labels)))
+    _, first, inverse = np.unique(_merge_alike(features, finest, bar), return_index=True, return_inverse=True)
     return np.argsort(np.argsort(first))[inverse]
+
+
+def snap_to_downbeats(sections: list[Section], downbeats: np.ndarray, *, reach: float) -> list[Section]:
+    """Sections whose inner boundaries moved to the nearest downbeat within ``reach`` seconds.
+
+    A boundary with no downbeat that near (a stretch without beats) stays;
+    a section that shrinks to nothing joins the one before.
+
+    Examples
+    --------
+    >>> s = [Section(0.0, 3.9, "A"), Section(3.9, 8.2, "B"), Section(8.2, 10.0, "A")]
+    >>> [(x.start, x.end) for x in snap_to_downbeats(s, np.array([0.0, 2.0, 4.0, 6.0, 8.0]), reach=1.0)]
+    [(0.0, 4.0), (4.0, 8.0), (8.0, 10.0)]
+    """
+    downbeats = np.asarray(downbeats, dtype=np.float64)
+    if len(sections) < 2 or downbeats.size == 0:
+        return list(sections)
+    out = [sections[0]]
+    for section in sections[1:]:
+        nearest = downbeats[np.argmin(np.abs(downbeats - section.start))]
+        start = float(nearest) if abs(nearest - section.start) <= reach else section.start
+        if start <= out[-1].start or start >= section.end:
+            out[-1] = replace(out[-1], end=section.end)
+            continue
+        out[-1] = replace(out[-1], end=start)
+        out.append(replace(section, start=start))
+    return out
+
+
+def section_energies(sections: list[Section], starts: np.ndarray, loudness_db: np.ndarray,
+                     active: np.ndarray | None = None) -> list[Section]:
+    """Sections with their energy: mean loudness relative to the song, in [0, 1].
+
+    The song's loud end (95th percentile of its sounding units) reads 1 and its
+    quiet end (5th percentile) 0, over a range of at least
+    :data:`ENERGY_SPAN_DB` centred between them, so a song that barely changes
+    keeps its sections near 0.5.
+
+    Examples
+    --------
+    >>> loud = np.r_[np.full(8, -10.0), np.full(8, -30.0)]
+    >>> s = section_energies([Section(0.0, 8.0, "A"), Section(8.0, 16.0, "B")], np.arange(16.0), loud)
+    >>> [x.energy for x in s]
+    [1.0, 0.0]
+    """
+    loudness_db = np.asarray(loudness_db, dtype=np.float64)
+    active = np.ones(len(loudness_db), dtype=bool) if active is None else np.asarray(active, dtype=bool)
+    if not active.any():
+        return list(sections)
+    lo, hi = np.percentile(loudness_db[active], [5, 95])
+    span, middle = max(hi - lo, ENERGY_SPAN_DB), (hi + lo) / 2
+    index = np.clip(np.searchsorted(starts, [s.start for s in sections], side="right") - 1, 0, None)
+    ends = np.append(index[1:], len(loudness_db))
+    out = []
+    for section, i0, i1 in zip(sections, index, np.maximum(ends, index + 1)):
+        inside = active[i0:i1]
+        level = loudness_db[i0:i1][inside].mean() if inside.any() else lo - span / 2
+        out.append(replace(section, energy=round(float(np.clip(0.5 + (level - middle) / span, 0.0, 1.0)), 3)))
+    return out
+
+
+def song_sections(timbre: np.ndarray, harmony: np.ndarray, loudness: np.ndarray, starts: np.ndarray, *,
+                  duration: float, downbeats: np.ndarray, beats_per_bar: int, max_parts: int = 10) -> list[Section]:
+    """The song's sections from features per time unit: labelled, on downbeats, with their energy.
+
+    Parameters
+    ----------
+    timbre, harmony : np.ndarray, shape (n, n_units)
+        MFCC and chroma averaged per unit (see :func:`segment`).
+    loudness : np.ndarray, shape (n_units,)
+        RMS amplitude per unit.
+    starts : np.ndarray, shape (n_units,)
+        Start time of each unit (:func:`unit_starts`).
+    duration : float
+        Song length in seconds.
+    downbeats : np.ndarray
+        Seconds; boundaries move to the nearest one within half a bar.
+    beats_per_bar : int
+        The meter.
+    max_parts : int
+        Most distinct parts tried.
+
+    Returns
+    -------
+    list of Section
+        Contiguous, covering ``[0, duration]``.
+
+    Examples
+    --------
+    >>> song_sections(np.zeros((13, 4)), np.ones((12, 4)), np.ones(4), np.arange(4.0), duration=4.0,
+    ...               downbeats=np.array([0.0]), beats_per_bar=4)
+    [Section(start=0.0, end=4.0, label='A', energy=0.5)]
+    """
+    loudness = np.asarray(loudness, dtype=np.float64)
+    loudness_db = 20 * np.log10(np.maximum(loudness, 1e-5))
+    active = loudness > 0.01 * loudness.max()   # 40 dB down: a silent lead-in or gap, not a part
+    bar_seconds = float(np.median(np.diff(downbeats))) if len(downbeats) > 1 else 0.0
+    unit_seconds = float(np.median(np.diff(starts))) if len(starts) > 1 else 0.0
+    # units are beats, or runs of beats in a long song: a bar is however many units it spans
+    bar = max(int(round(bar_seconds / unit_seconds)), 1) if bar_seconds and unit_seconds else int(beats_per_bar)
+    labels = segment(timbre, harmony, loudness_db, active=active, max_parts=max_parts, bar=bar)
+    sections = labels_to_sections(labels, starts, duration=duration)
+    sections = snap_to_downbeats(sections, downbeats, reach=bar_seconds / 2)
+    return section_energies(sections, starts, loudness_db, active)
 
 
 def unit_starts(beats: np.ndarray, duration: float, *, unit: float = 0.5) -> np.ndarray:

@@ -102,8 +102,10 @@ def energy_expression(energy_range, preset) -> str:
     Examples
     --------
     >>> from binarydream.direction.presets import Preset
-    >>> energy_expression((0.1, 0.5), Preset())
+    >>> energy_expression((0.1, 0.5), Preset(section_energy=0))
     '0: (clip((smooth(rms, 0.5, 1.5) - 0.1)/0.4, 0, 1))'
+    >>> energy_expression((0.1, 0.5), Preset())   # most of it held at the section's level
+    '0: (0.3*clip((smooth(rms, 0.5, 1.5) - 0.1)/0.4, 0, 1) + 0.7*section_level)'
     """
     if energy_range == "none":
         return "0: (0.5)"
@@ -111,7 +113,22 @@ def energy_expression(energy_range, preset) -> str:
     if energy_range is None:
         return f"0: (clip({smoothed}, 0, 1))"
     lo, hi = energy_range
-    return f"0: (clip(({smoothed} - {number(lo)})/{number(hi - lo)}, 0, 1))"
+    follows = f"clip(({smoothed} - {number(lo)})/{number(hi - lo)}, 0, 1)"
+    if preset.section_energy <= 0:
+        return f"0: ({follows})"
+    return f"0: ({number(1 - preset.section_energy)}*{follows} + {number(preset.section_energy)}*section_level)"
+
+
+def section_level_expression(section_starts, levels, preset) -> str:
+    """The ``section_level`` curve: each section's energy held through it, gliding to the next over ``turn_seconds``.
+
+    Examples
+    --------
+    >>> from binarydream.direction.presets import Preset
+    >>> section_level_expression([0.0, 10.0], [0.9, 0.1], Preset())
+    'cosine| 0: (0.9), 10s: (0.9), 12s: (0.1)'
+    """
+    return _glide(list(section_starts) or [0.0], list(levels) or [0.5], preset.turn_seconds)
 
 
 def _glide(starts, values, turn_seconds: float) -> str:

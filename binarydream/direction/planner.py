@@ -22,7 +22,8 @@ import numpy as np
 from .. import timebase
 from ..errors import ScheduleError
 from ..schedule import Schedule
-from .camera import CAMERA_CURVES, camera_expressions, coherence_expressions, energy_expression
+from .camera import (CAMERA_CURVES, camera_expressions, coherence_expressions, energy_expression,
+                     section_level_expression)
 from .presets import PRESET_FIELDS, resolve_preset
 from .prompts import DEFAULT_TEMPLATE, INSTRUMENTAL_TEMPLATE, energy_range, prompt_keyframes, relative_energy
 
@@ -39,7 +40,47 @@ def _energy(analysis, preset) -> tuple[np.ndarray, str]:
         warnings.warn("the analysis has no 'rms' envelope; planning with a constant medium energy", stacklevel=3)
         return np.full(analysis.n_frames, 0.5), energy_expression("none", preset)
     smoothed = analysis.envelope("rms", attack=preset.energy_attack, release=preset.energy_release)
-    return relative_energy(smoothed), energy_expression(energy_range(smoothed), preset)
+    held = section_energy(relative_energy(smoothed), analysis.sections, fps=analysis.fps, share=preset.section_energy)
+    return held, energy_expression(energy_range(smoothed), preset)
+
+
+def _section_level_curve(analysis, preset) -> str:
+    """The ``section_level`` curve the ``energy`` curve reads: each section's level, as :func:`section_levels`."""
+    relative = relative_energy(analysis.envelope("rms", attack=preset.energy_attack, release=preset.energy_release)) \
+        if "rms" in analysis.envelopes else np.full(analysis.n_frames, 0.5)
+    levels = section_levels(relative, analysis.sections, fps=analysis.fps)
+    firsts = [min(timebase.frame_at(s.start, analysis.fps), len(levels) - 1) for s in analysis.sections]
+    return section_level_expression([s.start for s in analysis.sections], levels[firsts], preset)
+
+
+def section_energy(energy: np.ndarray, sections, *, fps: float, share: float) -> np.ndarray:
+    """Per-frame energy with ``share`` of it held at each section's level.
+
+    A section's level is its measured :attr:`~binarydream.analysis.Section.energy`,
+    or the mean of ``energy`` over it where none was measured. Held levels keep
+    a quiet breakdown quiet (mood, camera speed) through its louder moments and
+    a chorus loud through its pauses.
+
+    Examples
+    --------
+    >>> from binarydream.analysis import Section
+    >>> e = np.r_[np.zeros(5), np.ones(5)]
+    >>> section_energy(e, [Section(0.0, 1.0, "A", energy=0.0)], fps=10, share=0.5).tolist()
+    [0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.5, 0.5, 0.5, 0.5]
+    """
+    energy = np.asarray(energy, dtype=np.float64)
+    if not len(sections) or share <= 0:
+        return energy
+    return (1.0 - share) * energy + share * section_levels(energy, sections, fps=fps)
+
+
+def section_levels(energy: np.ndarray, sections, *, fps: float) -> np.ndarray:
+    """Each section's level held over its frames (measured energy, else the mean of ``energy`` over it)."""
+    bounds = [min(timebase.frame_at(s.start, fps), len(energy)) for s in sections[1:]]
+    pieces = np.split(np.asarray(energy, dtype=np.float64), bounds)
+    levels = [s.energy if s.energy is not None else float(piece.mean()) if piece.size else 0.5
+              for s, piece in zip(sections, pieces)]
+    return np.concatenate([np.full(piece.size, level) for piece, level in zip(pieces, levels)])
 
 
 def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=None, instrumental_template=None,
@@ -125,7 +166,7 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
                      bpm=tempo if tempo > 0 else None, beats=np.asarray(analysis.beats, dtype=np.float64),
                      sections=[(timebase.frame_at(s.start, fps), s.label) for s in sections],
                      blend_frames=int(round(blend_seconds * fps))).bind(analysis, lyrics)
-    curves = {"energy": energy_curve,
+    curves = {"section_level": _section_level_curve(analysis, p), "energy": energy_curve,
               **camera_expressions(tempo, [s.start for s in sections], [s.label for s in sections], p, fps=fps),
               **coherence_expressions(p, beat_seconds=beat_seconds, blend_seconds=blend_seconds)}
     for name, text in curves.items():

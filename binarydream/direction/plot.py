@@ -1,11 +1,13 @@
 """The timeline picture: the song and its schedule on one time axis, read at a glance.
 
 Lanes from top to bottom: waveform with sections, beats and downbeats; lyric
-lines; prompt keyframes; envelopes; zoom; the other camera curves; strength and
-noise. Sections are coloured spans behind every lane, so a change of part is
-visible all the way down. A long song wraps into rows of about a minute, each
-with every lane, so the picture reads on a screen; curves set by hand are drawn
-dashed and labelled apart from planned ones.
+lines; prompt keyframes; envelopes with each section's energy; zoom; the other
+camera curves; strength and noise. Sections are coloured spans behind every
+lane, one colour per label, so a change of part is visible all the way down;
+each is named with its label and energy level ("C low" for a quiet break). A
+long song wraps into rows of about a minute, each with every lane, so the
+picture reads on a screen; curves set by hand are drawn dashed and labelled
+apart from planned ones.
 
 Examples
 --------
@@ -73,8 +75,9 @@ def _section_colours(labels):
 
 
 def _shade_sections(ax, sections, colours):
-    for s in sections:
-        ax.axvspan(s.start, s.end, color=colours[s.label], alpha=0.12, lw=0)
+    for s in sections:   # louder sections shade deeper
+        alpha = 0.12 if s.energy is None else 0.05 + 0.15 * s.energy
+        ax.axvspan(s.start, s.end, color=colours[s.label], alpha=alpha, lw=0)
     for s in sections[1:]:
         ax.axvline(s.start, color=colours[s.label], lw=1.2, alpha=0.8)
 
@@ -86,7 +89,8 @@ def _draw_song(ax, analysis, waveform, colours):
     ax.vlines(analysis.beats, -1.45, -1.2, color="0.25", lw=0.6)
     ax.vlines(analysis.downbeats, -1.6, -1.2, color="crimson", lw=1.2)
     for s in analysis.sections:
-        ax.text(s.start + 0.2, 1.25, s.label, color=colours[s.label], fontsize=11, fontweight="bold", va="bottom",
+        name = s.label if s.energy is None else f"{s.label} {s.level}"
+        ax.text(s.start + 0.2, 1.25, name, color=colours[s.label], fontsize=11, fontweight="bold", va="bottom",
                 clip_on=True)
     ax.set_ylim(-1.65, 1.7)
     ax.set_yticks([])
@@ -125,13 +129,18 @@ def _draw_prompts(ax, schedule, colours, analysis, chars_per_second):
     ax.set_ylabel(f"prompt keyframes\nblend {schedule.blend_frames} frames", fontsize=8)
 
 
-def _draw_envelopes(ax, analysis, times):
+def _draw_envelopes(ax, analysis, colours):
+    times = timebase.frame_times(analysis.n_frames, analysis.fps)
     for name in _ENVELOPES:
         if name in analysis.envelopes:
             ax.plot(times, analysis.envelopes[name], lw=0.8, label=name)
+    for s in analysis.sections:   # each section's energy as a bar in its label's colour
+        if s.energy is not None:
+            ax.plot([s.start, s.end], [s.energy, s.energy], color=colours[s.label], lw=4, solid_capstyle="butt",
+                    alpha=0.9, label="section energy" if s is analysis.sections[0] else None)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("envelopes", fontsize=8)
-    ax.legend(loc="upper right", fontsize=7, ncol=len(_ENVELOPES), framealpha=0.8)
+    ax.legend(loc="upper right", fontsize=7, ncol=len(_ENVELOPES) + 1, framealpha=0.8)
 
 
 def _style(name, hand) -> dict:
@@ -265,7 +274,6 @@ def plot_timeline(path, analysis, *, audio_path=None, lyrics=None, schedule=None
     row_height = sum(h for _, h in lanes) * 1.25 + 0.8
     fig = Figure(figsize=(WIDTH_INCHES, row_height * len(spans)), dpi=100, layout="constrained")
     colours = _section_colours([s.label for s in analysis.sections])
-    times = timebase.frame_times(analysis.n_frames, analysis.fps)
     waveform = _waveform(analysis, audio_path, n_bins=int(WIDTH_INCHES * 100 * duration / span))
     figures = fig.subfigures(len(spans), 1) if len(spans) > 1 else [fig]
     for row, ((start, end), sub) in enumerate(zip(spans, np.atleast_1d(figures))):
@@ -277,7 +285,7 @@ def plot_timeline(path, analysis, *, audio_path=None, lyrics=None, schedule=None
             ax.tick_params(labelsize=8)
         _draw_song(axes["song"], analysis, waveform, colours)
         _draw_lyrics(axes["lyrics"], lyrics, chars_per_second, duration)
-        _draw_envelopes(axes["envelopes"], analysis, times)
+        _draw_envelopes(axes["envelopes"], analysis, colours)
         if schedule is not None:
             _draw_prompts(axes["prompts"], schedule, colours, analysis, chars_per_second)
             _draw_curves((axes["zoom"], axes["moves"], axes["strength"]), schedule, timebase.frame_times(

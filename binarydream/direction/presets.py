@@ -37,6 +37,7 @@ class Preset:
     mood_thresholds: tuple = (0.33, 0.66)  # relative energy (0 quietest, 1 loudest of the song) between moods
     energy_attack: float = 0.5        # seconds; smoothing of the rms envelope read as "energy"
     energy_release: float = 1.5
+    section_energy: float = 0.7       # share of "energy" held at the section's level: a quiet break reads as one
 
     # Base speed: rate * tempo_factor * (1 - energy_gain + energy_gain * energy)
     reference_bpm: float = 120.0      # tempo at which tempo_factor is 1
