@@ -29,20 +29,51 @@ CAMERA_CURVES = ("zoom", "angle", "translation_x", "translation_y", "translation
 """The curves :func:`camera_curves` builds."""
 
 
-def tempo_factor(tempo: float, *, reference_bpm: float = 120.0, exponent: float = 1.0,
-                 limits: tuple = (0.5, 1.6)) -> float:
+def tempo_factor(tempo, *, reference_bpm: float = 120.0, exponent: float = 1.0, limits: tuple = (0.5, 1.6)):
     """How much faster than at ``reference_bpm`` the camera moves for a song at ``tempo`` BPM.
 
-    A song without a tempo (0, silence) moves as one at the reference tempo.
+    ``tempo`` is one number or one per frame (:func:`tempo_curve`). A song
+    without a tempo (0, silence) moves as one at the reference tempo.
 
     Examples
     --------
     >>> tempo_factor(60.0), tempo_factor(120.0), tempo_factor(300.0)
     (0.5, 1.0, 1.6)
+    >>> tempo_factor(np.array([0.0, 90.0, 180.0])).tolist()
+    [1.0, 0.75, 1.5]
     """
-    if not np.isfinite(tempo) or tempo <= 0:
-        return 1.0
-    return float(np.clip((tempo / reference_bpm) ** exponent, *limits))
+    tempo = np.asarray(tempo, dtype=np.float64)
+    valid = np.isfinite(tempo) & (tempo > 0)
+    ratio = np.where(valid, tempo, reference_bpm) / reference_bpm
+    factor = np.where(valid, np.clip(ratio**exponent, *limits), 1.0)
+    return float(factor) if factor.ndim == 0 else factor
+
+
+def tempo_curve(times: np.ndarray, beats, local_bpm, *, default: float = 0.0, smooth_beats: int = 9) -> np.ndarray:
+    """The local tempo in BPM at each frame, so the camera follows a song that speeds up or slows down.
+
+    The tempo at each beat (:attr:`Analysis.local_bpm <binarydream.analysis.Analysis.local_bpm>`) is
+    first the median over ``smooth_beats`` beats around it (one late beat is
+    not a tempo change), then read at the frame times: linear between beats,
+    held before the first and after the last. Without beats, ``default`` everywhere.
+
+    Examples
+    --------
+    >>> beats = np.concatenate([np.arange(0.0, 10.0, 0.5), np.arange(10.0, 20.0, 0.25)])
+    >>> bpm = np.concatenate([np.full(20, 120.0), np.full(40, 240.0)])
+    >>> tempo_curve(np.array([0.0, 5.0, 15.0, 30.0]), beats, bpm).tolist()
+    [120.0, 120.0, 240.0, 240.0]
+    >>> tempo_curve(np.arange(3.0), [], [], default=90.0).tolist()
+    [90.0, 90.0, 90.0]
+    """
+    import scipy.ndimage
+
+    times = np.asarray(times, dtype=np.float64)
+    beats = np.asarray(beats, dtype=np.float64)
+    if beats.size == 0:
+        return np.full(times.shape, float(default))
+    steady = scipy.ndimage.median_filter(np.asarray(local_bpm, dtype=np.float64), size=smooth_beats, mode="nearest")
+    return np.interp(times, beats, steady)
 
 
 def pulse_train(times: np.ndarray, events, *, attack: float, release: float) -> np.ndarray:
@@ -135,8 +166,10 @@ def section_glide(times: np.ndarray, starts, values, *, turn_seconds: float) -> 
     return out
 
 
-def speed_curve(times: np.ndarray, energy: np.ndarray, beats, downbeats, tempo: float, preset) -> np.ndarray:
+def speed_curve(times: np.ndarray, energy: np.ndarray, beats, downbeats, tempo, preset) -> np.ndarray:
     """How fast the camera moves at each frame, 1 being the preset's rate at the reference tempo.
+
+    ``tempo`` is the song's BPM, one number or one per frame (:func:`tempo_curve`).
 
     ``tempo_factor * ((1 - energy_gain) + energy_gain * energy + beat pulses + downbeat pulses)``
 
@@ -173,7 +206,7 @@ def step_bounds(preset, fps: float) -> dict:
             "rotation_3d_z": p.angle_slew * per_frame2}
 
 
-def camera_curves(times: np.ndarray, energy: np.ndarray, beats, downbeats, tempo: float,
+def camera_curves(times: np.ndarray, energy: np.ndarray, beats, downbeats, tempo,
                   section_starts, section_labels, preset, *, fps: float) -> dict:
     """Per-frame camera curves in Deforum's units: zoom factor, degrees and pixels per frame.
 
@@ -189,8 +222,8 @@ def camera_curves(times: np.ndarray, energy: np.ndarray, beats, downbeats, tempo
         Frame times (seconds) and the energy (in [0, 1]) at each frame.
     beats, downbeats : array_like
         Seconds.
-    tempo : float
-        BPM.
+    tempo : float or np.ndarray
+        BPM: the song's, or the local tempo at each frame (:func:`tempo_curve`).
     section_starts, section_labels : sequence
         Start time and label of each section.
     preset : Preset

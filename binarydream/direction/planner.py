@@ -22,7 +22,7 @@ import numpy as np
 from .. import timebase
 from ..errors import ScheduleError
 from ..schedule import Schedule
-from .camera import CAMERA_CURVES, camera_curves, coherence_curves
+from .camera import CAMERA_CURVES, camera_curves, coherence_curves, tempo_curve
 from .presets import PRESET_FIELDS, resolve_preset
 from .prompts import DEFAULT_TEMPLATE, INSTRUMENTAL_TEMPLATE, prompt_keyframes, relative_energy
 
@@ -46,8 +46,8 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
 
     Prompts: one keyframe per lyric line at its start, ``lead_beats`` early, from
     ``template``; unsung stretches of at least ``instrumental_beats`` beats get one from
-    their section. Camera: zoom, angle, translation and 3D rotation from tempo,
-    energy, beats and sections, with a bounded change per frame. Strength and noise
+    their section. Camera: zoom, angle, translation and 3D rotation from the local
+    tempo (so the camera speeds up with the song), energy, beats and sections, with a bounded change per frame. Strength and noise
     rise at section boundaries and prompt changes and stay low in between.
 
     Parameters
@@ -105,6 +105,7 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
     times = timebase.frame_times(n_frames, fps)
     energy = _energy(analysis, p)
     sections = list(analysis.sections)
+    local_tempo = tempo_curve(times, analysis.beats, analysis.local_bpm, default=tempo)
 
     if "prompts" in overrides:
         prompts = overrides["prompts"]
@@ -117,7 +118,7 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
             mood_thresholds=p.mood_thresholds)
     blend_seconds = p.blend_beats * beat_seconds
     sched = Schedule(n_frames, fps, prompts=prompts, negative_prompts=overrides.get("negative_prompts"),
-                     curves=camera_curves(times, energy, analysis.beats, analysis.downbeats, tempo,
+                     curves=camera_curves(times, energy, analysis.beats, analysis.downbeats, local_tempo,
                                           [s.start for s in sections], [s.label for s in sections], p, fps=fps),
                      bpm=tempo if tempo > 0 else None, beats=np.asarray(analysis.beats, dtype=np.float64),
                      sections=[(timebase.frame_at(s.start, fps), s.label) for s in sections],
