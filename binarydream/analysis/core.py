@@ -155,7 +155,7 @@ def analyze(path, fps: float = 30, *, cache_dir=None, beats="auto", **params) ->
         Video frame rate; envelope value ``i`` is the song at time ``i / fps``.
     cache_dir : str, Path, None or False
         Folder of the analysis cache; None or False: no cache.
-    beats : str
+    beats : str or Tracker
         The beat tracker: ``"auto"`` (the best ready here), ``"beat_this"``
         (or ``"beat_this:CHECKPOINT"``), ``"madmom"`` or ``"librosa"``; see
         :mod:`binarydream.analysis.trackers`. The song is decoded at the rate
@@ -191,7 +191,7 @@ def analyze(path, fps: float = 30, *, cache_dir=None, beats="auto", **params) ->
     p = _check_params(params)
     path = Path(path)
     duration = probe_duration(path)
-    tracker = choose(beats)
+    tracker = beats if isinstance(beats, Tracker) else choose(beats)
     key = None
     if cache_dir:
         key = cache.cache_key(path, {**p, "fps": float(fps), "tracker": tracker.name,

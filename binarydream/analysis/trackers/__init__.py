@@ -5,7 +5,7 @@ The backends, best first:
 ``"beat_this"``
     Beat This! (CPJKU, 2024; MIT), a transformer on a mel spectrogram: the
     state of the art for beats and downbeats. Needs ``pip install
-    binarydream[beat_this]`` and its checkpoint (:mod:`.beat_this_tracker`).
+    binarydream[beat-this]`` and its checkpoint (:mod:`.beat_this_tracker`).
 ``"madmom"``
     madmom's RNN downbeat model with its dynamic Bayesian network decoder (3/4
     and 4/4, tempo changes). Needs ``pip install binarydream[madmom]``; the

@@ -1,6 +1,6 @@
 """The Beat This! backend (CPJKU 2024, MIT): a transformer that hears beats and downbeats in a mel spectrogram.
 
-``pip install binarydream[beat_this]``. Its checkpoint (``final0``, about 80 MB)
+``pip install binarydream[beat-this]``. Its checkpoint (``final0``, about 80 MB)
 is looked for, in order: the file named in ``beats="beat_this:PATH"``;
 ``$BINARYDREAM_BEAT_THIS_CHECKPOINT``; the torch hub cache, where Beat This!
 itself keeps it (``~/.cache/torch/hub/checkpoints/beat_this-final0.ckpt``).
@@ -90,7 +90,7 @@ def checkpoint_path(option: str | None = None, *, download: bool = True) -> Path
 def _beat_this():
     if importlib.util.find_spec("beat_this") is None:
         raise MissingDependencyError("the Beat This! beat tracker needs beat-this; run "
-                                     "`pip install binarydream[beat_this]`")
+                                     "`pip install binarydream[beat-this]`")
 
 
 def ready() -> bool:
