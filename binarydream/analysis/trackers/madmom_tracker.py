@@ -45,6 +45,13 @@ FPS = 100
 METERS = (3, 4)
 """Beats per bar the decoder chooses from."""
 
+BLOCK_SECONDS = 60
+CONTEXT_SECONDS = 10
+"""The song is heard and decoded in blocks of BLOCK_SECONDS with CONTEXT_SECONDS either side (memory flat in length)."""
+
+MAX_BPM = 215.0
+"""The decoders' fastest tempo (madmom's default): two beats closer than half its period are one."""
+
 MIN_ACTIVATION = 0.05
 """Below this beat probability in the strongest 1 % of frames the music has no pulse (a drone, a pad)."""
 
@@ -146,14 +153,60 @@ def track(y: np.ndarray, sr: int, *, beats_per_bar: int | None = None):
     meters = (int(beats_per_bar),) if beats_per_bar else METERS
     if y.size < SAMPLE_RATE // 2:  # under half a second: too short for the networks' widest frame
         return BeatGrid(np.zeros(0), np.zeros(0), meters[-1], "madmom", madmom.__version__)
-    signal = Signal(y, sample_rate=SAMPLE_RATE)
     beat_network, downbeat_network = _networks()
     beat_decoder, bar_decoder = _decoders(meters)
-    activations = beat_network(signal)
-    if np.percentile(activations, 99) < MIN_ACTIVATION:
+    beat_activations = _activations_in_blocks(y, beat_network, Signal)
+    if np.percentile(beat_activations, 99) < MIN_ACTIVATION:
         return BeatGrid(np.zeros(0), np.zeros(0), meters[-1], "madmom", madmom.__version__)
-    beats = np.asarray(beat_decoder(activations), dtype=np.float64)
-    bars = bar_decoder(downbeat_network(signal))
-    meter = int(bars[:, 1].max()) if len(bars) else meters[-1]
-    _, downbeats = meter_and_downbeats(beats, bars[bars[:, 1] == 1, 0] if len(bars) else [], beats_per_bar=meter)
+    beats = _decode_in_blocks(beat_activations, beat_decoder)[:, 0]
+    bars = _decode_in_blocks(_activations_in_blocks(y, downbeat_network, Signal), bar_decoder)
+    meter = int(np.bincount(bars[:, 2].astype(int)).argmax()) if len(bars) else meters[-1]
+    _, downbeats = meter_and_downbeats(beats, bars[bars[:, 1] == 1, 0], beats_per_bar=meter)
     return BeatGrid(beats, downbeats, meter, "madmom", madmom.__version__)
+
+
+def _blocks(n: int, block: int, margin: int):
+    """``(lo, hi, keep_lo, keep_hi)``: blocks of ``block`` items with ``margin`` items of context either side."""
+    for start in range(0, n, block):
+        yield max(0, start - margin), min(n, start + block + margin), start, min(n, start + block)
+
+
+def _activations_in_blocks(y: np.ndarray, network, signal_class) -> np.ndarray:
+    """The network's activations at :data:`FPS`, block by block, so memory stays flat in song length.
+
+    Each block of :data:`BLOCK_SECONDS` is heard with :data:`CONTEXT_SECONDS`
+    of audio either side (the bidirectional networks look both ways) and
+    keeps its own frames.
+    """
+    hop = SAMPLE_RATE // FPS
+    n_frames = len(y) // hop + 1
+    parts = []
+    for lo, hi, keep_lo, keep_hi in _blocks(n_frames, BLOCK_SECONDS * FPS, CONTEXT_SECONDS * FPS):
+        frames = network(signal_class(y[lo * hop:hi * hop], sample_rate=SAMPLE_RATE))
+        parts.append(frames[keep_lo - lo:keep_hi - lo])
+    return np.concatenate(parts)
+
+
+def _decode_in_blocks(activations: np.ndarray, decoder) -> np.ndarray:
+    """The decoder's ``(time, position in bar, beats in bar)`` rows, block by block with overlapping context.
+
+    A DBN's Viterbi pass holds a back-pointer per state and frame (about 1 GB
+    for 3 minutes of the bar decoder); blocks of :data:`BLOCK_SECONDS` bound
+    it. Each block keeps the beats inside it; a beat that two blocks both
+    keep at a seam is kept once.
+    """
+    rows = []
+    for lo, hi, keep_lo, keep_hi in _blocks(len(activations), BLOCK_SECONDS * FPS, CONTEXT_SECONDS * FPS):
+        found = _decoded(decoder, activations[lo:hi])
+        found[:, 0] += lo / FPS
+        inside = (found[:, 0] >= keep_lo / FPS) & (found[:, 0] < keep_hi / FPS)
+        rows.append(np.column_stack([found[inside], np.full(inside.sum(), found[:, 1].max() if len(found) else 0)]))
+    rows = np.concatenate(rows) if rows else np.zeros((0, 3))
+    seam_twins = np.diff(rows[:, 0], prepend=-np.inf) < 60.0 / MAX_BPM / 2
+    return rows[~seam_twins]
+
+
+def _decoded(decoder, activations: np.ndarray) -> np.ndarray:
+    """``(time, position)`` rows from a beat decoder (times only: position 0) or a bar decoder."""
+    found = np.asarray(decoder(activations), dtype=np.float64)
+    return found if found.ndim == 2 else np.column_stack([found, np.zeros(len(found))])
