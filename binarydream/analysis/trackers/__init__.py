@@ -7,8 +7,8 @@ The backends, best first:
     state of the art for beats and downbeats. Needs ``pip install
     binarydream[beat-this]`` and its checkpoint (:mod:`.beat_this_tracker`).
 ``"madmom"``
-    madmom's RNN downbeat model with its dynamic Bayesian network decoder (3/4
-    and 4/4, tempo changes). Needs ``pip install binarydream[madmom]``; the
+    madmom's RNN beat and downbeat models with their dynamic Bayesian network
+    decoders (3/4 and 4/4, tempo changes). Needs ``pip install binarydream[madmom]``; the
     models are CC BY-NC-SA 4.0 (:mod:`.madmom_tracker`).
 ``"librosa"``
     Onset strength and dynamic programming; always installed (:mod:`.librosa_tracker`).
@@ -52,6 +52,12 @@ class Tracker:
 
     ``track(y, sr, *, beats_per_bar=None)`` returns a BeatGrid; ``beats_per_bar``
     forces the meter (None: the tracker finds it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> choose("librosa").track(np.zeros(22050, np.float32), 22050).beats.size
+    0
     """
 
     name: str
