@@ -190,9 +190,9 @@ def _activations_in_blocks(y: np.ndarray, network, signal_class) -> np.ndarray:
 def _decode_in_blocks(activations: np.ndarray, decoder) -> np.ndarray:
     """The decoder's ``(time, position in bar, beats in bar)`` rows, block by block with overlapping context.
 
-    A DBN's Viterbi pass holds a back-pointer per state and frame (about 1 GB
-    for 3 minutes of the bar decoder); blocks of :data:`BLOCK_SECONDS` bound
-    it. Each block keeps the beats inside it; a beat that two blocks both
+    A DBN's Viterbi pass holds a back-pointer per state and frame (the bar
+    decoder has over ten thousand states per meter, at 100 frames a second);
+    blocks of :data:`BLOCK_SECONDS` bound it. Each block keeps the beats inside it; a beat that two blocks both
     keep at a seam is kept once.
     """
     rows = []
