@@ -4,7 +4,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# torch 2.14.1 is installed first and on its own, so the rest of the install keeps it.
+# torch 2.14.1 is installed first and on its own, so the rest of the install keeps it. The tests also cover the
+# madmom and Beat This! beat trackers, so their extras are installed too.
 TORCH := torch==2.14.1 torchvision==0.29.1
 OUT ?= out
 
@@ -14,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q $(TORCH)
-	$(BIN)/python -m pip install -q -e ".[test]"
+	$(BIN)/python -m pip install -q -e ".[test,madmom,beat-this]"
 	touch $@
 
 setup: $(VENV)/.installed

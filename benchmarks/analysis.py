@@ -5,6 +5,7 @@ Usage::
     python benchmarks/analysis.py                 # a synthesised 3-minute song
     python benchmarks/analysis.py song.mp3        # any song
     python benchmarks/analysis.py --minutes 20    # a longer synthesised song (memory bound check)
+    python benchmarks/analysis.py --beats madmom  # with another beat tracker (default: auto)
 
 Peak memory is reported two ways: the largest Python/numpy allocation total
 during the analysis (tracemalloc) and the process's peak resident set size
@@ -58,6 +59,7 @@ def main(argv=None) -> None:
     parser.add_argument("song", nargs="?", help="audio file (default: synthesise one)")
     parser.add_argument("--minutes", type=float, default=3.0, help="length of the synthesised song")
     parser.add_argument("--fps", type=float, default=30.0)
+    parser.add_argument("--beats", default="auto", help="beat tracker: auto, beat_this, madmom or librosa")
     parser.add_argument("--write-song", metavar="PATH", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.write_song:
@@ -68,8 +70,10 @@ def main(argv=None) -> None:
     import librosa  # noqa: F401  (analyze imports these on first use; timed apart here)
     import sklearn.cluster  # noqa: F401
 
-    from binarydream.analysis import analyze
+    from binarydream.analysis import analyze, trackers
     from binarydream.audio import probe_duration
+
+    tracker = trackers.choose(args.beats)
 
     import_s = time.perf_counter() - start
 
@@ -82,16 +86,16 @@ def main(argv=None) -> None:
         timings = []
         for _ in range(2):  # the first call in a process also compiles (or loads) librosa's numba code
             start = time.perf_counter()
-            a = analyze(path, fps=args.fps, cache_dir=None)
+            a = analyze(path, fps=args.fps, cache_dir=None, beats=tracker)
             timings.append(time.perf_counter() - start)
         rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         tracemalloc.start()  # slows Python-level code a lot: a separate, untimed run
-        analyze(path, fps=args.fps, cache_dir=None)
+        analyze(path, fps=args.fps, cache_dir=None, beats=tracker)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     cold, warm = timings
     print(f"song: {path.name if args.song else f'synthesised {args.minutes:g} min'} ({duration:.1f} s), "
-          f"fps {args.fps:g}, CPUs available {len(os.sched_getaffinity(0))}, load average {os.getloadavg()[0]:.1f}")
+          f"fps {args.fps:g}, beats {tracker.name} {tracker.version}, CPUs available {len(os.sched_getaffinity(0))}, load average {os.getloadavg()[0]:.1f}")
     print(f"imports: {import_s:.2f} s")
     print(f"wall time: first call {cold:.2f} s, second call {warm:.2f} s")
     print(f"real-time factor: first {cold / duration:.4f}, second {warm / duration:.4f} "

@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import errno
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -27,6 +28,7 @@ def _song(args):
     from .song import Song
 
     return Song(args.song, lyrics=args.lyrics, fps=args.fps, cache_dir=False if args.no_cache else args.cache_dir,
+                beats=args.beats,
                 lyrics_model=args.lyrics_model, language=args.language, lyrics_backend=args.lyrics_backend,
                 vocals=args.vocals)
 
@@ -62,7 +64,7 @@ def _default_out(args, suffix: str) -> Path:
 
 
 def analysis_summary(analysis) -> dict:
-    """The analysis as plain JSON data (tempo, meter, beats, downbeats, sections), envelopes left out.
+    """The analysis as plain JSON data (tempo, meter, beats, local tempo, downbeats, sections, tracker), no envelopes.
 
     Examples
     --------
@@ -76,7 +78,9 @@ def analysis_summary(analysis) -> dict:
     return {
         "duration": analysis.duration, "fps": analysis.fps, "n_frames": analysis.n_frames,
         "tempo": analysis.tempo, "beats_per_bar": analysis.beats_per_bar,
+        "tracker": analysis.tracker, "tracker_version": analysis.tracker_version,
         "beats": [round(float(b), 4) for b in analysis.beats],
+        "local_bpm": [round(float(b), 2) for b in analysis.local_bpm],
         "downbeats": [round(float(b), 4) for b in analysis.downbeats],
         "sections": [{"start": s.start, "end": s.end, "label": s.label, "energy": s.energy}
                      for s in analysis.sections],
@@ -97,7 +101,8 @@ def cmd_analyze(args) -> list[Path]:
     written = [write_text_atomic(out, json.dumps(summary, indent=1), overwrite=True)]
     if song.lyrics is not None:
         written.append(write_text_atomic(lyrics_out, song.lyrics.to_lrc(), overwrite=True))
-    print(f"tempo {summary['tempo']:.1f} BPM, {summary['beats_per_bar']}/bar, {len(summary['beats'])} beats, "
+    print(f"tempo {summary['tempo']:.1f} BPM, {summary['beats_per_bar']}/bar, {len(summary['beats'])} beats "
+          f"({summary['tracker']} {summary['tracker_version']}), "
           f"sections {' '.join(s['label'] for s in summary['sections'])}")
     return written
 
@@ -197,6 +202,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--overwrite", action="store_true", help="replace an existing output")
         p.add_argument("--cache-dir", help="analysis cache folder (default ~/.cache/binarydream)")
         p.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
+        p.add_argument("--beats", default="auto", metavar="TRACKER",
+                       help="beat tracker: auto (default: the best ready here), beat_this, beat_this:CHECKPOINT.ckpt, "
+                            "madmom or librosa")
         p.add_argument("--lyrics-model", help="Whisper model name or folder, for aligning plain-text lyrics")
         p.add_argument("--language", help="lyrics language code (default: detect)")
         p.add_argument("--lyrics-backend", default="faster-whisper", choices=["faster-whisper", "whisperx"],
@@ -284,6 +292,22 @@ def error_line(error: BaseException) -> str:
     return str(error)
 
 
+@contextlib.contextmanager
+def _info_to_stderr():
+    """binarydream's own info lines (which beat tracker "auto" chose) on stderr while a command runs."""
+    logger = logging.getLogger("binarydream")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("binarydream: %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 def main(argv=None) -> int:
     """Run the command line; returns the exit code (0 done, 2 bad input or a file that cannot be used).
 
@@ -298,7 +322,8 @@ def main(argv=None) -> int:
     """
     args = _parser().parse_args(argv)
     try:
-        written = args.handler(args)
+        with _info_to_stderr():
+            written = args.handler(args)
     except (BinaryDreamError, OSError, UnicodeError) as error:
         if args.debug:
             raise

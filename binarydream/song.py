@@ -55,6 +55,11 @@ class Song:
     cache_dir : str, Path, None or False
         Where analysis results are cached; None for :func:`default_cache_dir`,
         False to switch caching off.
+    beats : str
+        The beat tracker: ``"auto"`` (the best ready here: Beat This! when its
+        checkpoint is on this machine, else madmom when installed, else librosa),
+        ``"beat_this"`` (or ``"beat_this:CHECKPOINT"``), ``"madmom"`` or ``"librosa"``;
+        see :mod:`binarydream.analysis.trackers`.
     lyrics_model, language, device, lyrics_backend, vocals :
         Passed to :func:`alignment.align` (as ``model``, ``language``, ``device``,
         ``backend``, ``vocals``) when the lyrics are plain text, and to
@@ -67,7 +72,7 @@ class Song:
     96.0
     """
 
-    def __init__(self, path, lyrics=None, fps: float = 30, *, cache_dir=None,
+    def __init__(self, path, lyrics=None, fps: float = 30, *, cache_dir=None, beats: str = "auto",
                  lyrics_model: str | None = None, language: str | None = None, device: str | None = None,
                  lyrics_backend: str = "faster-whisper", vocals: bool = False):
         from .audio import probe_duration
@@ -78,6 +83,7 @@ class Song:
         self.fps = fps
         self.duration = probe_duration(self.path)
         self.cache_dir = None if cache_dir is False else Path(cache_dir) if cache_dir else default_cache_dir()
+        self.beats = beats
         self._lyrics_source = lyrics
         self._alignment_options = {"model": lyrics_model, "language": language, "device": device,
                                    "backend": lyrics_backend, "vocals": vocals}
@@ -111,7 +117,7 @@ class Song:
         if self._analysis is None:
             from .analysis import analyze
 
-            self._analysis = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir)
+            self._analysis = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir, beats=self.beats)
         return self._analysis
 
     @property

@@ -1,10 +1,14 @@
-"""Shared test setup: tests never touch the user's cache, never reach a model hub, and run torch on one thread."""
+"""Shared test setup: tests never touch the user's cache, never reach a model hub, track beats with librosa
+unless they ask for another tracker, and run torch on one thread."""
 
 import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
+# "auto" means librosa in tests whatever else is installed: fast, and what the analysis tests were written for;
+# the neural backends have their own tests (test_analysis_trackers.py)
+os.environ.setdefault("BINARYDREAM_BEATS", "librosa")
 
 import pytest
 

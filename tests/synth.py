@@ -157,3 +157,94 @@ def timbre_sections(pattern: str = "ABAB", section_seconds: float = 8.0, *, sr: 
         parts.append(makers[letter](n, sr, bpm, rng))
         sections.append((i * section_seconds, (i + 1) * section_seconds, letter))
     return np.concatenate(parts).astype(np.float32), sections
+
+
+def tempo_beats(parts, *, start: float = 0.5) -> np.ndarray:
+    """Beat times of a song made of ``parts``, each ``(bpm, n_beats)``, the first beat at ``start`` seconds.
+
+    Examples
+    --------
+    >>> tempo_beats([(120, 3), (60, 2)]).tolist()
+    [0.5, 1.0, 1.5, 2.0, 3.0]
+    """
+    periods = np.concatenate([np.full(int(n), 60.0 / bpm) for bpm, n in parts])
+    return start + np.concatenate([[0.0], np.cumsum(periods)[:-1]])
+
+
+def _decay(sr: int, seconds: float, rate: float) -> np.ndarray:
+    t = np.arange(int(seconds * sr)) / sr
+    return t, np.exp(-t * rate)
+
+
+def _add(y: np.ndarray, at: float, sound: np.ndarray, sr: int, gain: float = 1.0) -> None:
+    i0 = int(round(at * sr))
+    n = max(0, min(len(sound), len(y) - i0))
+    y[i0:i0 + n] += gain * sound[:n]
+
+
+_CHORDS = ((110.0, 130.8, 164.8), (87.3, 110.0, 130.8), (130.8, 164.8, 196.0), (98.0, 123.5, 146.8))
+"""A minor, F major, C major, G major: one chord per bar, roots in the bass."""
+
+
+def band_song(beats: np.ndarray, beats_per_bar: int = 4, *, half_time=(), sr: int = SR,
+              seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A small band playing on the given beats: drums, bass and chords, with the downbeat on the first beat.
+
+    Drums: in 4/4 a kick on 1 and 3 and a snare on 2 and 4, in 3/4 a kick on 1
+    and light snares on 2 and 3; hats on every half beat. A bass note on the
+    chord's root at each downbeat (and mid-bar in 4/4), a sustained chord per
+    bar (A minor, F, C, G). Bars listed in ``half_time`` are a breakdown: a kick
+    on 1 and a snare on 3, hats on the beats, so the groove feels half as fast
+    while the beats (the true answer) go on.
+
+    Returns
+    -------
+    y : np.ndarray, float32, peak 0.9
+    downbeats : np.ndarray, float64 seconds (every ``beats_per_bar``-th beat from the first)
+
+    Examples
+    --------
+    >>> beats = tempo_beats([(120, 8)])
+    >>> y, downbeats = band_song(beats)
+    >>> y.dtype, len(y) / SR, downbeats.tolist()
+    (dtype('float32'), 5.0, [0.5, 2.5])
+    """
+    rng = np.random.default_rng(seed)
+    beats = np.asarray(beats, dtype=np.float64)
+    period = np.diff(beats, append=beats[-1] + (beats[-1] - beats[-2]))
+    n = int(round((beats[-1] + period[-1] + 0.5) * sr))
+    y = np.zeros(n)
+    t, fall = _decay(sr, 0.3, 18.0)
+    kick = np.sin(2 * np.pi * np.cumsum(50 + 90 * np.exp(-t * 35)) / sr) * fall
+    snare = (0.6 * rng.standard_normal(len(t)) + 0.5 * np.sin(2 * np.pi * 185 * t)) * np.exp(-t * 22)
+    t_hat, fall_hat = _decay(sr, 0.08, 70.0)
+    hat = np.diff(rng.standard_normal(len(t_hat) + 1)) * fall_hat  # differenced noise: the highs of a cymbal
+    half_time = set(half_time)
+    for i, (beat, gap) in enumerate(zip(beats, period)):
+        bar, pos = divmod(i, beats_per_bar)
+        if bar in half_time:
+            hits = [(kick, 1.0)] if pos == 0 else [(snare, 0.8)] if pos == 2 else []
+            hats = [(beat, 0.25)]
+        elif beats_per_bar == 3:
+            hits = [(kick, 1.0)] if pos == 0 else [(snare, 0.35)]
+            hats = [(beat, 0.3), (beat + gap / 2, 0.15)]
+        else:
+            hits = [(kick, 1.0)] if pos % 2 == 0 else [(snare, 0.8)]
+            hats = [(beat, 0.3), (beat + gap / 2, 0.15)]
+        for sound, gain in hits:
+            _add(y, beat, sound, sr, gain)
+        for at, gain in hats:
+            _add(y, at, hat, sr, gain)
+        chord = _CHORDS[bar % len(_CHORDS)]
+        if pos == 0 or (beats_per_bar == 4 and pos == 2):
+            t_bass, fall_bass = _decay(sr, 2 * gap, 3.0)
+            bass = (np.sin(2 * np.pi * chord[0] / 2 * t_bass) + 0.3 * np.sin(2 * np.pi * chord[0] * t_bass)) * fall_bass
+            _add(y, beat, bass, sr, 0.5)
+        if pos == 0:
+            bar_seconds = float(np.sum(period[i:i + beats_per_bar]))
+            t_pad = np.arange(int(bar_seconds * sr)) / sr
+            swell = np.minimum(1.0, t_pad / 0.05) * np.minimum(1.0, (bar_seconds - t_pad) / 0.05)
+            pad = sum(np.sin(2 * np.pi * 2 * f * t_pad) + 0.3 * np.sin(2 * np.pi * 4 * f * t_pad) for f in chord)
+            _add(y, beat, pad * swell, sr, 0.06)
+    y = 0.9 * y / np.abs(y).max()
+    return y.astype(np.float32), beats[::beats_per_bar]

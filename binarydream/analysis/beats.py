@@ -160,3 +160,50 @@ def track_beats(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_b
         return 0.0, np.zeros(0)
     beats = librosa.frames_to_time(frames, sr=sr, hop_length=hop_length).astype(np.float64)
     return dominant_tempo(beats), beats
+
+
+def track_grid(y: np.ndarray, sr: int, *, hop_length: int = 512, beats_per_bar: int | None = None):
+    """Beats, downbeats and meter of a mono signal: :func:`track_beats`, then the meter from the beats' accents.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape (n_samples,)
+        Mono signal.
+    sr : int
+        Its sample rate.
+    hop_length : int
+        Hop of the onset strength curve, in samples.
+    beats_per_bar : int or None
+        Force the meter (downbeats from the first beat); None: infer 3 or 4
+        (:func:`~binarydream.analysis.meter.infer_meter`).
+
+    Returns
+    -------
+    BeatGrid
+
+    Examples
+    --------
+    >>> import librosa
+    >>> y = librosa.clicks(times=np.arange(0.5, 12, 0.5), sr=22050, length=12 * 22050)
+    >>> grid = track_grid(y, 22050)
+    >>> round(grid.tempo), grid.beats_per_bar, grid.tracker
+    (120, 4, 'librosa')
+    """
+    import librosa
+
+    from .features import spectral_features
+    from .grid import BeatGrid
+    from .meter import beat_accents, infer_meter
+
+    features = spectral_features(y, sr=sr, hop_length=hop_length)
+    onset = librosa.onset.onset_strength(S=librosa.power_to_db(features["mel"]), sr=sr, hop_length=hop_length)
+    _, beats = track_beats(onset, sr=sr, hop_length=hop_length)
+    if beats_per_bar:
+        meter, phase = int(beats_per_bar), 0
+    elif beats.size == 0:
+        meter, phase = 4, 0
+    else:
+        beat_frames = librosa.time_to_frames(beats, sr=sr, hop_length=hop_length)
+        meter, phase = infer_meter(beat_accents(beat_frames, [onset, features["bands"][0]]))
+    return BeatGrid(beats=beats, downbeats=beats[phase::meter], beats_per_bar=meter, tracker="librosa",
+                    version=librosa.__version__)

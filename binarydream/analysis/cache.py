@@ -1,20 +1,22 @@
 """The analysis cache: one ``.npz`` file per song content, parameters and code version.
 
 The key hashes the audio file's bytes (not its name or date, so a renamed copy
-hits and an edited file misses), the analysis parameters, the frame rate and
-:data:`CODE_VERSION`, which changes whenever the analysis would give different
-numbers. Files are written atomically, so a crash never leaves half a file.
+hits and an edited file misses), the analysis parameters, the frame rate, the
+beat tracker's name and version (which :func:`~binarydream.analysis.analyze`
+puts in the parameters) and :data:`CODE_VERSION`, which changes whenever the
+analysis would give different numbers. Files are written atomically, so a crash never leaves half a file.
 
 Examples
 --------
 >>> import numpy as np, tempfile
 >>> from binarydream.analysis import Analysis, Section, ENVELOPE_NAMES
 >>> a = Analysis(2.0, 10, 120.0, np.array([0.5, 1.0]), np.array([0.5]), 4, [Section(0.0, 2.0, "A")],
-...              {n: np.zeros(20, np.float32) for n in ENVELOPE_NAMES})
+...              {n: np.zeros(20, np.float32) for n in ENVELOPE_NAMES}, tracker="madmom", tracker_version="0.17.post1")
 >>> folder = tempfile.mkdtemp()
 >>> path = save(a, folder, "0123abcd")
->>> load(folder, "0123abcd").tempo, path.name
-(120.0, 'analysis-0123abcd.npz')
+>>> b = load(folder, "0123abcd")
+>>> b.tempo, b.tracker, b.tracker_version, path.name
+(120.0, 'madmom', '0.17.post1', 'analysis-0123abcd.npz')
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ def _write(analysis: Analysis, path: Path, key: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"duration": analysis.duration, "fps": analysis.fps, "tempo": analysis.tempo,
             "beats_per_bar": analysis.beats_per_bar, "key": key,
+            "tracker": analysis.tracker, "tracker_version": analysis.tracker_version,
             "sections": [[s.start, s.end, s.label, s.energy] for s in analysis.sections]}
     arrays = {f"envelope_{name}": values for name, values in analysis.envelopes.items()}
     buffer = io.BytesIO()
@@ -113,6 +116,7 @@ def load(cache_dir, key: str) -> Analysis | None:
             envelopes = {name[len("envelope_"):]: data[name] for name in data.files if name.startswith("envelope_")}
             return Analysis(duration=meta["duration"], fps=meta["fps"], tempo=meta["tempo"],
                             beats=data["beats"], downbeats=data["downbeats"], beats_per_bar=meta["beats_per_bar"],
-                            sections=[Section(*s) for s in meta["sections"]], envelopes=envelopes)
+                            sections=[Section(*s) for s in meta["sections"]], envelopes=envelopes,
+                            tracker=meta["tracker"], tracker_version=meta["tracker_version"])
     except (OSError, ValueError, KeyError):
         return None

@@ -37,6 +37,32 @@ def local_bpm(beats: np.ndarray) -> np.ndarray:
     return 60.0 / around
 
 
+def tempo_at(times: np.ndarray, beats, *, smooth_beats: int = 9) -> np.ndarray:
+    """The local tempo in BPM at each of ``times``, so that a camera can follow a song that speeds up.
+
+    The tempo at each beat (:func:`local_bpm`) is first the median over
+    ``smooth_beats`` beats around it (one late beat is not a tempo change), then
+    read at ``times``: linear between beats, held before the first and after the
+    last. Fewer than two beats give zeros (no tempo).
+
+    Examples
+    --------
+    >>> beats = np.concatenate([np.arange(0.0, 10.0, 0.5), np.arange(10.0, 20.0, 0.25)])
+    >>> tempo_at(np.array([0.0, 5.0, 15.0, 30.0]), beats).tolist()
+    [120.0, 120.0, 240.0, 240.0]
+    >>> tempo_at(np.arange(3.0), []).tolist()
+    [0.0, 0.0, 0.0]
+    """
+    import scipy.ndimage
+
+    times = np.asarray(times, dtype=np.float64)
+    beats = np.asarray(beats, dtype=np.float64)
+    if beats.size < 2:
+        return np.zeros(times.shape)
+    steady = scipy.ndimage.median_filter(local_bpm(beats), size=smooth_beats, mode="nearest")
+    return np.interp(times, beats, steady)
+
+
 def dominant_tempo(beats: np.ndarray) -> float:
     """The tempo in BPM that most beat intervals follow: the mean of the intervals near their median.
 

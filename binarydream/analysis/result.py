@@ -21,6 +21,7 @@ import numpy as np
 
 from .. import timebase
 from .envelopes import smooth
+from .grid import local_bpm
 
 ENVELOPE_NAMES = ("rms", "onset", "bass", "mid", "treble", "percussive", "harmonic")
 """Names of the per-frame envelopes every :class:`Analysis` holds."""
@@ -84,6 +85,9 @@ class Analysis:
     envelopes : dict of str to np.ndarray
         One float32 array of shape ``(n_frames,)`` in ``[0, 1]`` per name in
         :data:`ENVELOPE_NAMES`.
+    tracker, tracker_version : str
+        The beat tracker that found the beats (``"librosa"``, ``"madmom"``,
+        ``"beat_this"``) and its version; empty when not recorded.
 
     Examples
     --------
@@ -103,6 +107,24 @@ class Analysis:
     beats_per_bar: int
     sections: list[Section]
     envelopes: dict[str, np.ndarray] = field(repr=False)
+    tracker: str = ""
+    tracker_version: str = ""
+
+    @property
+    def local_bpm(self) -> np.ndarray:
+        """The tempo in BPM at each beat, from the beats on either side (:func:`~binarydream.analysis.grid.local_bpm`).
+
+        ``tempo`` is the dominant tempo of the song; this follows it where it
+        speeds up or slows down.
+
+        Examples
+        --------
+        >>> a = Analysis(3.0, 10, 120.0, np.array([0.0, 0.5, 1.0, 1.4, 1.8]), np.array([0.0]), 4,
+        ...              [Section(0.0, 3.0, "A")], {})
+        >>> a.local_bpm.round(1).tolist()
+        [120.0, 120.0, 133.3, 150.0, 150.0]
+        """
+        return local_bpm(self.beats)
 
     @property
     def n_frames(self) -> int:

@@ -60,20 +60,30 @@ def _down(value: float) -> str:
     return format_number(np.floor(value * scale) / scale)
 
 
-def tempo_factor(tempo: float, *, reference_bpm: float = 120.0, exponent: float = 1.0,
-                 limits: tuple = (0.5, 1.6)) -> float:
-    """How much faster than at ``reference_bpm`` the camera moves for a song at ``tempo`` BPM.
+def tempo_factor(tempo: float, preset) -> str:
+    """How much faster than at the preset's ``reference_bpm`` the camera moves: an expression of the local ``tempo``.
 
-    A song without a tempo (0, silence) moves as one at the reference tempo.
+    The factor is ``(tempo / reference_bpm) ** tempo_exponent`` clipped to
+    ``tempo_factor_range``, read at each frame from the song's local tempo, so
+    the camera speeds up with a song that speeds up. A song without a tempo
+    (``tempo`` 0: silence, no pulse) moves as one at the reference tempo.
 
     Examples
     --------
-    >>> tempo_factor(60.0), tempo_factor(120.0), tempo_factor(300.0)
-    (0.5, 1.0, 1.6)
+    >>> from binarydream.direction.presets import Preset
+    >>> tempo_factor(72.0, Preset()), tempo_factor(0.0, Preset())
+    ('clip(tempo/120, 0.5, 1.6)', '1')
+    >>> tempo_factor(72.0, Preset(tempo_exponent=0.5))
+    'clip((tempo/120)^0.5, 0.5, 1.6)'
     """
-    if not np.isfinite(tempo) or tempo <= 0:
-        return 1.0
-    return float(np.clip((tempo / reference_bpm) ** exponent, *limits))
+    p = preset
+    if not (np.isfinite(tempo) and tempo > 0):
+        return "1"
+    ratio = f"tempo/{number(p.reference_bpm)}"
+    if number(p.tempo_exponent) != "1":
+        ratio = f"({ratio})^{number(p.tempo_exponent)}"
+    lo, hi = p.tempo_factor_range
+    return f"clip({ratio}, {number(lo)}, {number(hi)})"
 
 
 def step_bounds(preset, fps: float) -> dict:
@@ -153,7 +163,8 @@ def camera_expressions(tempo: float, section_starts, section_labels, preset, *, 
     Parameters
     ----------
     tempo : float
-        BPM.
+        The song's BPM; 0 when it has none. The curves read the local tempo
+        (the ``tempo`` signal) at each frame.
     section_starts, section_labels : sequence
         Start time (seconds) and label of each section.
     preset : Preset
@@ -173,11 +184,10 @@ def camera_expressions(tempo: float, section_starts, section_labels, preset, *, 
     >>> from binarydream.direction.presets import Preset
     >>> c = camera_expressions(60.0, [0.0], ["A"], Preset(), fps=30)
     >>> c["steady"], c["heading_x"]
-    ('0: (0.5*(0.4 + 0.6*energy))', 'cosine| 0: (1)')
+    ('0: (clip(tempo/120, 0.5, 1.6)*(0.4 + 0.6*energy))', 'cosine| 0: (1)')
     """
     p = preset
-    factor = tempo_factor(tempo, reference_bpm=p.reference_bpm, exponent=p.tempo_exponent,
-                          limits=p.tempo_factor_range)
+    factor = tempo_factor(tempo, p)
     base = f"{number(1.0 - p.energy_gain)} + {number(p.energy_gain)}*energy"
     pulses = (f"{number(p.beat_pulse)}*pulse(beat, {number(p.pulse_release)}, {number(p.pulse_attack)}) + "
               f"{number(p.downbeat_pulse)}*pulse(bar, {number(p.pulse_release)}, {number(p.pulse_attack)})")
@@ -193,8 +203,8 @@ def camera_expressions(tempo: float, section_starts, section_labels, preset, *, 
         return f"0: (slew({expression}, {bounds[name]}))"
 
     return {
-        "pace": f"0: ({_scaled(factor, f'({base} + {pulses})')})",
-        "steady": f"0: ({_scaled(factor, f'({base})')})",
+        "pace": f"0: ({f'({base} + {pulses})' if factor == '1' else f'{factor}*({base} + {pulses})'})",
+        "steady": f"0: ({f'({base})' if factor == '1' else f'{factor}*({base})'})",
         "heading_x": _glide(starts, np.cos(order * GOLDEN_ANGLE), p.turn_seconds),
         "heading_y": _glide(starts, np.sin(order * GOLDEN_ANGLE), p.turn_seconds),
         "sense": _glide(starts, np.where(order % 2 == 0, 1.0, -1.0), p.turn_seconds),

@@ -89,8 +89,8 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
 
     Prompts: one keyframe per lyric line at its start, ``lead_beats`` early, from
     ``template``; unsung stretches of at least ``instrumental_beats`` beats get one from
-    their section. Camera: zoom, angle, translation and 3D rotation from tempo,
-    energy, beats and sections, with a bounded change per frame. Strength and noise
+    their section. Camera: zoom, angle, translation and 3D rotation from the local
+    tempo (so the camera speeds up with the song), energy, beats and sections, with a bounded change per frame. Strength and noise
     rise at section boundaries and prompt changes and stay low in between.
 
     Every planned curve is a keyframe string of the song's signals (``pace``,

@@ -5,6 +5,8 @@ sections, word and line onsets) into :class:`Signals`: one value per video
 frame for each name, plus the event times that ``pulse(...)`` counts. Names:
 
 * envelopes, in [0, 1]: ``rms onset bass mid treble percussive harmonic``;
+* ``tempo``: the local tempo in BPM (0 without beats), so a curve can follow a
+  song that speeds up;
 * ``beat``: beats since the first beat, fractional (negative before it);
   ``beat_phase``: its fraction, 0 on a beat; ``bar`` and ``bar_phase``: the
   same over downbeats;
@@ -41,6 +43,7 @@ import numpy as np
 
 from .. import timebase
 from ..analysis.envelopes import smooth
+from ..analysis.grid import tempo_at
 
 ENVELOPES = ("rms", "onset", "bass", "mid", "treble", "percussive", "harmonic")
 """Envelope names a song binds (each one value per frame in [0, 1])."""
@@ -48,7 +51,8 @@ ENVELOPES = ("rms", "onset", "bass", "mid", "treble", "percussive", "harmonic")
 COUNTERS = ("beat", "bar", "word", "line", "section", "prompt")
 """Signals whose events ``pulse(...)`` counts."""
 
-SIGNAL_NAMES = ENVELOPES + ("beat", "beat_phase", "bar", "bar_phase", "section", "word", "line", "sung", "prompt")
+SIGNAL_NAMES = ENVELOPES + ("tempo", "beat", "beat_phase", "bar", "bar_phase", "section", "word", "line", "sung",
+                            "prompt")
 """Every name a song (and its schedule) may bind."""
 
 
@@ -146,6 +150,7 @@ def song_signals(n_frames: int, fps: float, *, envelopes=None, beats=(), downbea
         if name in ENVELOPES:
             values[name] = np.asarray(envelope, dtype=np.float64)
     beats, downbeats = np.asarray(beats, dtype=np.float64), np.asarray(downbeats, dtype=np.float64)
+    values["tempo"] = tempo_at(times, beats)
     values["beat"] = _count(times, beats)
     values["bar"] = _count(times, downbeats)
     values["beat_phase"] = values["beat"] - np.floor(values["beat"])

