@@ -16,6 +16,8 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 METERS = (3, 4)
@@ -106,3 +108,198 @@ def infer_meter(accents: np.ndarray, *, meters=METERS, prefer_longer: float = 1.
             meter = longer
             break
     return meter, best[meter][1]
+
+
+def _between_beats(curves: np.ndarray, beat_frames: np.ndarray) -> np.ndarray:
+    """Mean of each row of ``curves`` from each beat to the next (the last beat: one typical beat on)."""
+    n_hops = curves.shape[1]
+    period = int(np.median(np.diff(beat_frames))) if len(beat_frames) > 1 else 1
+    starts = np.clip(beat_frames, 0, n_hops - 1)
+    stops = np.clip(np.r_[beat_frames[1:], beat_frames[-1] + period], starts + 1, n_hops)
+    totals = np.cumsum(np.pad(curves, ((0, 0), (1, 0))), axis=1, dtype=np.float64)
+    return (totals[:, stops] - totals[:, starts]) / (stops - starts)
+
+
+def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, features: dict) -> dict[str, np.ndarray]:
+    """What each beat sounds like, for telling downbeats from other beats.
+
+    Parameters
+    ----------
+    beat_frames : np.ndarray of int
+        Beat positions in hops.
+    onset_envelope : np.ndarray, shape (n_hops,)
+    features : dict
+        :func:`~.features.spectral_features` of the song (``"mel"``, ``"bands"``, ``"chroma"``).
+
+    Returns
+    -------
+    dict of np.ndarray
+        ``"accent"`` (n_beats,): :func:`beat_accents` of the onset strength and
+        the bass amplitude; ``"harmony_change"`` (n_beats,): how far the chroma
+        from this beat to the next is from that of the previous beat (chords
+        change on downbeats); ``"spectrum"`` (n_mels, n_beats): the mean
+        log-mel spectrum from each beat to the next, which repeats bar after bar.
+
+    Examples
+    --------
+    >>> import librosa
+    >>> from binarydream.analysis.features import spectral_features
+    >>> y = librosa.clicks(times=np.arange(0.5, 8, 0.5), sr=22050, length=8 * 22050)
+    >>> features = spectral_features(y, sr=22050)
+    >>> onset = librosa.onset.onset_strength(S=librosa.power_to_db(features["mel"]))
+    >>> d = beat_descriptors(librosa.time_to_frames(np.arange(0.5, 8, 0.5)), onset, features)
+    >>> d["accent"].shape, d["harmony_change"].shape, d["spectrum"].shape
+    ((15,), (15,), (128, 15))
+    """
+    beat_frames = np.asarray(beat_frames, dtype=int)
+    mel = features["mel"]
+    chroma = _between_beats(features["chroma"], beat_frames)
+    spectrum = _between_beats(np.log1p(mel / max(float(mel.mean()), 1e-12)), beat_frames)
+    chroma = chroma / np.maximum(np.linalg.norm(chroma, axis=0), 1e-12)
+    change = np.r_[0.0, 1.0 - np.sum(chroma[:, 1:] * chroma[:, :-1], axis=0)]
+    return {"accent": beat_accents(beat_frames, [onset_envelope, features["bands"][0]]),
+            "harmony_change": change[:len(beat_frames)], "spectrum": spectrum}
+
+
+@dataclass(frozen=True)
+class MeterRules:
+    """How :func:`find_downbeats` weighs the evidence for a meter and a downbeat.
+
+    Parameters
+    ----------
+    harmony_weight : float
+        Weight of the chord change against the accent in a beat's downbeat salience.
+    similarity_weight : float
+        Weight of the bar-to-bar repetition of the sound (:func:`bar_similarity`)
+        against the downbeat contrast in a meter's score.
+    four_bonus : float
+        Added to the score of 4 beats a bar: most music is in 4, and a waltz
+        has to show its 3 clearly.
+    resync_cost : float
+        Log-odds against an extra or a dropped beat between two bars; lower
+        re-syncs the bar sooner after a tracking error, higher trusts the
+        regular count longer.
+    """
+
+    harmony_weight: float = 1.0
+    similarity_weight: float = 1.0
+    four_bonus: float = 0.1
+    resync_cost: float = 6.0
+
+
+def downbeat_salience(descriptors: dict, *, harmony_weight: float = 1.0) -> np.ndarray:
+    """How much each beat sounds like a downbeat: its accent plus the chord change on it, each standardised.
+
+    Examples
+    --------
+    >>> d = {"accent": np.array([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]), "harmony_change": np.zeros(6)}
+    >>> downbeat_salience(d).round(2).tolist()
+    [1.41, -0.71, -0.71, 1.41, -0.71, -0.71]
+    """
+    def standard(x):
+        x = np.asarray(x, dtype=np.float64)
+        spread = x.std()
+        return (x - x.mean()) / spread if spread > 1e-9 else np.zeros_like(x)
+
+    return standard(descriptors["accent"]) + harmony_weight * standard(descriptors["harmony_change"])
+
+
+def bar_similarity(spectrum: np.ndarray, beats_per_bar: int) -> float:
+    """Mean cosine similarity of each beat's sound to that of the beat a bar later (sound centred on its mean).
+
+    Music repeats bar by bar: a groove in 4 makes beats 4 apart sound alike and
+    beats 3 apart less so, a waltz the other way round.
+
+    Examples
+    --------
+    >>> spectrum = np.tile(np.eye(3), 6)                   # three different beats, repeated
+    >>> round(bar_similarity(spectrum, 3), 2), round(bar_similarity(spectrum, 4), 2)
+    (1.0, -0.5)
+    """
+    spectrum = np.asarray(spectrum, dtype=np.float64)
+    if spectrum.shape[1] <= beats_per_bar:
+        return 0.0
+    centred = spectrum - spectrum.mean(axis=1, keepdims=True)
+    centred /= np.maximum(np.linalg.norm(centred, axis=0), 1e-12)
+    return float(np.mean(np.sum(centred[:, beats_per_bar:] * centred[:, :-beats_per_bar], axis=0)))
+
+
+def bar_positions(salience: np.ndarray, beats_per_bar: int, *, resync_cost: float = 6.0) -> np.ndarray:
+    """Position of each beat in its bar (0 the downbeat) by Viterbi decoding of the downbeat salience.
+
+    Each beat moves the count on by one; the count may also stay (an extra
+    beat was tracked) or jump by two (a beat was dropped) at a cost of
+    ``resync_cost``, so one tracking error shifts the bars only until the
+    accents show the new phase, not to the end of the song.
+
+    Examples
+    --------
+    >>> salience = np.tile([2.0, -1.0, -1.0, -1.0], 6)
+    >>> salience = np.r_[salience[:10], -1.0, salience[10:]]     # an extra beat after the tenth
+    >>> bar_positions(salience, 4).tolist()
+    [0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3]
+    """
+    n, m = len(salience), beats_per_bar
+    step = np.full((m, m), -np.inf)        # step[i, j]: log-score of position i followed by j
+    for i in range(m):
+        step[i, (i + 1) % m] = 0.0
+        step[i, i] = step[i, (i + 2) % m] = -resync_cost
+    score = np.where(np.arange(m) == 0, salience[0], 0.0)
+    back = np.zeros((n, m), dtype=int)
+    for k in range(1, n):
+        total = score[:, None] + step
+        back[k] = np.argmax(total, axis=0)
+        score = total[back[k], np.arange(m)] + np.where(np.arange(m) == 0, salience[k], 0.0)
+    positions = np.zeros(n, dtype=int)
+    positions[-1] = int(np.argmax(score))
+    for k in range(n - 1, 0, -1):
+        positions[k - 1] = back[k, positions[k]]
+    return positions
+
+
+def find_downbeats(descriptors: dict, *, beats_per_bar: int | None = None, meters=METERS,
+                   rules: MeterRules = MeterRules()) -> tuple[int, np.ndarray]:
+    """The meter and the indices of the beats that start a bar.
+
+    For each candidate meter the bar positions are decoded
+    (:func:`bar_positions`); the meter's score is the contrast between the
+    salience of its downbeats and that of the other beats, plus how much the
+    sound repeats bar by bar (:func:`bar_similarity`).
+
+    Parameters
+    ----------
+    descriptors : dict
+        :func:`beat_descriptors` of the song's beats.
+    beats_per_bar : int or None
+        A meter to use instead of finding one.
+    meters : tuple of int
+        Meters to choose from.
+    rules : MeterRules
+
+    Returns
+    -------
+    beats_per_bar : int
+    downbeats : np.ndarray of int
+        Indices into the beats.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> accent = np.tile([1.0, 0.0, 0.0], 10) + 0.1 * rng.random(30)
+    >>> d = {"accent": accent, "harmony_change": np.zeros(30), "spectrum": rng.random((8, 30))}
+    >>> meter, downbeats = find_downbeats(d)
+    >>> meter, downbeats[:4].tolist()
+    (3, [0, 3, 6, 9])
+    """
+    salience = downbeat_salience(descriptors, harmony_weight=rules.harmony_weight)
+    if len(salience) == 0:
+        return beats_per_bar or 4, np.zeros(0, dtype=int)
+    best = None
+    for m in ([beats_per_bar] if beats_per_bar else meters):
+        downbeat = bar_positions(salience, m, resync_cost=rules.resync_cost) == 0
+        contrast = salience[downbeat].mean() - salience[~downbeat].mean() if (~downbeat).any() else 0.0
+        score = (contrast + rules.similarity_weight * bar_similarity(descriptors["spectrum"], m)
+                 + (rules.four_bonus if m == 4 else 0.0))
+        if best is None or score > best[0]:
+            best = (score, m, np.flatnonzero(downbeat))
+    return best[1], best[2]
