@@ -169,7 +169,7 @@ GROOVES = {
     "drums": {"kick": [0, 2], "snare": [1, 3], "hat": [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5]},
     "halftime": {"kick": [0], "snare": [2], "hat": [0, 1, 2, 3], "bass": [0]},
     "waltz": {"bass": [0], "strum": [1, 2], "hat": [0, 1, 2]},
-    "swing": {"ride": [0, 1, 1 + 2 / 3, 2, 3, 3 + 2 / 3], "hat": [1, 3], "bass": [0, 1, 2, 3], "snare": [2 + 2 / 3]},
+    "swing": {"ride": [0, 1, 1 + 2 / 3, 2, 3, 3 + 2 / 3], "hat": [1, 3], "kick": [0, 1, 2, 3], "bass": [0, 1, 2, 3]},
 }
 """Drum, bass and strum patterns of :func:`band_song` (positions in beats within a bar)."""
 

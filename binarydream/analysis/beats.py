@@ -140,6 +140,8 @@ class TrackerSettings:
     min_clarity : float
         Below this ratio of the mean onset strength on the beats to the mean
         overall (beats laid on noise), the music has no beats.
+    min_beats : int
+        Fewer beats than this are no steady beat (a second of audio, one hit).
     """
 
     octave: OctaveRules = OctaveRules()
@@ -150,6 +152,7 @@ class TrackerSettings:
     follow_gain: float = 1.1
     min_onset: float = 0.1
     min_clarity: float = 1.5
+    min_beats: int = 4
 
 
 def track_beats(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_bpm: float = 120.0,
@@ -207,7 +210,7 @@ def track_beats(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_b
         following = track(local_bpm)
         if _pulse_clarity(onset_envelope, following) >= settings.follow_gain * clarity:
             frames, clarity = following, _pulse_clarity(onset_envelope, following)
-    if clarity < settings.min_clarity:
+    if len(frames) < settings.min_beats or clarity < settings.min_clarity:
         return 0.0, np.zeros(0)
     beats = librosa.frames_to_time(frames, sr=sr, hop_length=hop_length).astype(np.float64)
     return dominant_tempo(beats), beats

@@ -8,9 +8,10 @@ the levels apart (:func:`offbeat_ratio`, :func:`alternation`):
 
 - a level with nothing half-way between its beats whose every other beat is
   clearly weaker is the fastest pulse (the hats), not the beat: halve it;
-- a level whose half-beats are nearly as strong as its beats, and have
-  subdivisions of their own, is a level above the beat (the half-bar): double
-  it when the doubled tempo is nearer the centre of the range people tap.
+- a level whose half-beats are as strong as its beats, or nearly as strong
+  and with subdivisions of their own, is a level above the beat (the
+  half-bar): double it, in the second case only when the doubled tempo is
+  nearer the centre of the range people tap.
 
 Where neither holds, librosa's choice stands, so this never does worse than
 ``librosa.beat.beat_track`` on music whose levels are not clear.
@@ -46,6 +47,10 @@ class OctaveRules:
     double_offbeat : float
         At or above this :func:`offbeat_ratio` the half-beats are nearly as
         strong as the beats.
+    equal_offbeat : float
+        At or above this :func:`offbeat_ratio` the half-beats are as strong as
+        the beats: they are beats too (a pulse with nothing to tell its levels
+        apart is counted at its faster level).
     subdivided_offbeat : float
         At or above this :func:`offbeat_ratio` of the doubled level, the
         doubled level has subdivisions of its own (it is not the fastest pulse).
@@ -59,6 +64,7 @@ class OctaveRules:
     tatum_offbeat: float = 0.12
     alternation: float = 0.75
     double_offbeat: float = 0.5
+    equal_offbeat: float = 0.9
     subdivided_offbeat: float = 0.3
     centre_bpm: float = 128.0
     min_bpm: float = 60.0
@@ -150,12 +156,14 @@ def choose_tempo(onset_envelope: np.ndarray, track, *, sr: int, hop_length: int,
     bpm = float(librosa.feature.tempo(onset_envelope=onset_envelope, sr=sr, hop_length=hop_length,
                                       start_bpm=start_bpm)[0])
     frames = track(bpm)
-    fastest = offbeat_ratio(onset_envelope, frames) < rules.tatum_offbeat
+    offbeat = offbeat_ratio(onset_envelope, frames)
+    fastest = offbeat < rules.tatum_offbeat
     if fastest and alternation(onset_envelope, frames) < rules.alternation and bpm / 2 >= rules.min_bpm:
         return bpm / 2, track(bpm / 2)
-    nearer_doubled = abs(np.log2(2 * bpm / rules.centre_bpm)) < abs(np.log2(bpm / rules.centre_bpm))
-    if 2 * bpm <= max_bpm and nearer_doubled and offbeat_ratio(onset_envelope, frames) >= rules.double_offbeat:
+    if 2 * bpm <= max_bpm and offbeat >= rules.double_offbeat:
+        nearer_doubled = abs(np.log2(2 * bpm / rules.centre_bpm)) < abs(np.log2(bpm / rules.centre_bpm))
         doubled = track(2 * bpm)
-        if offbeat_ratio(onset_envelope, doubled) >= rules.subdivided_offbeat:
+        if offbeat >= rules.equal_offbeat or (
+                nearer_doubled and offbeat_ratio(onset_envelope, doubled) >= rules.subdivided_offbeat):
             return 2 * bpm, doubled
     return bpm, frames
