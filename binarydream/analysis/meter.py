@@ -136,8 +136,8 @@ def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, featur
     dict of np.ndarray
         ``"accent"`` (n_beats,): :func:`beat_accents` of the onset strength and
         the bass amplitude; ``"harmony_change"`` (n_beats,): how far the chroma
-        from this beat to the next is from that of the previous beat (chords
-        change on downbeats); ``"spectrum"`` (n_mels, n_beats): the mean
+        of the two beats from this one is from that of the two before it
+        (chords change on downbeats); ``"spectrum"`` (n_mels, n_beats): the mean
         log-mel spectrum from each beat to the next, which repeats bar after bar.
 
     Examples
@@ -153,12 +153,19 @@ def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, featur
     """
     beat_frames = np.asarray(beat_frames, dtype=int)
     mel = features["mel"]
-    chroma = _between_beats(features["chroma"], beat_frames)
     spectrum = _between_beats(np.log1p(mel / max(float(mel.mean()), 1e-12)), beat_frames)
-    chroma = chroma / np.maximum(np.linalg.norm(chroma, axis=0), 1e-12)
-    change = np.r_[0.0, 1.0 - np.sum(chroma[:, 1:] * chroma[:, :-1], axis=0)]
+    chroma = _between_beats(features["chroma"], beat_frames)
+    # the chords of the two beats before each beat against those of the two from it: a window of two
+    # beats is steadier than one and still shorter than a bar
+    n = chroma.shape[1]
+    totals = np.cumsum(np.pad(np.pad(chroma, ((0, 0), (2, 2)), mode="edge"), ((0, 0), (1, 0))), axis=1)
+    before = totals[:, 2:n + 2] - totals[:, :n]
+    after = totals[:, 4:n + 4] - totals[:, 2:n + 2]
+    before /= np.maximum(np.linalg.norm(before, axis=0), 1e-12)
+    after /= np.maximum(np.linalg.norm(after, axis=0), 1e-12)
+    change = 1.0 - np.sum(before * after, axis=0)
     return {"accent": beat_accents(beat_frames, [onset_envelope, features["bands"][0]]),
-            "harmony_change": change[:len(beat_frames)], "spectrum": spectrum}
+            "harmony_change": change, "spectrum": spectrum}
 
 
 @dataclass(frozen=True)
@@ -182,8 +189,8 @@ class MeterRules:
     """
 
     harmony_weight: float = 1.0
-    similarity_weight: float = 1.0
-    four_bonus: float = 0.1
+    similarity_weight: float = 2.0
+    four_bonus: float = 0.3
     resync_cost: float = 6.0
 
 
