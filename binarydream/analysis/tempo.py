@@ -3,8 +3,9 @@
 librosa's tempo estimate (the onset autocorrelation weighted by a prior around
 120 BPM) finds the pulse but often at twice or half the beat people tap: a
 72 BPM ballad whose hi-hats play eighth notes comes out at 144, a 172 BPM
-drum'n'bass track at 86. Two measures of the beats tracked at a level tell
-the levels apart (:func:`offbeat_ratio`, :func:`alternation`):
+drum'n'bass track at 86. What plays between the beats tracked at a level
+(:func:`offbeat_ratio`, :func:`subdivision_ratio`) and whether every other
+beat is weaker (:func:`alternation`) tell the levels apart:
 
 - a level with nothing half-way between its beats whose every other beat is
   clearly weaker is the fastest pulse (the hats), not the beat: halve it;
@@ -39,9 +40,9 @@ class OctaveRules:
 
     Parameters
     ----------
-    tatum_offbeat : float
-        Below this :func:`offbeat_ratio` nothing plays between the beats: the
-        level is the fastest pulse of the music.
+    tatum_subdivision : float
+        Below this :func:`subdivision_ratio` nothing plays between the beats:
+        the level is the fastest pulse of the music.
     alternation : float
         Below this :func:`alternation` every other beat is clearly weaker.
     double_offbeat : float
@@ -51,8 +52,8 @@ class OctaveRules:
         At or above this :func:`offbeat_ratio` the half-beats are as strong as
         the beats: they are beats too (a pulse with nothing to tell its levels
         apart is counted at its faster level).
-    subdivided_offbeat : float
-        At or above this :func:`offbeat_ratio` of the doubled level, the
+    subdivided : float
+        At or above this :func:`subdivision_ratio` of the doubled level, the
         doubled level has subdivisions of its own (it is not the fastest pulse).
     centre_bpm : float
         Centre of the range people tap; of two clear levels the one nearer it
@@ -61,11 +62,11 @@ class OctaveRules:
         Slowest beat.
     """
 
-    tatum_offbeat: float = 0.12
+    tatum_subdivision: float = 0.12
     alternation: float = 0.75
     double_offbeat: float = 0.5
     equal_offbeat: float = 0.9
-    subdivided_offbeat: float = 0.3
+    subdivided: float = 0.3
     centre_bpm: float = 128.0
     min_bpm: float = 60.0
 
@@ -74,6 +75,13 @@ def _strength_at(onset_envelope: np.ndarray, frames: np.ndarray) -> np.ndarray:
     """The strongest onset within a hop of each frame (so a beat a hop off its onset still counts)."""
     last = len(onset_envelope) - 1
     return np.maximum.reduce([onset_envelope[np.clip(frames + d, 0, last)] for d in (-1, 0, 1)])
+
+
+def _ratio_between(onset_envelope: np.ndarray, beat_frames: np.ndarray, fraction: float) -> float:
+    """Mean onset strength ``fraction`` of the way from each beat to the next over that on the beats."""
+    on = _strength_at(onset_envelope, beat_frames).mean()
+    points = np.rint(beat_frames[:-1] + fraction * np.diff(beat_frames)).astype(int)
+    return float(_strength_at(onset_envelope, points).mean() / max(on, 1e-12))
 
 
 def offbeat_ratio(onset_envelope: np.ndarray, beat_frames: np.ndarray) -> float:
@@ -89,11 +97,26 @@ def offbeat_ratio(onset_envelope: np.ndarray, beat_frames: np.ndarray) -> float:
     0.5
     """
     beat_frames = np.asarray(beat_frames, dtype=int)
+    return _ratio_between(onset_envelope, beat_frames, 0.5) if len(beat_frames) >= 4 else 0.0
+
+
+def subdivision_ratio(onset_envelope: np.ndarray, beat_frames: np.ndarray) -> float:
+    """The strongest of the onsets at a half, a third and two thirds of the way between beats, over those on them.
+
+    :func:`offbeat_ratio` that also hears a ternary subdivision (swing, 6/8);
+    0.0 with fewer than 4 beats.
+
+    Examples
+    --------
+    >>> onset = np.zeros(120); onset[::12] = 1.0; onset[8::12] = 0.5          # swung: the "a" two thirds on
+    >>> beats = np.arange(0, 120, 12)
+    >>> offbeat_ratio(onset, beats), subdivision_ratio(onset, beats)
+    (0.0, 0.5)
+    """
+    beat_frames = np.asarray(beat_frames, dtype=int)
     if len(beat_frames) < 4:
         return 0.0
-    on = _strength_at(onset_envelope, beat_frames).mean()
-    midpoints = np.rint((beat_frames[:-1] + beat_frames[1:]) / 2).astype(int)
-    return float(_strength_at(onset_envelope, midpoints).mean() / max(on, 1e-12))
+    return max(_ratio_between(onset_envelope, beat_frames, fraction) for fraction in (1 / 3, 0.5, 2 / 3))
 
 
 def alternation(onset_envelope: np.ndarray, beat_frames: np.ndarray) -> float:
@@ -156,14 +179,14 @@ def choose_tempo(onset_envelope: np.ndarray, track, *, sr: int, hop_length: int,
     bpm = float(librosa.feature.tempo(onset_envelope=onset_envelope, sr=sr, hop_length=hop_length,
                                       start_bpm=start_bpm)[0])
     frames = track(bpm)
-    offbeat = offbeat_ratio(onset_envelope, frames)
-    fastest = offbeat < rules.tatum_offbeat
+    fastest = subdivision_ratio(onset_envelope, frames) < rules.tatum_subdivision
     if fastest and alternation(onset_envelope, frames) < rules.alternation and bpm / 2 >= rules.min_bpm:
         return bpm / 2, track(bpm / 2)
+    offbeat = offbeat_ratio(onset_envelope, frames)
     if 2 * bpm <= max_bpm and offbeat >= rules.double_offbeat:
         nearer_doubled = abs(np.log2(2 * bpm / rules.centre_bpm)) < abs(np.log2(bpm / rules.centre_bpm))
         doubled = track(2 * bpm)
         if offbeat >= rules.equal_offbeat or (
-                nearer_doubled and offbeat_ratio(onset_envelope, doubled) >= rules.subdivided_offbeat):
+                nearer_doubled and subdivision_ratio(onset_envelope, doubled) >= rules.subdivided):
             return 2 * bpm, doubled
     return bpm, frames
