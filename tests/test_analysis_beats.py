@@ -62,9 +62,11 @@ def test_no_pulse_no_beats(kind):
     assert a.beats.size == 0 and a.downbeats.size == 0 and a.tempo == 0.0
 
 
-@pytest.mark.parametrize(("groove", "bpm"), [("ballad", 72), ("country", 84), ("drums", 172), ("dnb", 172)])
+@pytest.mark.parametrize(("groove", "bpm"), [("ballad", 72), ("country", 84), ("country", 120), ("house", 128),
+                                             ("swing", 120), ("drums", 172), ("dnb", 172)])
 def test_band_tempo_octave(groove, bpm):
-    """The octaves librosa alone gets wrong: eighth-note hats at 72 (it says 144), drum'n'bass at 172 (it says 86)."""
+    """The octaves librosa alone gets wrong: eighth-note hats at 72 (it says 144), a backbeat at 120 (60), swing
+    at 120 (60), drum'n'bass at 172 (86); and one it gets right that a doubling rule must leave (country at 84)."""
     y, truth, _ = band_song([(groove, bpm, max(8, bpm // 9))])
     grid = track_grid(y, SR)
     assert grid.tempo == pytest.approx(bpm, rel=0.02)

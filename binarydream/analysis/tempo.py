@@ -12,7 +12,9 @@ beat is weaker (:func:`alternation`) tell the levels apart:
 - a level whose half-beats are as strong as its beats, or nearly as strong
   and with subdivisions of their own, is a level above the beat (the
   half-bar): double it, in the second case only when the doubled tempo is
-  nearer the centre of the range people tap.
+  nearer the centre of the range people tap;
+- a level whose beats are the backbeat (snare on 2 and 4, weak kick and
+  bass on 1 and 3 between them) doubles into the range people tap.
 
 Where neither holds, librosa's choice stands, so this never does worse than
 ``librosa.beat.beat_track`` on music whose levels are not clear.
@@ -55,6 +57,14 @@ class OctaveRules:
     subdivided : float
         At or above this :func:`subdivision_ratio` of the doubled level, the
         doubled level has subdivisions of its own (it is not the fastest pulse).
+    backbeat_offbeat, backbeat_alternation : float
+        A level with weak half-beats (:func:`offbeat_ratio` below
+        ``backbeat_offbeat`` but not silent) whose doubled level alternates strongly
+        (:func:`alternation` below ``backbeat_alternation``) has its beats on
+        the backbeat (snare on 2 and 4) and the weak beats between: double
+        it, when the doubled tempo is in ``tap_range``.
+    tap_range : tuple of float
+        The tempos people tap most readily.
     centre_bpm : float
         Centre of the range people tap; of two clear levels the one nearer it
         (in octaves) is the beat.
@@ -67,6 +77,9 @@ class OctaveRules:
     double_offbeat: float = 0.5
     equal_offbeat: float = 0.9
     subdivided: float = 0.3
+    backbeat_offbeat: float = 0.3
+    backbeat_alternation: float = 0.3
+    tap_range: tuple[float, float] = (100.0, 140.0)
     centre_bpm: float = 128.0
     min_bpm: float = 60.0
 
@@ -183,10 +196,17 @@ def choose_tempo(onset_envelope: np.ndarray, track, *, sr: int, hop_length: int,
     if fastest and alternation(onset_envelope, frames) < rules.alternation and bpm / 2 >= rules.min_bpm:
         return bpm / 2, track(bpm / 2)
     offbeat = offbeat_ratio(onset_envelope, frames)
-    if 2 * bpm <= max_bpm and offbeat >= rules.double_offbeat:
+    if 2 * bpm > max_bpm:
+        return bpm, frames
+    if offbeat >= rules.double_offbeat:
         nearer_doubled = abs(np.log2(2 * bpm / rules.centre_bpm)) < abs(np.log2(bpm / rules.centre_bpm))
         doubled = track(2 * bpm)
         if offbeat >= rules.equal_offbeat or (
                 nearer_doubled and subdivision_ratio(onset_envelope, doubled) >= rules.subdivided):
+            return 2 * bpm, doubled
+    elif (rules.tatum_subdivision <= offbeat < rules.backbeat_offbeat
+          and rules.tap_range[0] <= 2 * bpm <= rules.tap_range[1]):
+        doubled = track(2 * bpm)
+        if alternation(onset_envelope, doubled) < rules.backbeat_alternation:
             return 2 * bpm, doubled
     return bpm, frames
