@@ -79,14 +79,13 @@ def fold_octaves(local_bpm: np.ndarray, *, width: int = 501, tolerance: float = 
 
     local_bpm = np.asarray(local_bpm, dtype=np.float64)
     reference = scipy.ndimage.median_filter(local_bpm, size=min(width, len(local_bpm)) | 1, mode="reflect")
-    octaves = np.log2(local_bpm / reference)
-    whole = np.round(octaves)
-    fold = (whole != 0) & (np.abs(octaves - whole) <= tolerance)
-    return np.where(fold, local_bpm / 2.0**whole, local_bpm)
+    return to_octave(local_bpm, reference, tolerance=tolerance)
 
 
-def to_octave(local_bpm: np.ndarray, bpm: float, *, tolerance: float = 0.2) -> np.ndarray:
+def to_octave(local_bpm: np.ndarray, bpm, *, tolerance: float = 0.2) -> np.ndarray:
     """Move local tempo estimates within ``tolerance`` octaves of a whole octave off ``bpm`` to ``bpm``'s octave.
+
+    ``bpm`` is one tempo or one per estimate.
 
     Examples
     --------
