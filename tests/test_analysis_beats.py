@@ -8,6 +8,7 @@ from synth import SR, band_song, click_track, tempo_change_track
 
 from binarydream.analysis import analyze_signal
 from binarydream.analysis.beats import dominant_tempo, fold_octaves, to_octave, track_beats, track_grid
+from binarydream.analysis.features import spectral_features
 
 
 def f_measure(truth, found):
@@ -88,7 +89,11 @@ def test_same_beats_as_librosa_when_the_octave_is_clear():
     """A steady song whose tempo librosa gets right keeps librosa's own beats."""
     y, _, _ = band_song([("rock", 100, 10)])
     _, frames = librosa.beat.beat_track(y=y, sr=SR)
-    np.testing.assert_allclose(track_grid(y, SR).beats, librosa.frames_to_time(frames, sr=SR))
+    grid = track_grid(y, SR)
+    np.testing.assert_allclose(grid.beats, librosa.frames_to_time(frames, sr=SR))
+    given = track_grid(y, SR, features=spectral_features(y, sr=SR))      # the caller's features: the same grid
+    np.testing.assert_array_equal(given.beats, grid.beats)
+    np.testing.assert_array_equal(given.downbeats, grid.downbeats)
 
 
 @pytest.mark.parametrize("kind", ["silence", "one second", "drone"])

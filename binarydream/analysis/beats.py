@@ -31,34 +31,42 @@ from .meter import beat_descriptors, find_downbeats
 from .tempo import OctaveRules, choose_tempo
 
 
-def local_tempo(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_bpm: float = 120.0,
-                ac_size: float = 8.0, block: int = 4096) -> np.ndarray:
-    """Tempo in BPM at every hop, as ``librosa.feature.tempo(aggregate=None)`` gives it, computed block by block.
+def tempo_estimates(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_bpm: float = 120.0,
+                    ac_size: float = 8.0, block: int = 4096) -> tuple[float, np.ndarray]:
+    """librosa's tempo estimate for the whole song and at every hop, from one block-wise pass over the tempogram.
 
-    The tempogram behind it holds one autocorrelation of ``ac_size`` seconds per
-    hop: about 1 GB for a 20-minute song. Blocks of ``block`` hops (each with
-    the window's context) give the same numbers in bounded memory.
+    The first is ``librosa.feature.tempo`` (the tempo ``librosa.beat.beat_track``
+    tracks), the second the same with ``aggregate=None``. The tempogram
+    behind them holds one autocorrelation of ``ac_size`` seconds per hop:
+    about 1 GB for a 20-minute song. Blocks of ``block`` hops (each with the
+    window's context) give the same numbers in bounded memory.
 
     Examples
     --------
     >>> import librosa
     >>> onset = np.random.default_rng(0).random(3000)
-    >>> whole = librosa.feature.tempo(onset_envelope=onset, sr=22050, hop_length=512, aggregate=None)
-    >>> np.array_equal(local_tempo(onset, sr=22050, hop_length=512, block=700), whole)
+    >>> bpm, local_bpm = tempo_estimates(onset, sr=22050, hop_length=512, block=700)
+    >>> bpm == librosa.feature.tempo(onset_envelope=onset, sr=22050, hop_length=512)[0]
+    np.True_
+    >>> np.array_equal(local_bpm, librosa.feature.tempo(onset_envelope=onset, sr=22050, hop_length=512,
+    ...                                                 aggregate=None))
     True
     """
     import librosa
 
     win_length = int(librosa.time_to_frames(ac_size, sr=sr, hop_length=hop_length))
     padded = np.pad(onset_envelope, win_length // 2, mode="linear_ramp", end_values=0)
-    out = np.empty(len(onset_envelope))
+    local_bpm = np.empty(len(onset_envelope))
+    total = np.zeros((win_length, 1))
     for start in range(0, len(onset_envelope), block):
         stop = min(len(onset_envelope), start + block)
         tempogram = librosa.feature.tempogram(onset_envelope=padded[start:stop + win_length - 1], sr=sr,
                                               hop_length=hop_length, win_length=win_length, center=False)
-        out[start:stop] = librosa.feature.tempo(tg=tempogram, sr=sr, hop_length=hop_length, start_bpm=start_bpm,
-                                                aggregate=None)
-    return out
+        local_bpm[start:stop] = librosa.feature.tempo(tg=tempogram, sr=sr, hop_length=hop_length,
+                                                      start_bpm=start_bpm, aggregate=None)
+        total += tempogram.sum(axis=1, keepdims=True)
+    bpm = librosa.feature.tempo(tg=total / len(onset_envelope), sr=sr, hop_length=hop_length, start_bpm=start_bpm)
+    return float(bpm[0]), local_bpm
 
 
 def fold_octaves(local_bpm: np.ndarray, *, width: int = 501, tolerance: float = 0.2) -> np.ndarray:
@@ -198,10 +206,10 @@ def track_beats(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_b
         return librosa.beat.beat_track(onset_envelope=onset_envelope, sr=sr, hop_length=hop_length, bpm=bpm,
                                        tightness=tightness)[1]
 
-    bpm, frames = choose_tempo(onset_envelope, track, sr=sr, hop_length=hop_length, start_bpm=start_bpm,
-                               max_bpm=max_bpm, rules=settings.octave)
+    librosa_bpm, local_bpm = tempo_estimates(onset_envelope, sr=sr, hop_length=hop_length, start_bpm=start_bpm)
+    bpm, frames = choose_tempo(onset_envelope, track, librosa_bpm, max_bpm=max_bpm, rules=settings.octave)
     clarity = _pulse_clarity(onset_envelope, frames)
-    local_bpm = to_octave(fold_octaves(local_tempo(onset_envelope, sr=sr, hop_length=hop_length)), bpm)
+    local_bpm = to_octave(fold_octaves(local_bpm), bpm)
     minutes = len(onset_envelope) * hop_length / sr / 60.0
     jumps = np.count_nonzero(np.abs(np.diff(np.log2(local_bpm))) > settings.jump) / minutes
     drifts = np.mean(np.abs(np.log2(local_bpm / bpm)) > settings.drift) >= settings.drift_share
@@ -216,7 +224,7 @@ def track_beats(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_b
 
 
 def track_grid(y: np.ndarray, sr: int, *, hop_length: int = 512, beats_per_bar: int | None = None,
-               settings: TrackerSettings = TrackerSettings()) -> BeatGrid:
+               features: dict | None = None, settings: TrackerSettings = TrackerSettings()) -> BeatGrid:
     """Beats, downbeats and meter of a song with librosa alone.
 
     Parameters
@@ -229,6 +237,9 @@ def track_grid(y: np.ndarray, sr: int, *, hop_length: int = 512, beats_per_bar: 
         Hop of the onset strength curve, in samples.
     beats_per_bar : int or None
         The meter, when known; None: find 3 or 4 from the music.
+    features : dict or None
+        :func:`~.features.spectral_features` of ``y`` at this hop (2048-point
+        FFT), when the caller already has them; None: computed here.
     settings : TrackerSettings
 
     Returns
@@ -248,7 +259,8 @@ def track_grid(y: np.ndarray, sr: int, *, hop_length: int = 512, beats_per_bar: 
     """
     import librosa
 
-    features = spectral_features(y, sr=sr, hop_length=hop_length)
+    if features is None:
+        features = spectral_features(y, sr=sr, hop_length=hop_length)
     # the median over mel bands, as librosa.beat.beat_track takes it: steadier than the mean
     onset = librosa.onset.onset_strength(S=librosa.power_to_db(features["mel"]), sr=sr, hop_length=hop_length,
                                          aggregate=np.median)

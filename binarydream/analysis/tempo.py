@@ -152,8 +152,8 @@ def alternation(onset_envelope: np.ndarray, beat_frames: np.ndarray) -> float:
     return float(halves[0] / max(halves[1], 1e-12))
 
 
-def choose_tempo(onset_envelope: np.ndarray, track, *, sr: int, hop_length: int, start_bpm: float = 120.0,
-                 max_bpm: float = 200.0, rules: OctaveRules = OctaveRules()) -> tuple[float, np.ndarray]:
+def choose_tempo(onset_envelope: np.ndarray, track, bpm: float, *, max_bpm: float = 200.0,
+                 rules: OctaveRules = OctaveRules()) -> tuple[float, np.ndarray]:
     """The tempo of the beat people would tap, and the beats tracked at it.
 
     Parameters
@@ -162,10 +162,8 @@ def choose_tempo(onset_envelope: np.ndarray, track, *, sr: int, hop_length: int,
         Onset strength (:func:`librosa.onset.onset_strength`).
     track : callable
         ``track(bpm) -> beat_frames``: the beat tracker run at a given tempo.
-    sr, hop_length : int
-        Sample rate and hop of the curve.
-    start_bpm : float
-        Centre of the prior of librosa's first estimate (:func:`librosa.feature.tempo`).
+    bpm : float
+        librosa's tempo estimate (:func:`librosa.feature.tempo`).
     max_bpm : float
         Fastest beat.
     rules : OctaveRules
@@ -183,14 +181,11 @@ def choose_tempo(onset_envelope: np.ndarray, track, *, sr: int, hop_length: int,
     >>> y += 0.3 * librosa.clicks(times=np.arange(0.5 + 30 / 72, 15, 60 / 72), sr=22050, length=15 * 22050)
     >>> onset = librosa.onset.onset_strength(y=y, sr=22050)
     >>> track = lambda bpm: librosa.beat.beat_track(onset_envelope=onset, bpm=bpm)[1]
-    >>> bpm, beats = choose_tempo(onset, track, sr=22050, hop_length=512)
-    >>> round(bpm)                        # librosa alone says 144: the clicks between the beats
-    72
+    >>> librosa_bpm = librosa.feature.tempo(onset_envelope=onset)[0]
+    >>> bpm, beats = choose_tempo(onset, track, librosa_bpm)
+    >>> round(librosa_bpm), round(bpm)    # librosa hears the clicks between the beats as beats
+    (144, 72)
     """
-    import librosa
-
-    bpm = float(librosa.feature.tempo(onset_envelope=onset_envelope, sr=sr, hop_length=hop_length,
-                                      start_bpm=start_bpm)[0])
     frames = track(bpm)
     fastest = subdivision_ratio(onset_envelope, frames) < rules.tatum_subdivision
     if fastest and alternation(onset_envelope, frames) < rules.alternation and bpm / 2 >= rules.min_bpm:
