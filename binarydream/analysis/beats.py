@@ -215,8 +215,9 @@ def track_beats(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_b
     drifts = np.mean(np.abs(np.log2(local_bpm / bpm)) > settings.drift) >= settings.drift_share
     if drifts and jumps <= settings.max_jumps:
         following = track(local_bpm)
-        if _pulse_clarity(onset_envelope, following) >= settings.follow_gain * clarity:
-            frames, clarity = following, _pulse_clarity(onset_envelope, following)
+        following_clarity = _pulse_clarity(onset_envelope, following)
+        if following_clarity >= settings.follow_gain * clarity:
+            frames, clarity = following, following_clarity
     if len(frames) < settings.min_beats or clarity < settings.min_clarity:
         return 0.0, np.zeros(0)
     beats = librosa.frames_to_time(frames, sr=sr, hop_length=hop_length).astype(np.float64)
