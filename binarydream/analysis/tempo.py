@@ -59,7 +59,8 @@ class OctaveRules:
         doubled level has subdivisions of its own (it is not the fastest pulse).
     backbeat_offbeat, backbeat_alternation : float
         A level with weak half-beats (:func:`offbeat_ratio` below
-        ``backbeat_offbeat`` but not silent) whose doubled level alternates strongly
+        ``backbeat_offbeat`` but not silent, and no stronger ternary
+        subdivision) whose doubled level alternates strongly
         (:func:`alternation` below ``backbeat_alternation``) has its beats on
         the backbeat (snare on 2 and 4) and the weak beats between: double
         it, when the doubled tempo is in ``tap_range``.
@@ -187,7 +188,8 @@ def choose_tempo(onset_envelope: np.ndarray, track, bpm: float, *, max_bpm: floa
     (144, 72)
     """
     frames = track(bpm)
-    fastest = subdivision_ratio(onset_envelope, frames) < rules.tatum_subdivision
+    subdivision = subdivision_ratio(onset_envelope, frames)
+    fastest = subdivision < rules.tatum_subdivision
     if fastest and alternation(onset_envelope, frames) < rules.alternation and bpm / 2 >= rules.min_bpm:
         return bpm / 2, track(bpm / 2)
     offbeat = offbeat_ratio(onset_envelope, frames)
@@ -199,7 +201,7 @@ def choose_tempo(onset_envelope: np.ndarray, track, bpm: float, *, max_bpm: floa
         if offbeat >= rules.equal_offbeat or (
                 nearer_doubled and subdivision_ratio(onset_envelope, doubled) >= rules.subdivided):
             return 2 * bpm, doubled
-    elif (rules.tatum_subdivision <= offbeat < rules.backbeat_offbeat
+    elif (rules.tatum_subdivision <= offbeat < rules.backbeat_offbeat and subdivision <= offbeat
           and rules.tap_range[0] <= 2 * bpm <= rules.tap_range[1]):
         doubled = track(2 * bpm)
         if alternation(onset_envelope, doubled) < rules.backbeat_alternation:
