@@ -248,3 +248,87 @@ def band_song(beats: np.ndarray, beats_per_bar: int = 4, *, half_time=(), sr: in
             _add(y, beat, pad * swell, sr, 0.06)
     y = 0.9 * y / np.abs(y).max()
     return y.astype(np.float32), beats[::beats_per_bar]
+
+
+GROOVES = {
+    # onset positions in beats from the start of the bar, per instrument; "bass" plays the bar's root
+    "rock": {"kick": [0, 2, 2.5], "snare": [1, 3], "hat": [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5], "bass": [0, 2, 2.5]},
+    "ballad": {"kick": [0, 2.5], "snare": [1, 3], "hat": [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5], "bass": [0, 2]},
+    "country": {"kick": [0, 2], "snare": [1, 3], "strum": [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5], "bass": [0, 2]},
+    "house": {"kick": [0, 1, 2, 3], "snare": [1, 3], "hat": [0.5, 1.5, 2.5, 3.5], "bass": [0.5, 1.5, 2.5, 3.5]},
+    "dnb": {"kick": [0, 2.5], "snare": [1, 3], "hat": [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5], "bass": [0, 2.5]},
+    "drums": {"kick": [0, 2], "snare": [1, 3], "hat": [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5]},
+    "halftime": {"kick": [0], "snare": [2], "hat": [0, 1, 2, 3], "bass": [0]},
+    "waltz": {"bass": [0], "strum": [1, 2], "hat": [0, 1, 2]},
+    "swing": {"ride": [0, 1, 1 + 2 / 3, 2, 3, 3 + 2 / 3], "hat": [1, 3], "kick": [0, 1, 2, 3], "bass": [0, 1, 2, 3]},
+}
+"""Drum, bass and strum patterns of :func:`groove_song` (positions in beats within a bar)."""
+
+_ROOTS = (55.0, 43.65, 49.0, 41.2)   # A, F, G, E: the bass roots of a four-bar chord progression
+
+
+def _hit(kind: str, root: float, sr: int, rng: np.random.Generator) -> np.ndarray:
+    """One drum or instrument stroke: a decaying pitched or noisy burst."""
+    t = np.arange(int(0.25 * sr)) / sr
+    noise = rng.standard_normal(len(t))
+    if kind == "kick":
+        return 0.9 * np.sin(2 * np.pi * (45 + 90 * np.exp(-t * 35)) * t) * np.exp(-t * 14)
+    if kind == "snare":
+        return (0.45 * noise * np.exp(-t * 22) + 0.3 * np.sin(2 * np.pi * 190 * t) * np.exp(-t * 30))
+    if kind == "hat":
+        return 0.12 * np.diff(noise, prepend=0.0) * np.exp(-t * 90)
+    if kind == "ride":
+        return 0.1 * np.diff(noise, prepend=0.0) * np.exp(-t * 18)
+    if kind == "bass":
+        return 0.5 * np.tanh(2 * np.sin(2 * np.pi * root * t)) * np.exp(-t * 6)
+    # a strummed chord on the bar's root: a major triad two octaves up, each string a little later
+    return sum(0.08 * np.roll(np.sin(2 * np.pi * root * 4 * ratio * t), k * int(0.006 * sr)) * np.exp(-t * 9)
+               for k, ratio in enumerate((1.0, 1.26, 1.5, 2.0)))
+
+
+def groove_song(parts, *, sr: int = SR, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A small band (drums, bass, strummed chords, a pad) playing ``parts`` one after the other.
+
+    Each part is ``(groove, bpm, n_bars)``, ``groove`` a key of :data:`GROOVES`;
+    a part of ``"waltz"`` has 3 beats a bar, the others 4. The chords change
+    every bar (a pad holds each bar's chord), as they do in most songs.
+
+    Returns
+    -------
+    y : np.ndarray, float32
+    beats, downbeats : np.ndarray, float64 seconds
+
+    Examples
+    --------
+    >>> y, beats, downbeats = groove_song([("rock", 120, 2), ("waltz", 90, 2)])
+    >>> beats.round(2).tolist()
+    [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.17, 5.83, 6.5, 7.17, 7.83]
+    >>> downbeats.round(2).tolist()
+    [0.5, 2.5, 4.5, 6.5]
+    """
+    rng = np.random.default_rng(seed)
+    lead_in = 0.5
+    bars = []                       # (start, beat period, beats in the bar, groove)
+    start = lead_in
+    for groove, bpm, n_bars in parts:
+        n_beats = 3 if groove == "waltz" else 4
+        for _ in range(n_bars):
+            bars.append((start, 60.0 / bpm, n_beats, groove))
+            start += n_beats * 60.0 / bpm
+    n = int(round((start + 1.0) * sr))
+    y = np.zeros(n)
+    t = np.arange(n) / sr
+    for i, (bar_start, period, n_beats, groove) in enumerate(bars):
+        root = _ROOTS[i % len(_ROOTS)]
+        i0, i1 = int(bar_start * sr), int((bar_start + n_beats * period) * sr)
+        fade = np.minimum(1.0, np.minimum(np.arange(i1 - i0), np.arange(i1 - i0, 0, -1)) / (0.05 * sr))
+        y[i0:i1] += 0.03 * fade * sum(np.sin(2 * np.pi * root * 8 * r * t[i0:i1]) for r in (1.0, 1.26, 1.5))
+        for kind, positions in GROOVES[groove].items():
+            for position in positions:
+                j0 = int((bar_start + position * period) * sr)
+                stroke = _hit(kind, root, sr, rng)[:n - j0]
+                y[j0:j0 + len(stroke)] += stroke
+    y += 0.003 * rng.standard_normal(n)
+    beats = np.concatenate([s + p * np.arange(k) for s, p, k, _ in bars])
+    downbeats = np.array([s for s, _, _, _ in bars])
+    return (0.9 * y / np.abs(y).max()).astype(np.float32), beats, downbeats

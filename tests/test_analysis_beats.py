@@ -1,12 +1,14 @@
-"""Beats and tempo on click tracks with a known answer: steady 70 to 180 BPM, and a tempo change."""
+"""Beats and tempo with a known answer: click tracks (steady 70 to 180 BPM, a tempo change) and small band songs."""
 
+import librosa
 import mir_eval
 import numpy as np
 import pytest
-from synth import SR, click_track, tempo_change_track
+from synth import SR, groove_song, click_track, tempo_change_track
 
 from binarydream.analysis import analyze_signal
-from binarydream.analysis.beats import dominant_tempo, fold_octaves, track_beats
+from binarydream.analysis.beats import dominant_tempo, fold_octaves, to_octave, track_beats, track_grid
+from binarydream.analysis.features import spectral_features
 
 
 def f_measure(truth, found):
@@ -59,3 +61,52 @@ def test_no_pulse_no_beats(kind):
     with pytest.warns(UserWarning, match="no steady beat"):
         a = analyze_signal(y.astype(np.float32), SR)
     assert a.beats.size == 0 and a.downbeats.size == 0 and a.tempo == 0.0
+
+
+@pytest.mark.parametrize(("groove", "bpm"), [("ballad", 72), ("country", 84), ("country", 120), ("house", 128),
+                                             ("swing", 120), ("drums", 172), ("dnb", 172)])
+def test_band_tempo_octave(groove, bpm):
+    """The octaves librosa alone gets wrong: eighth-note hats at 72 (it says 144), a backbeat at 120 (60), swing
+    at 120 (60), drum'n'bass at 172 (86); and one it gets right that a doubling rule must leave (country at 84)."""
+    y, truth, _ = groove_song([(groove, bpm, max(8, bpm // 9))])
+    grid = track_grid(y, SR)
+    assert grid.tempo == pytest.approx(bpm, rel=0.02)
+    assert f_measure(truth, grid.beats) >= 0.95
+    assert grid.tracker == "librosa" and grid.version == librosa.__version__
+
+
+def test_band_tempo_change_and_half_time_breakdown():
+    y, truth, _ = groove_song([("rock", 100, 8), ("rock", 130, 12)])
+    grid = track_grid(y, SR)
+    assert f_measure(truth, grid.beats) >= 0.95
+    assert 60.0 / np.median(np.diff(grid.beats[grid.beats > 25.0])) == pytest.approx(130, rel=0.03)
+    y, truth, _ = groove_song([("rock", 140, 6), ("halftime", 140, 6), ("rock", 140, 6)])
+    grid = track_grid(y, SR)
+    assert grid.tempo == pytest.approx(140, rel=0.02) and f_measure(truth, grid.beats) >= 0.95
+
+
+def test_same_beats_as_librosa_when_the_octave_is_clear():
+    """A steady song whose tempo librosa gets right keeps librosa's own beats."""
+    y, _, _ = groove_song([("rock", 100, 10)])
+    _, frames = librosa.beat.beat_track(y=y, sr=SR)
+    grid = track_grid(y, SR)
+    np.testing.assert_allclose(grid.beats, librosa.frames_to_time(frames, sr=SR))
+    given = track_grid(y, SR, features=spectral_features(y, sr=SR))      # the caller's features: the same grid
+    np.testing.assert_array_equal(given.beats, grid.beats)
+    np.testing.assert_array_equal(given.downbeats, grid.downbeats)
+
+
+@pytest.mark.parametrize("kind", ["silence", "one second", "drone"])
+def test_no_pulse_empty_grid(kind):
+    n = {"one second": SR}.get(kind, 12 * SR)
+    y = np.zeros(n, np.float32)
+    if kind == "drone":
+        y = (0.3 * np.sin(2 * np.pi * 220.0 * np.arange(n) / SR)).astype(np.float32)
+    elif kind == "one second":
+        y[SR // 2] = 1.0
+    grid = track_grid(y, SR)
+    assert grid.beats.size == 0 and grid.downbeats.size == 0 and grid.tempo == 0.0
+
+
+def test_to_octave_keeps_tempo_changes():
+    np.testing.assert_array_equal(to_octave(np.array([50.0, 100.0, 210.0, 140.0]), 100.0), [100.0, 100.0, 105.0, 140.0])

@@ -1,12 +1,16 @@
-"""Meter and downbeats: accented click tracks in 2, 3 and 4, and the choice between meters."""
+"""Meter and downbeats: accented click tracks in 2, 3 and 4, band songs in 3 and 4, and the choice between meters."""
 
+import librosa
 import mir_eval
 import numpy as np
 import pytest
-from synth import SR, click_track
+from synth import SR, groove_song, click_track
 
 from binarydream.analysis import analyze_signal
-from binarydream.analysis.meter import beat_accents, infer_meter
+from binarydream.analysis.beats import track_grid
+from binarydream.analysis.features import spectral_features
+from binarydream.analysis.meter import (bar_positions, bar_similarity, beat_accents, beat_descriptors,
+                                        find_downbeats)
 
 
 @pytest.mark.parametrize(("beats_per_bar", "bpm"), [(3, 90), (3, 150), (4, 120), (4, 75)])
@@ -31,7 +35,9 @@ def test_forced_meter():
     y, _ = click_track(120, 10.0, beats_per_bar=3)
     a = analyze_signal(y, SR, beats_per_bar=4)
     assert a.beats_per_bar == 4
-    np.testing.assert_array_equal(a.downbeats, a.beats[::4])
+    first = int(np.searchsorted(a.beats, a.downbeats[0]))
+    assert first < 4
+    np.testing.assert_array_equal(a.downbeats, a.beats[first::4])   # bars of 4 beats; the phase is the music's
 
 
 def test_unaccented_pulse_defaults_to_four():
@@ -39,19 +45,46 @@ def test_unaccented_pulse_defaults_to_four():
     assert analyze_signal(y, SR).beats_per_bar == 4
 
 
-@pytest.mark.parametrize(("pattern", "meters", "expected"), [
-    ([1.0, 0.0, 0.0], (3, 4), (3, 0)),
-    ([0.0, 1.0, 0.0, 0.6], (3, 4), (4, 1)),          # 4/4 with a strong beat 1 and a weaker beat 3
-    ([0.0, 1.0], (3, 4), (4, 1)),
-    ([0.0, 1.0], (2, 3, 4), (2, 1)),
-    ([0.0, 1.0, 0.0, 0.8], (2, 3, 4), (4, 1)),       # beat 3 a little weaker than 1: a bar of 4, not 2
-    ([0.0, 0.0, 1.0, 0.0, 0.0, 0.0], (3, 4), (3, 2)),
-])
-def test_infer_meter(pattern, meters, expected):
-    assert infer_meter(np.tile(pattern, 8), meters=meters) == expected
-
-
 def test_accents_are_relative():
     onset = np.zeros(100)
     onset[[10, 30, 50, 70]] = [3.0, 1.0, 3.0, 1.0]
     np.testing.assert_allclose(beat_accents(np.array([10, 30, 50, 70]), [onset]), [0.5, -0.5, 0.5, -0.5])
+
+
+@pytest.mark.parametrize(("groove", "bpm", "beats_per_bar"), [("waltz", 150, 3), ("waltz", 90, 3), ("rock", 120, 4)])
+def test_band_meter_and_downbeats(groove, bpm, beats_per_bar):
+    y, _, downbeats = groove_song([(groove, bpm, 10)])
+    grid = track_grid(y, SR)
+    assert grid.beats_per_bar == beats_per_bar
+    assert mir_eval.beat.f_measure(downbeats, grid.downbeats) >= 0.9
+    assert np.isin(grid.downbeats, grid.beats).all()
+
+
+def test_band_forced_meter():
+    y, _, _ = groove_song([("waltz", 120, 8)])
+    assert track_grid(y, SR, beats_per_bar=4).beats_per_bar == 4
+
+
+def test_a_dropped_beat_shifts_only_its_bar():
+    """One beat missing from the grid: the bars after it keep their true downbeats."""
+    y, beats, downbeats = groove_song([("rock", 110, 16)])
+    features = spectral_features(y, sr=SR)
+    onset = librosa.onset.onset_strength(S=librosa.power_to_db(features["mel"]), sr=SR, aggregate=np.median)
+    kept = np.delete(beats, 21)
+    descriptors = beat_descriptors(librosa.time_to_frames(kept, sr=SR), onset, features)
+    _, found = find_downbeats(descriptors, beats_per_bar=4)
+    late = downbeats[downbeats > kept[30]]
+    np.testing.assert_allclose(kept[found][-len(late):], late)
+
+
+def test_bar_positions_resync_after_an_extra_beat():
+    salience = np.tile([1.0, -0.5, 0.2, -0.5], 16)
+    with_extra = np.r_[salience[:33], -0.5, salience[33:]]         # a beat too many after the downbeat of bar 9
+    positions = bar_positions(with_extra, 4)
+    np.testing.assert_array_equal(positions[:33], np.arange(33) % 4)
+    np.testing.assert_array_equal(positions[34:], np.arange(33, 64) % 4)
+
+
+def test_bar_similarity_tells_three_from_four():
+    spectrum = np.tile(np.random.default_rng(0).random((6, 4)), 6)       # four different beats, repeated
+    assert bar_similarity(spectrum, 4) > 0.9 > bar_similarity(spectrum, 3)

@@ -1,10 +1,11 @@
-"""Beats and tempo from an onset strength curve, with a tempo that may drift or change.
+"""The librosa beat tracker: beats, downbeats and meter of a signal as a :class:`~.grid.BeatGrid`.
 
-The local tempo is estimated per hop from the onset autocorrelation
-(:func:`librosa.feature.tempo` with ``aggregate=None``, in blocks) and handed to librosa's
-dynamic-programming beat tracker as a time-varying tempo, so a song that speeds
-up keeps its beats. The dominant tempo is then read from the beats themselves
-(their typical spacing), which is finer than the autocorrelation's lag grid.
+It is librosa's own tracker (onset strength, a tempo estimate, the dynamic
+programming of Ellis 2007) with what it gets wrong fixed: the tempo octave
+(:mod:`.tempo`), tempo that changes during the song (the local tempo, per hop,
+handed to the tracker when it strays from the dominant one for long), and the
+meter and downbeats (:mod:`.meter`). On a steady song whose metrical levels
+are not clear-cut it gives exactly ``librosa.beat.beat_track``'s beats.
 
 Examples
 --------
@@ -19,39 +20,52 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from .grid import dominant_tempo
+from .features import spectral_features
+from .grid import BeatGrid, dominant_tempo
+from .meter import beat_descriptors, find_downbeats
+from .tempo import OctaveRules, choose_tempo
 
 
-def local_tempo(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_bpm: float = 120.0,
-                ac_size: float = 8.0, block: int = 4096) -> np.ndarray:
-    """Tempo in BPM at every hop, as ``librosa.feature.tempo(aggregate=None)`` gives it, computed block by block.
+def tempo_estimates(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_bpm: float = 120.0,
+                    ac_size: float = 8.0, block: int = 4096) -> tuple[float, np.ndarray]:
+    """librosa's tempo estimate for the whole song and at every hop, from one block-wise pass over the tempogram.
 
-    The tempogram behind it holds one autocorrelation of ``ac_size`` seconds per
-    hop: about 1 GB for a 20-minute song. Blocks of ``block`` hops (each with
-    the window's context) give the same numbers in bounded memory.
+    The first is ``librosa.feature.tempo`` (the tempo ``librosa.beat.beat_track``
+    tracks), the second the same with ``aggregate=None``. The tempogram
+    behind them holds one autocorrelation of ``ac_size`` seconds per hop:
+    about 1 GB for a 20-minute song. Blocks of ``block`` hops (each with the
+    window's context) give the same numbers in bounded memory.
 
     Examples
     --------
     >>> import librosa
     >>> onset = np.random.default_rng(0).random(3000)
-    >>> whole = librosa.feature.tempo(onset_envelope=onset, sr=22050, hop_length=512, aggregate=None)
-    >>> np.array_equal(local_tempo(onset, sr=22050, hop_length=512, block=700), whole)
+    >>> bpm, local_bpm = tempo_estimates(onset, sr=22050, hop_length=512, block=700)
+    >>> bpm == librosa.feature.tempo(onset_envelope=onset, sr=22050, hop_length=512)[0]
+    np.True_
+    >>> np.array_equal(local_bpm, librosa.feature.tempo(onset_envelope=onset, sr=22050, hop_length=512,
+    ...                                                 aggregate=None))
     True
     """
     import librosa
 
     win_length = int(librosa.time_to_frames(ac_size, sr=sr, hop_length=hop_length))
     padded = np.pad(onset_envelope, win_length // 2, mode="linear_ramp", end_values=0)
-    out = np.empty(len(onset_envelope))
+    local_bpm = np.empty(len(onset_envelope))
+    total = np.zeros((win_length, 1))
     for start in range(0, len(onset_envelope), block):
         stop = min(len(onset_envelope), start + block)
         tempogram = librosa.feature.tempogram(onset_envelope=padded[start:stop + win_length - 1], sr=sr,
                                               hop_length=hop_length, win_length=win_length, center=False)
-        out[start:stop] = librosa.feature.tempo(tg=tempogram, sr=sr, hop_length=hop_length, start_bpm=start_bpm,
-                                                aggregate=None)
-    return out
+        local_bpm[start:stop] = librosa.feature.tempo(tg=tempogram, sr=sr, hop_length=hop_length,
+                                                      start_bpm=start_bpm, aggregate=None)
+        total += tempogram.sum(axis=1, keepdims=True)
+    bpm = librosa.feature.tempo(tg=total / len(onset_envelope), sr=sr, hop_length=hop_length, start_bpm=start_bpm)
+    return float(bpm[0]), local_bpm
 
 
 def fold_octaves(local_bpm: np.ndarray, *, width: int = 501, tolerance: float = 0.2) -> np.ndarray:
@@ -72,10 +86,23 @@ def fold_octaves(local_bpm: np.ndarray, *, width: int = 501, tolerance: float = 
 
     local_bpm = np.asarray(local_bpm, dtype=np.float64)
     reference = scipy.ndimage.median_filter(local_bpm, size=min(width, len(local_bpm)) | 1, mode="reflect")
-    octaves = np.log2(local_bpm / reference)
+    return to_octave(local_bpm, reference, tolerance=tolerance)
+
+
+def to_octave(local_bpm: np.ndarray, bpm, *, tolerance: float = 0.2) -> np.ndarray:
+    """Move local tempo estimates within ``tolerance`` octaves of a whole octave off ``bpm`` to ``bpm``'s octave.
+
+    ``bpm`` is one tempo or one per estimate.
+
+    Examples
+    --------
+    >>> to_octave(np.array([60.0, 125.0, 250.0, 170.0]), 120.0).tolist()
+    [120.0, 125.0, 125.0, 170.0]
+    """
+    local_bpm = np.asarray(local_bpm, dtype=np.float64)
+    octaves = np.log2(local_bpm / bpm)
     whole = np.round(octaves)
-    fold = (whole != 0) & (np.abs(octaves - whole) <= tolerance)
-    return np.where(fold, local_bpm / 2.0**whole, local_bpm)
+    return np.where(np.abs(octaves - whole) <= tolerance, local_bpm / 2.0**whole, local_bpm)
 
 
 def _pulse_clarity(onset_envelope: np.ndarray, beat_frames: np.ndarray) -> float:
@@ -89,22 +116,55 @@ def _pulse_clarity(onset_envelope: np.ndarray, beat_frames: np.ndarray) -> float
     return float(np.mean(peaks[beat_frames]) / max(np.mean(peaks), 1e-12))
 
 
-def _offbeat_ratio(onset_envelope: np.ndarray, beat_frames: np.ndarray) -> float:
-    """Onset strength half-way between beats relative to that on the beats (1.0: the pulse is twice as fast)."""
-    if len(beat_frames) < 4:
-        return 0.0
-    local = np.maximum.reduce([onset_envelope[np.clip(beat_frames + d, 0, len(onset_envelope) - 1)]
-                               for d in (-1, 0, 1)])
-    midpoints = np.rint((beat_frames[:-1] + beat_frames[1:]) / 2).astype(int)
-    offbeat = np.maximum.reduce([onset_envelope[np.clip(midpoints + d, 0, len(onset_envelope) - 1)]
-                                 for d in (-1, 0, 1)])
-    return float(np.mean(offbeat) / max(np.mean(local), 1e-12))
+@dataclass(frozen=True)
+class TrackerSettings:
+    """Settings of the librosa beat tracker (:func:`track_beats`, :func:`track_grid`).
+
+    Parameters
+    ----------
+    octave : OctaveRules
+        The tempo octave choice (:func:`~.tempo.choose_tempo`).
+    drift : float
+        Local tempo this far (in octaves) from the dominant one counts as a
+        different tempo (0.1 octave: 7 %).
+    drift_share : float
+        When at least this share of the song is at a different tempo, beats
+        that follow the local tempo are tried, if that tempo is steady:
+    jump, max_jumps : float
+        the local tempo changes by more than ``jump`` octaves from one hop to
+        the next at most ``max_jumps`` times a minute. (The local tempo of
+        much real music hops between metrical levels every few seconds; a
+        song that changes tempo holds each one for a while.)
+    follow_gain : float
+        Beats that follow the local tempo replace those at the dominant tempo
+        when they fall on onsets this much stronger on average (the local
+        tempo of real music wanders between metrical levels; the tracker
+        follows it only where that finds the beats better).
+    min_onset : float
+        Below this mean onset strength (dB of spectral flux per band and hop:
+        a steady drone or tone) the music has no beats.
+    min_clarity : float
+        Below this ratio of the mean onset strength on the beats to the mean
+        overall (beats laid on noise), the music has no beats.
+    min_beats : int
+        Fewer beats than this are no steady beat (a second of audio, one hit).
+    """
+
+    octave: OctaveRules = OctaveRules()
+    drift: float = 0.1
+    drift_share: float = 0.2
+    jump: float = 0.02
+    max_jumps: float = 4.0
+    follow_gain: float = 1.1
+    min_onset: float = 0.1
+    min_clarity: float = 1.5
+    min_beats: int = 4
 
 
 def track_beats(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_bpm: float = 120.0,
-                tightness: float = 50.0, max_bpm: float = 200.0, offbeat_ratio: float = 0.8,
-                min_onset: float = 0.1, min_clarity: float = 1.5) -> tuple[float, np.ndarray]:
-    """Track the beats of an onset strength curve whose tempo may change over time.
+                tightness: float = 100.0, max_bpm: float = 200.0,
+                settings: TrackerSettings = TrackerSettings()) -> tuple[float, np.ndarray]:
+    """Track the beats of an onset strength curve: the tempo octave people tap, a tempo that may change.
 
     Parameters
     ----------
@@ -113,22 +173,12 @@ def track_beats(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_b
     sr, hop_length : int
         Sample rate and hop of the curve.
     start_bpm : float
-        Centre of the tempo prior.
+        Centre of the prior of librosa's tempo estimate.
     tightness : float
-        How strictly beats keep the local tempo (librosa's ``tightness``; lower
-        follows tempo changes more readily).
+        How strictly beats keep the tempo (librosa's ``tightness``; 100 is its default).
     max_bpm : float
-        Fastest tempo considered when the pulse is found to be twice the tracked one.
-    offbeat_ratio : float
-        When onsets half-way between the tracked beats are at least this strong
-        relative to those on the beats, every half-beat is a beat: the tracker
-        took half the true tempo (librosa's prior favours about 120 BPM).
-    min_onset : float
-        Below this mean onset strength (dB of spectral flux per band and hop:
-        a steady drone or tone) the music has no beats.
-    min_clarity : float
-        Below this ratio of the mean onset strength on the beats to the mean
-        overall (beats laid on noise), the music has no beats.
+        Fastest beat.
+    settings : TrackerSettings
 
     Returns
     -------
@@ -148,62 +198,75 @@ def track_beats(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_b
     import librosa
 
     onset_envelope = np.asarray(onset_envelope, dtype=np.float64)
-    if onset_envelope.mean() < min_onset:
+    if onset_envelope.size < 2 or onset_envelope.mean() < settings.min_onset:
         return 0.0, np.zeros(0)
-    local_bpm = fold_octaves(local_tempo(onset_envelope, sr=sr, hop_length=hop_length, start_bpm=start_bpm))
-    _, frames = librosa.beat.beat_track(onset_envelope=onset_envelope, sr=sr, hop_length=hop_length,
-                                        bpm=local_bpm, tightness=tightness)
-    if np.median(local_bpm) * 2 <= max_bpm and _offbeat_ratio(onset_envelope, frames) >= offbeat_ratio:
-        _, frames = librosa.beat.beat_track(onset_envelope=onset_envelope, sr=sr, hop_length=hop_length,
-                                            bpm=2 * local_bpm, tightness=tightness)
-    if _pulse_clarity(onset_envelope, frames) < min_clarity:
+
+    def track(bpm):
+        return librosa.beat.beat_track(onset_envelope=onset_envelope, sr=sr, hop_length=hop_length, bpm=bpm,
+                                       tightness=tightness)[1]
+
+    librosa_bpm, local_bpm = tempo_estimates(onset_envelope, sr=sr, hop_length=hop_length, start_bpm=start_bpm)
+    bpm, frames = choose_tempo(onset_envelope, track, librosa_bpm, max_bpm=max_bpm, rules=settings.octave)
+    clarity = _pulse_clarity(onset_envelope, frames)
+    local_bpm = to_octave(fold_octaves(local_bpm), bpm)
+    minutes = len(onset_envelope) * hop_length / sr / 60.0
+    jumps = np.count_nonzero(np.abs(np.diff(np.log2(local_bpm))) > settings.jump) / minutes
+    drifts = np.mean(np.abs(np.log2(local_bpm / bpm)) > settings.drift) >= settings.drift_share
+    if drifts and jumps <= settings.max_jumps:
+        following = track(local_bpm)
+        following_clarity = _pulse_clarity(onset_envelope, following)
+        if following_clarity >= settings.follow_gain * clarity:
+            frames, clarity = following, following_clarity
+    if len(frames) < settings.min_beats or clarity < settings.min_clarity:
         return 0.0, np.zeros(0)
     beats = librosa.frames_to_time(frames, sr=sr, hop_length=hop_length).astype(np.float64)
     return dominant_tempo(beats), beats
 
 
-def track_grid(y: np.ndarray, sr: int, *, hop_length: int = 512, beats_per_bar: int | None = None):
-    """Beats, downbeats and meter of a mono signal: :func:`track_beats`, then the meter from the beats' accents.
+def track_grid(y: np.ndarray, sr: int, *, hop_length: int = 512, beats_per_bar: int | None = None,
+               features: dict | None = None, settings: TrackerSettings = TrackerSettings()) -> BeatGrid:
+    """Beats, downbeats and meter of a song with librosa alone.
 
     Parameters
     ----------
-    y : np.ndarray, shape (n_samples,)
+    y : np.ndarray, float32, shape (n_samples,)
         Mono signal.
     sr : int
-        Its sample rate.
+        Its sample rate (the analysis uses 22050 Hz).
     hop_length : int
         Hop of the onset strength curve, in samples.
     beats_per_bar : int or None
-        Force the meter (downbeats from the first beat); None: infer 3 or 4
-        (:func:`~binarydream.analysis.meter.infer_meter`).
+        The meter, when known; None: find 3 or 4 from the music.
+    features : dict or None
+        :func:`~.features.spectral_features` of ``y`` at this hop (2048-point
+        FFT), when the caller already has them; None: computed here.
+    settings : TrackerSettings
 
     Returns
     -------
     BeatGrid
+        ``tracker="librosa"``; empty (no beats) for silence or music without a pulse (the analysis warns).
 
     Examples
     --------
     >>> import librosa
-    >>> y = librosa.clicks(times=np.arange(0.5, 12, 0.5), sr=22050, length=12 * 22050)
+    >>> times = np.arange(0.5, 16, 0.5)
+    >>> y = librosa.clicks(times=times, sr=22050, length=16 * 22050)
+    >>> y += librosa.clicks(times=times[::3], sr=22050, click_freq=150.0, length=16 * 22050)  # accents in 3
     >>> grid = track_grid(y, 22050)
-    >>> round(grid.tempo), grid.beats_per_bar, grid.tracker
-    (120, 4, 'librosa')
+    >>> round(grid.tempo), grid.beats_per_bar, grid.downbeats[:3].round(1).tolist()
+    (120, 3, [2.0, 3.5, 5.0])
     """
     import librosa
 
-    from .features import spectral_features
-    from .grid import BeatGrid
-    from .meter import beat_accents, infer_meter
-
-    features = spectral_features(y, sr=sr, hop_length=hop_length)
-    onset = librosa.onset.onset_strength(S=librosa.power_to_db(features["mel"]), sr=sr, hop_length=hop_length)
-    _, beats = track_beats(onset, sr=sr, hop_length=hop_length)
-    if beats_per_bar:
-        meter, phase = int(beats_per_bar), 0
-    elif beats.size == 0:
-        meter, phase = 4, 0
-    else:
-        beat_frames = librosa.time_to_frames(beats, sr=sr, hop_length=hop_length)
-        meter, phase = infer_meter(beat_accents(beat_frames, [onset, features["bands"][0]]))
-    return BeatGrid(beats=beats, downbeats=beats[phase::meter], beats_per_bar=meter, tracker="librosa",
-                    version=librosa.__version__)
+    if features is None:
+        features = spectral_features(y, sr=sr, hop_length=hop_length)
+    # the median over mel bands, as librosa.beat.beat_track takes it: steadier than the mean
+    onset = librosa.onset.onset_strength(S=librosa.power_to_db(features["mel"]), sr=sr, hop_length=hop_length,
+                                         aggregate=np.median)
+    _, beats = track_beats(onset, sr=sr, hop_length=hop_length, settings=settings)
+    if beats.size == 0:
+        return BeatGrid(np.zeros(0), np.zeros(0), beats_per_bar or 4, "librosa", librosa.__version__)
+    frames = librosa.time_to_frames(beats, sr=sr, hop_length=hop_length)
+    meter, downbeat = find_downbeats(beat_descriptors(frames, onset, features), beats_per_bar=beats_per_bar)
+    return BeatGrid(beats, beats[downbeat], meter, "librosa", librosa.__version__)

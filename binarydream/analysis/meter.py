@@ -1,25 +1,30 @@
 """Meter and downbeats: which beats start a bar, found from the accents the music puts on them.
 
-Each beat gets an accent strength (onset strength plus low-frequency
-amplitude around the beat, each relative to its mean). For each candidate
-meter (:data:`METERS`) and each phase, the contrast between the accents of the
-beats that would be downbeats and those of the others is measured; the meter
-and phase with the clearest contrast win. Nothing assumes 4/4.
+Each beat gets descriptors (:func:`beat_descriptors`: accent, bass, chord change,
+sound). For each candidate meter (:data:`METERS`) the bar position of every beat
+is decoded by Viterbi (:func:`bar_positions`), so an extra or dropped beat moves
+only the bars around it; the meter whose downbeats stand out most, and whose
+sound repeats bar by bar, wins (:func:`find_downbeats`). 4 is favoured unless 3
+shows clearly.
 
 Examples
 --------
 >>> import numpy as np
->>> accents = np.tile([3.0, 0.0, 0.0], 8)                 # strong-weak-weak: a waltz
->>> infer_meter(accents)
-(3, 0)
+>>> rng = np.random.default_rng(1)
+>>> d = {"accent": np.tile([3.0, 0.0, 0.0], 8), "harmony_change": np.zeros(24), "spectrum": rng.random((8, 24))}
+>>> meter, downbeats = find_downbeats(d)                  # strong-weak-weak: a waltz
+>>> meter, downbeats[:3].tolist()
+(3, [0, 3, 6])
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 METERS = (3, 4)
-"""Beats per bar that :func:`infer_meter` chooses from.
+"""Beats per bar that :func:`find_downbeats` chooses from.
 
 Two beats per bar is left out on purpose: accents cannot tell 2/4 from a 4/4
 groove with equal beats 1 and 3 (most pop: kick on 1 and 3, snare on 2 and 4),
@@ -61,48 +66,203 @@ def beat_accents(beat_frames: np.ndarray, curves, *, width: int = 3) -> np.ndarr
     return accents
 
 
-def infer_meter(accents: np.ndarray, *, meters=METERS, prefer_longer: float = 1.4,
-                min_contrast: float = 0.15) -> tuple[int, int]:
-    """Beats per bar and the index of the first downbeat that best explain a sequence of beat accents.
+def _between_beats(curves: np.ndarray, beat_frames: np.ndarray) -> np.ndarray:
+    """Mean of each row of ``curves`` from each beat to the next (the last beat: one typical beat on)."""
+    n_hops = curves.shape[1]
+    period = int(np.median(np.diff(beat_frames))) if len(beat_frames) > 1 else 1
+    starts = np.clip(beat_frames, 0, n_hops - 1)
+    stops = np.clip(np.r_[beat_frames[1:], beat_frames[-1] + period], starts + 1, n_hops)
+    totals = np.cumsum(np.pad(curves, ((0, 0), (1, 0))), axis=1, dtype=np.float64)
+    return (totals[:, stops] - totals[:, starts]) / (stops - starts)
 
-    The score of a meter ``m`` and phase ``p`` is the mean accent of beats
-    ``p, p + m, p + 2m, ...`` minus the mean accent of the other beats. Where
-    ``meters`` holds a bar and a multiple of it (2 and 4), both fit music
-    accented on beats 1 and 3; the longer bar is kept unless the shorter one
-    fits ``prefer_longer`` times better. When no meter reaches ``min_contrast``
-    (a pulse without accents), the answer is 4 beats per bar from the first beat.
+
+def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, features: dict) -> dict[str, np.ndarray]:
+    """What each beat sounds like, for telling downbeats from other beats.
+
+    Parameters
+    ----------
+    beat_frames : np.ndarray of int
+        Beat positions in hops.
+    onset_envelope : np.ndarray, shape (n_hops,)
+    features : dict
+        :func:`~.features.spectral_features` of the song (``"mel"``, ``"bands"``, ``"chroma"``).
+
+    Returns
+    -------
+    dict of np.ndarray
+        ``"accent"`` (n_beats,): :func:`beat_accents` of the onset strength and
+        the bass amplitude; ``"harmony_change"`` (n_beats,): how far the chroma
+        of the two beats from this one is from that of the two before it
+        (chords change on downbeats); ``"spectrum"`` (n_mels, n_beats): the mean
+        log-mel spectrum from each beat to the next, which repeats bar after bar.
+
+    Examples
+    --------
+    >>> import librosa
+    >>> from binarydream.analysis.features import spectral_features
+    >>> y = librosa.clicks(times=np.arange(0.5, 8, 0.5), sr=22050, length=8 * 22050)
+    >>> features = spectral_features(y, sr=22050)
+    >>> onset = librosa.onset.onset_strength(S=librosa.power_to_db(features["mel"]))
+    >>> d = beat_descriptors(librosa.time_to_frames(np.arange(0.5, 8, 0.5)), onset, features)
+    >>> d["accent"].shape, d["harmony_change"].shape, d["spectrum"].shape
+    ((15,), (15,), (128, 15))
+    """
+    beat_frames = np.asarray(beat_frames, dtype=int)
+    mel = features["mel"]
+    spectrum = _between_beats(np.log1p(mel / max(float(mel.mean()), 1e-12)), beat_frames)
+    chroma = _between_beats(features["chroma"], beat_frames)
+    # the chords of the two beats before each beat against those of the two from it: a window of two
+    # beats is steadier than one and still shorter than a bar
+    n = chroma.shape[1]
+    totals = np.cumsum(np.pad(np.pad(chroma, ((0, 0), (2, 2)), mode="edge"), ((0, 0), (1, 0))), axis=1)
+    before = totals[:, 2:n + 2] - totals[:, :n]
+    after = totals[:, 4:n + 4] - totals[:, 2:n + 2]
+    before /= np.maximum(np.linalg.norm(before, axis=0), 1e-12)
+    after /= np.maximum(np.linalg.norm(after, axis=0), 1e-12)
+    change = 1.0 - np.sum(before * after, axis=0)
+    return {"accent": beat_accents(beat_frames, [onset_envelope, features["bands"][0]]),
+            "harmony_change": change, "spectrum": spectrum}
+
+
+@dataclass(frozen=True)
+class MeterRules:
+    """How :func:`find_downbeats` weighs the evidence for a meter and a downbeat.
+
+    Parameters
+    ----------
+    harmony_weight : float
+        Weight of the chord change against the accent in a beat's downbeat salience.
+    similarity_weight : float
+        Weight of the bar-to-bar repetition of the sound (:func:`bar_similarity`)
+        against the downbeat contrast in a meter's score.
+    four_bonus : float
+        Added to the score of 4 beats a bar: most music is in 4, and a waltz
+        has to show its 3 clearly.
+    resync_cost : float
+        Log-odds against an extra or a dropped beat between two bars; lower
+        re-syncs the bar sooner after a tracking error, higher trusts the
+        regular count longer.
+    """
+
+    harmony_weight: float = 1.0
+    similarity_weight: float = 2.0
+    four_bonus: float = 0.3
+    resync_cost: float = 6.0
+
+
+def downbeat_salience(descriptors: dict, *, harmony_weight: float = 1.0) -> np.ndarray:
+    """How much each beat sounds like a downbeat: its accent plus the chord change on it, each standardised.
+
+    Examples
+    --------
+    >>> d = {"accent": np.array([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]), "harmony_change": np.zeros(6)}
+    >>> downbeat_salience(d).round(2).tolist()
+    [1.41, -0.71, -0.71, 1.41, -0.71, -0.71]
+    """
+    def standard(x):
+        x = np.asarray(x, dtype=np.float64)
+        spread = x.std()
+        return (x - x.mean()) / spread if spread > 1e-9 else np.zeros_like(x)
+
+    return standard(descriptors["accent"]) + harmony_weight * standard(descriptors["harmony_change"])
+
+
+def bar_similarity(spectrum: np.ndarray, beats_per_bar: int) -> float:
+    """Mean cosine similarity of each beat's sound to that of the beat a bar later (sound centred on its mean).
+
+    Music repeats bar by bar: a groove in 4 makes beats 4 apart sound alike and
+    beats 3 apart less so, a waltz the other way round.
+
+    Examples
+    --------
+    >>> spectrum = np.tile(np.eye(3), 6)                   # three different beats, repeated
+    >>> round(bar_similarity(spectrum, 3), 2), round(bar_similarity(spectrum, 4), 2)
+    (1.0, -0.5)
+    """
+    spectrum = np.asarray(spectrum, dtype=np.float64)
+    if spectrum.shape[1] <= beats_per_bar:
+        return 0.0
+    centred = spectrum - spectrum.mean(axis=1, keepdims=True)
+    centred /= np.maximum(np.linalg.norm(centred, axis=0), 1e-12)
+    return float(np.mean(np.sum(centred[:, beats_per_bar:] * centred[:, :-beats_per_bar], axis=0)))
+
+
+def bar_positions(salience: np.ndarray, beats_per_bar: int, *, resync_cost: float = 6.0) -> np.ndarray:
+    """Position of each beat in its bar (0 the downbeat) by Viterbi decoding of the downbeat salience.
+
+    Each beat moves the count on by one; the count may also stay (an extra
+    beat was tracked) or jump by two (a beat was dropped) at a cost of
+    ``resync_cost``, so one tracking error shifts the bars only until the
+    accents show the new phase, not to the end of the song.
+
+    Examples
+    --------
+    >>> salience = np.tile([2.0, -1.0, -1.0, -1.0], 6)
+    >>> salience = np.r_[salience[:10], -1.0, salience[10:]]     # an extra beat after the tenth
+    >>> bar_positions(salience, 4).tolist()
+    [0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3]
+    """
+    n, m = len(salience), beats_per_bar
+    step = np.full((m, m), -np.inf)        # step[i, j]: log-score of position i followed by j
+    for i in range(m):
+        step[i, (i + 1) % m] = 0.0
+        step[i, i] = step[i, (i + 2) % m] = -resync_cost
+    score = np.where(np.arange(m) == 0, salience[0], 0.0)
+    back = np.zeros((n, m), dtype=int)
+    for k in range(1, n):
+        total = score[:, None] + step
+        back[k] = np.argmax(total, axis=0)
+        score = total[back[k], np.arange(m)] + np.where(np.arange(m) == 0, salience[k], 0.0)
+    positions = np.zeros(n, dtype=int)
+    positions[-1] = int(np.argmax(score))
+    for k in range(n - 1, 0, -1):
+        positions[k - 1] = back[k, positions[k]]
+    return positions
+
+
+def find_downbeats(descriptors: dict, *, beats_per_bar: int | None = None, meters=METERS,
+                   rules: MeterRules = MeterRules()) -> tuple[int, np.ndarray]:
+    """The meter and the indices of the beats that start a bar.
+
+    For each candidate meter the bar positions are decoded
+    (:func:`bar_positions`); the meter's score is the contrast between the
+    salience of its downbeats and that of the other beats, plus how much the
+    sound repeats bar by bar (:func:`bar_similarity`).
+
+    Parameters
+    ----------
+    descriptors : dict
+        :func:`beat_descriptors` of the song's beats.
+    beats_per_bar : int or None
+        A meter to use instead of finding one.
+    meters : tuple of int
+        Meters to choose from.
+    rules : MeterRules
 
     Returns
     -------
     beats_per_bar : int
-    phase : int
-        Index of the first downbeat among the beats (``0 <= phase < beats_per_bar``).
+    downbeats : np.ndarray of int
+        Indices into the beats.
 
     Examples
     --------
-    >>> infer_meter(np.tile([0.0, 2.0, 0.0, 1.0], 6))       # accents on 2 and 4 of a bar starting at beat 1
-    (4, 1)
-    >>> infer_meter(np.tile([0.0, 2.0], 6), meters=(2, 3, 4))
-    (2, 1)
-    >>> infer_meter(np.zeros(3))
-    (4, 0)
+    >>> rng = np.random.default_rng(0)
+    >>> accent = np.tile([1.0, 0.0, 0.0], 10) + 0.1 * rng.random(30)
+    >>> d = {"accent": accent, "harmony_change": np.zeros(30), "spectrum": rng.random((8, 30))}
+    >>> meter, downbeats = find_downbeats(d)
+    >>> meter, downbeats[:4].tolist()
+    (3, [0, 3, 6, 9])
     """
-    accents = np.asarray(accents, dtype=np.float64)
-    scores = {}
-    for m in meters:
-        if len(accents) < 2 * m:
-            continue
-        for p in range(m):
-            on = np.zeros(len(accents), dtype=bool)
-            on[p::m] = True
-            scores[m, p] = accents[on].mean() - accents[~on].mean()
-    if not scores or max(scores.values()) < min_contrast:
-        return 4, 0
-    best = {m: max(((s, p) for (mm, p), s in scores.items() if mm == m), key=lambda sp: (sp[0], -sp[1]))
-            for m in {m for m, _ in scores}}
-    meter = max(best, key=lambda m: best[m][0])
-    for longer in sorted(best, reverse=True):
-        if longer > meter and longer % meter == 0 and best[longer][0] * prefer_longer >= best[meter][0]:
-            meter = longer
-            break
-    return meter, best[meter][1]
+    salience = downbeat_salience(descriptors, harmony_weight=rules.harmony_weight)
+    if len(salience) == 0:
+        return beats_per_bar or 4, np.zeros(0, dtype=int)
+    best = None
+    for m in ([beats_per_bar] if beats_per_bar else meters):
+        downbeat = bar_positions(salience, m, resync_cost=rules.resync_cost) == 0
+        contrast = salience[downbeat].mean() - salience[~downbeat].mean() if (~downbeat).any() else 0.0
+        score = (contrast + rules.similarity_weight * bar_similarity(descriptors["spectrum"], m)
+                 + (rules.four_bonus if m == 4 else 0.0))
+        if best is None or score > best[0]:
+            best = (score, m, np.flatnonzero(downbeat))
+    return best[1], best[2]
