@@ -10,7 +10,9 @@ Three entry points, plain data out (:class:`Lyrics` of :class:`Line` of :class:`
 Recognition runs Whisper through a backend (``"faster-whisper"`` by default,
 ``"whisperx"`` in its own environment); word starts are then moved onto the
 vocal onsets heard in the audio (``snap_onsets=True``), since Whisper's own
-word times run early.
+word times run early. Known lyrics are force-aligned where the backend can
+(faster-whisper: :mod:`alignment.forced`): the written words are the
+transcript, nothing is recognised.
 
 Examples
 --------
@@ -34,7 +36,7 @@ from binarydream.errors import AudioError, LyricsError
 from .backends import SAMPLE_RATE, Transcript, get_backend
 from .lyrics import Line, Lyrics, Word
 
-__all__ = ["transcribe", "align", "load", "Lyrics", "Line", "Word"]
+__all__ = ["transcribe", "align", "load", "line_score", "LOW_SCORE", "Lyrics", "Line", "Word"]
 
 STANZA_GAP = 2.0
 """Seconds of silence between recognised segments that start a new stanza in :func:`transcribe`."""
@@ -42,6 +44,10 @@ LINE_PAD = 0.5
 """Seconds either side of a line's matched span that a forced aligner may look in for its words."""
 SUNG_SHARE = 0.5
 """Share of a line's words matched to heard words above which :func:`align` force-aligns the line."""
+LOW_SCORE = 0.3
+"""Line score (mean of its word scores) below which :func:`align` lists the line in its low-confidence warning."""
+FIRST_WORD = 0.5
+"""Longest, in seconds, a line's first word is taken to last: Whisper starts it in the pause before it."""
 _TEXT_SUFFIXES = (".txt", ".lyrics", ".md", ".lrc", ".srt")
 
 
@@ -174,8 +180,6 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
     >>> [w.text for w in lyr.lines[1].words]  # doctest: +SKIP
     ['never', 'let', 'me', 'go']
     """
-    from .textalign import place_lines, sung_share
-
     text = _read_lyrics(lyrics)
     written, stanzas, stanza = [], [], 0
     for raw in text.splitlines():
@@ -188,18 +192,82 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
         raise LyricsError("the lyrics are empty: give the words, one sung line per line")
     y = _audio(audio)
     backend = get_backend(backend)
+    if hasattr(backend, "force_align"):
+        from .models import default_device, default_model
+
+        device = device or default_device()
+        timed, language = backend.force_align(y, written, model=model if model is not None else default_model(device),
+                                              language=language, device=device)
+        placed = _fit_unplaced(written, timed, duration=len(y) / SAMPLE_RATE)
+    else:
+        placed, language = _match_then_align(backend, y, written, model=model, language=language, device=device,
+                                             vocals=vocals, snap_onsets=snap_onsets, name=_name(audio))
+    lines = [Line(" ".join(words), ws[0].start, ws[-1].end, tuple(ws), s)
+             for words, ws, s in zip(written, placed, stanzas)]
+    _warn_low_confidence(lines)
+    return Lyrics(lines, language=language)
+
+
+def _fit_unplaced(written: list[list[str]], timed: list, *, duration: float) -> list[list[Word]]:
+    """Force-aligned lines with their first word shortened to :data:`FIRST_WORD`; lines never placed (None)
+    fitted into the gap between their placed neighbours, packed, score 0."""
+    from .textalign import fill_spans
+
+    flat = []
+    for line, words in zip(written, timed):
+        if words is None:
+            flat.extend([None] * len(line))
+        else:
+            first = words[0]
+            flat.append((max(first.start, first.end - FIRST_WORD), first.end))
+            flat.extend((w.start, w.end) for w in words[1:])
+    filled = iter(fill_spans(flat, [len(w) for line in written for w in line], duration))
+    out = []
+    for line, words in zip(written, timed):
+        scores = [w.score for w in words] if words is not None else [0.0] * len(line)
+        out.append([Word(text, round(a, 3), round(max(a, b), 3), score)
+                    for text, (a, b), score in zip(line, [next(filled) for _ in line], scores)])
+    return out
+
+
+def _warn_low_confidence(lines: list[Line]) -> None:
+    """One warning listing the lines whose mean word score is below :data:`LOW_SCORE`."""
+    low = [line for line in lines if line_score(line) < LOW_SCORE]
+    if not low:
+        return
+    from .formats import lrc_time
+
+    shown = "; ".join(f"[{lrc_time(line.start)}] {line.text[:40]!r}" for line in low[:8])
+    more = f" and {len(low) - 8} more" if len(low) > 8 else ""
+    warnings.warn(f"{len(low)} of {len(lines)} lyric lines are placed with low confidence (score < {LOW_SCORE}): "
+                  f"{shown}{more}; check them, and fix their times by hand in an LRC file if needed", stacklevel=3)
+
+
+def line_score(line: Line) -> float:
+    """How sure a line's times are: the mean score of its words (0 for a line without words).
+
+    Examples
+    --------
+    >>> line_score(Line("a b", 0.0, 1.0, (Word("a", 0.0, 0.4, 0.9), Word("b", 0.5, 1.0, 0.5))))
+    0.7
+    """
+    return round(sum(w.score for w in line.words) / len(line.words), 4) if line.words else 0.0
+
+
+def _match_then_align(backend, y, written, *, model, language, device, vocals, snap_onsets, name):
+    """The path for a backend without ``force_align``: recognise, match the heard words, then force-align
+    each line in its span where the backend has ``align_lines``."""
+    from .textalign import place_lines, sung_share
+
     transcript = _recognise(y, model=model, language=language, device=device, backend=backend,
                             vocals=vocals, snap_onsets=snap_onsets)
     if not transcript.words:
-        warnings.warn(f"no singing or speech heard in {_name(audio)}: the lyrics are spread evenly, score 0",
-                      stacklevel=2)
+        warnings.warn(f"no singing or speech heard in {name}: the lyrics are spread evenly, score 0", stacklevel=3)
     placed = place_lines(written, transcript.words, duration=len(y) / SAMPLE_RATE)
     if hasattr(backend, "align_lines") and transcript.words:
         placed = _force_align(backend, y, written, placed, sung_share(written, transcript.words),
                               language=transcript.language or language, device=device)
-    lines = [Line(" ".join(words), ws[0].start, ws[-1].end, tuple(ws), s)
-             for words, ws, s in zip(written, placed, stanzas)]
-    return Lyrics(lines, language=transcript.language or language)
+    return placed, transcript.language or language
 
 
 def _force_align(backend, y: np.ndarray, written: list[list[str]], placed: list[list[Word]], shares: list[float],
