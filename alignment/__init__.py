@@ -199,6 +199,11 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
         timed, language = backend.force_align(y, written, model=model if model is not None else default_model(device),
                                               language=language, device=device)
         placed = _fit_unplaced(written, timed, duration=len(y) / SAMPLE_RATE)
+        if snap_onsets:
+            from .onsets import snap_onsets as snap
+
+            snapped = iter(snap([w for words in placed for w in words], y, SAMPLE_RATE))
+            placed = [[next(snapped) for _ in words] for words in placed]
     else:
         placed, language = _match_then_align(backend, y, written, model=model, language=language, device=device,
                                              vocals=vocals, snap_onsets=snap_onsets, name=_name(audio))
