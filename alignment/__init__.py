@@ -46,6 +46,8 @@ SUNG_SHARE = 0.5
 """Share of a line's words matched to heard words above which :func:`align` force-aligns the line."""
 LOW_SCORE = 0.3
 """Line score (mean of its word scores) below which :func:`align` lists the line in its low-confidence warning."""
+UNSUNG = 0.15
+"""Mean word probability of a force-aligned line below which it is taken as not sung: fitted into its gap, score 0."""
 FIRST_WORD = 0.5
 """Longest, in seconds, a line's first word is taken to last: Whisper starts it in the pause before it."""
 _TEXT_SUFFIXES = (".txt", ".lyrics", ".md", ".lrc", ".srt")
@@ -214,10 +216,11 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
 
 
 def _fit_unplaced(written: list[list[str]], timed: list, *, duration: float) -> list[list[Word]]:
-    """Force-aligned lines with their first word shortened to :data:`FIRST_WORD`; lines never placed (None)
-    fitted into the gap between their placed neighbours, packed, score 0."""
+    """Force-aligned lines with their first word shortened to :data:`FIRST_WORD`; lines never placed (None) or
+    scored below :data:`UNSUNG` fitted into the gap between their placed neighbours, packed, score 0."""
     from .textalign import fill_spans
 
+    timed = [None if words is None or np.mean([w.score for w in words]) < UNSUNG else words for words in timed]
     flat = []
     for line, words in zip(written, timed):
         if words is None:
