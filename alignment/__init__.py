@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,7 @@ from binarydream.errors import AudioError, LyricsError
 from .backends import SAMPLE_RATE, Transcript, get_backend
 from .lyrics import Line, Lyrics, Word
 
-__all__ = ["transcribe", "align", "load", "line_score", "LOW_SCORE", "Lyrics", "Line", "Word"]
+__all__ = ["transcribe", "align", "load", "LOW_SCORE", "Lyrics", "Line", "Word"]
 
 STANZA_GAP = 2.0
 """Seconds of silence between recognised segments that start a new stanza in :func:`transcribe`."""
@@ -45,7 +46,8 @@ LINE_PAD = 0.5
 SUNG_SHARE = 0.5
 """Share of a line's words matched to heard words above which :func:`align` force-aligns the line."""
 LOW_SCORE = 0.3
-"""Line score (mean of its word scores) below which :func:`align` lists the line in its low-confidence warning."""
+"""Line score (mean of its word scores) below which :func:`align` lists the line in its low-confidence warning
+(and the timeline plot draws it in another colour)."""
 UNSUNG = 0.15
 """Mean word probability of a force-aligned line below which it is taken as not sung: fitted into its gap, score 0."""
 FIRST_WORD = 0.5
@@ -200,47 +202,63 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
         device = device or default_device()
         timed, language = backend.force_align(y, written, model=model if model is not None else default_model(device),
                                               language=language, device=device)
-        placed = _fit_unplaced(written, timed, duration=len(y) / SAMPLE_RATE)
+        # A line Whisper gives little probability is taken as not sung: it is fitted into its gap, score 0.
+        # Whisper starts the first word of a line in the pause before it: it lasts FIRST_WORD at most.
+        timed = [None if words is None or np.mean([w.score for w in words]) < UNSUNG else
+                 [replace(words[0], start=max(words[0].start, words[0].end - FIRST_WORD)), *words[1:]]
+                 for words in timed]
+        if all(words is None for words in timed):
+            raise LyricsError(f"none of the {len(written)} lyric lines was found sung in {_name(audio)} (language "
+                              f"{language!r}): check that the song has singing and that the lyrics are its own, in its "
+                              "language (pass language=), or give timed lyrics (.lrc)")
         if snap_onsets:
             from .onsets import snap_onsets as snap
 
-            snapped = iter(snap([w for words in placed for w in words], y, SAMPLE_RATE))
-            placed = [[next(snapped) for _ in words] for words in placed]
+            sung = [k for k, words in enumerate(timed) if words is not None]
+            snapped = iter(snap([w for k in sung for w in timed[k]], y, SAMPLE_RATE))
+            for k in sung:
+                timed[k] = [next(snapped) for _ in timed[k]]
+        placed = _fit_unplaced(written, timed, duration=len(y) / SAMPLE_RATE)
     else:
         placed, language = _match_then_align(backend, y, written, model=model, language=language, device=device,
                                              vocals=vocals, snap_onsets=snap_onsets, name=_name(audio))
-    lines = [Line(" ".join(words), ws[0].start, ws[-1].end, tuple(ws), s)
+    lines = [Line(" ".join(words), ws[0].start, ws[-1].end, tuple(ws), s, round(sum(w.score for w in ws) / len(ws), 4))
              for words, ws, s in zip(written, placed, stanzas)]
     _warn_low_confidence(lines)
     return Lyrics(lines, language=language)
 
 
 def _fit_unplaced(written: list[list[str]], timed: list, *, duration: float) -> list[list[Word]]:
-    """Force-aligned lines with their first word shortened to :data:`FIRST_WORD`; lines never placed (None) or
-    scored below :data:`UNSUNG` fitted into the gap between their placed neighbours, packed, score 0."""
+    """Every line's words timed: force-aligned lines as they are, the others (None) with score 0.
+
+    A line not placed (at least one is) is fitted into the gap between its
+    placed neighbours, packed, never across it; one before the first placed
+    line or after the last (lyrics longer than what is sung) gets no time of its
+    own: it starts and ends where the singing starts or ends.
+    """
     from .textalign import fill_spans
 
-    timed = [None if words is None or np.mean([w.score for w in words]) < UNSUNG else words for words in timed]
-    flat = []
-    for line, words in zip(written, timed):
-        if words is None:
-            flat.extend([None] * len(line))
-        else:
-            first = words[0]
-            flat.append((max(first.start, first.end - FIRST_WORD), first.end))
-            flat.extend((w.start, w.end) for w in words[1:])
+    placed = [k for k, words in enumerate(timed) if words is not None]
+    flat = [(w.start, w.end) if words is not None else None
+            for line, words in zip(written, timed) for w in (words if words is not None else line)]
     filled = iter(fill_spans(flat, [len(w) for line in written for w in line], duration))
     out = []
-    for line, words in zip(written, timed):
-        scores = [w.score for w in words] if words is not None else [0.0] * len(line)
-        out.append([Word(text, round(a, 3), round(max(a, b), 3), score)
-                    for text, (a, b), score in zip(line, [next(filled) for _ in line], scores)])
+    for k, (line, words) in enumerate(zip(written, timed)):
+        spans = [next(filled) for _ in line]
+        if words is not None:
+            out.append(list(words))
+            continue
+        if k < placed[0]:
+            spans = [(timed[placed[0]][0].start,) * 2] * len(line)
+        elif k > placed[-1]:
+            spans = [(timed[placed[-1]][-1].end,) * 2] * len(line)
+        out.append([Word(text, round(a, 3), round(max(a, b), 3), 0.0) for text, (a, b) in zip(line, spans)])
     return out
 
 
 def _warn_low_confidence(lines: list[Line]) -> None:
     """One warning listing the lines whose mean word score is below :data:`LOW_SCORE`."""
-    low = [line for line in lines if line_score(line) < LOW_SCORE]
+    low = [line for line in lines if line.score < LOW_SCORE]
     if not low:
         return
     from .formats import lrc_time
@@ -249,17 +267,6 @@ def _warn_low_confidence(lines: list[Line]) -> None:
     more = f" and {len(low) - 8} more" if len(low) > 8 else ""
     warnings.warn(f"{len(low)} of {len(lines)} lyric lines are placed with low confidence (score < {LOW_SCORE}): "
                   f"{shown}{more}; check them, and fix their times by hand in an LRC file if needed", stacklevel=3)
-
-
-def line_score(line: Line) -> float:
-    """How sure a line's times are: the mean score of its words (0 for a line without words).
-
-    Examples
-    --------
-    >>> line_score(Line("a b", 0.0, 1.0, (Word("a", 0.0, 0.4, 0.9), Word("b", 0.5, 1.0, 0.5))))
-    0.7
-    """
-    return round(sum(w.score for w in line.words) / len(line.words), 4) if line.words else 0.0
 
 
 def _match_then_align(backend, y, written, *, model, language, device, vocals, snap_onsets, name):

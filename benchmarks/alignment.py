@@ -81,7 +81,7 @@ def run(title: str, items, options: dict) -> None:
             warnings.simplefilter("ignore")
             lyr = alignment.align(audio, text, language=language, **options)
         rtf = (time.perf_counter() - start) / duration
-        low = sum(alignment.line_score(line) < alignment.LOW_SCORE for line in lyr.lines)
+        low = sum(line.score < alignment.LOW_SCORE for line in lyr.lines)
         word, line = errors(starts, firsts, words_of(lyr))
         word_errors.append(word)
         line_errors.append(line)
