@@ -159,11 +159,15 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
           backend="faster-whisper", vocals: bool = False, snap_onsets: bool = True) -> Lyrics:
     """Find when each written word is sung: lines and words stay as written, each gets a time and a score.
 
-    A line break makes a line and a blank line a new stanza. Heard words are
-    matched to written ones by :func:`alignment.textalign.place_lines`, which
-    copes with choruses written out each time they are sung, ad-libs sung but
-    not written, lines written but not sung and long instrumental gaps; a word
-    it cannot place is interpolated between its neighbours with score 0.
+    A line break makes a line and a blank line a new stanza. With the
+    faster-whisper backend the written words are force-aligned over the whole
+    song (:mod:`alignment.forced`); each word's score is Whisper's probability of
+    it there, each line's (``Line.score``) the mean of its words. A line that is
+    not found sung gets score 0 and is fitted into the gap between its
+    neighbours. Lines scoring below :data:`LOW_SCORE` are listed in one warning.
+    A backend without forced alignment of whole songs (``"whisperx"``) matches
+    heard words to written ones (:func:`alignment.textalign.place_lines`), then
+    aligns each line in its span.
 
     Parameters
     ----------
@@ -177,6 +181,12 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
     Returns
     -------
     Lyrics
+
+    Raises
+    ------
+    LyricsError
+        Empty lyrics, or none of the lines found sung (no singing, or lyrics in
+        another language than the song).
 
     Examples
     --------
@@ -200,6 +210,10 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
         from .models import default_device, default_model
 
         device = device or default_device()
+        if vocals:
+            from .vocals import separate_vocals
+
+            y = separate_vocals(y, SAMPLE_RATE, device=device)
         timed, language = backend.force_align(y, written, model=model if model is not None else default_model(device),
                                               language=language, device=device)
         # A line Whisper gives little probability is taken as not sung: it is fitted into its gap, score 0.

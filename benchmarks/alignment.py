@@ -3,7 +3,8 @@
 Two sets: the speech fixtures (tests/fixtures/speech: espeak words over a beat,
 true onsets known) and the real songs of ``../shared/devdata/lyrics``
 (JamendoLyrics: sung words with onsets annotated by hand; skipped when the
-folder is absent). Per item and overall: average absolute word-onset error
+folder is absent). Per item and overall, for ``align`` (and ``transcribe`` on
+the fixtures): average absolute word-onset error
 (AAE, seconds), share of onsets within 0.3 s (PCO), share of line starts within
 1 s, and real-time factor (processing time / audio duration). Targets for
 ``align``: fixtures AAE <= 0.1 s and lines within 1 s >= 95 %; songs AAE <= 0.8 s,
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:1] = [str(ROOT), str(ROOT / "tests")]
 
 import alignment  # noqa: E402
-from alignment_support import FIXTURES, fixtures, sung_written_words, whisper_base_folder  # noqa: E402
+from alignment_support import FIXTURES, fixtures, onset_errors, sung_written_words, whisper_base_folder  # noqa: E402
 
 SONGS = ROOT.parent / "shared" / "devdata" / "lyrics"
 LANGUAGES = {"Fantasma_-_Los_Rombos": "es", "Guayeteo_-_JhoyKing": "es", "Mes_Larmes_-_kobzx2z": "fr"}
@@ -94,6 +95,17 @@ def run(title: str, items, options: dict) -> None:
               f"{len(word):5d} {np.mean(rtfs):6.3f}")
 
 
+def run_transcribe(options: dict) -> None:
+    """Onset error of :func:`alignment.transcribe` on the fixtures (heard words paired with the sung ones)."""
+    print(f"\nspeech fixtures (transcribe)\n{'item':<24} {'AAE s':>7} {'PCO':>6} {'words':>5} {'RTF':>6}")
+    for name, fx in fixtures().items():
+        start = time.perf_counter()
+        lyr = alignment.transcribe(FIXTURES / fx["audio"], language=fx["language"], **options)
+        rtf = (time.perf_counter() - start) / fx["duration"]
+        aae, share, n = onset_errors(fx["words"], lyr.words, written_only=False)
+        print(f"{name:<24} {aae:7.3f} {share:6.1%} {n:5d} {rtf:6.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", default="faster-whisper")
@@ -112,6 +124,7 @@ def main() -> None:
         alignment.align(FIXTURES / "instrumental.ogg", "la", language="en", **options)
     if args.only != "songs":
         run("speech fixtures (align)", fixture_items(), options)
+        run_transcribe(options)
     if args.only != "fixtures":
         if SONGS.is_dir():
             run(f"real songs in {SONGS} (align)", song_items(args.song), options)
