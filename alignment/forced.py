@@ -10,9 +10,10 @@ the song in order. Each window is given the line placed last (an anchor, so
 the window starts on known ground) and then as many following lines as fit in
 :data:`TOKEN_BUDGET`. Warping has to place every token somewhere; the words
 the window does not hold pile up on one frame at its end or where the singing
-stops. Lines before that pile are kept, and the next window starts at the last
-kept line. A window with nothing kept (an instrumental stretch) moves on by
-:data:`STEP` seconds without an anchor. Lines never kept are left unplaced
+stops (:func:`pile_start`). Lines before that pile are kept, and the next
+window starts at the last kept line. A window that keeps nothing tries again
+with half its lines (warping loses its way over long texts), then looks past
+its anchor, then (an instrumental stretch) moves on by :data:`STEP` seconds. Lines never kept are left unplaced
 (``None``) for the caller to fit into their gap.
 
 Examples
@@ -92,25 +93,28 @@ def warp_window(whisper, tokenizer, features: np.ndarray, start: float,
 def pile_start(starts: np.ndarray, window_end: float, *, run: int = 3) -> float:
     """Where the words a window could not hold begin, or inf when it held them all.
 
-    That is the first of ``run`` words in a row starting within :data:`PILE`
-    seconds of each other, or a last word squeezed against the window's end.
+    That is the first word from which on, ``run`` words or more, the words
+    start less than :data:`PILE` seconds apart on average (a squeeze in the
+    middle followed by words spread out again is warping catching up, not a
+    pile), or a last word squeezed against the window's end.
 
     Examples
     --------
-    >>> pile_start(np.array([1.0, 2.0, 9.0, 9.02, 9.04, 12.0]), 30.0), pile_start(np.array([1.0, 2.0]), 30.0)
-    (9.0, inf)
+    >>> pile_start(np.array([1.0, 2.0, 9.0, 9.02, 9.04, 9.04]), 30.0)
+    9.0
+    >>> pile_start(np.array([1.0, 2.0, 2.0, 2.0, 2.0, 5.0, 8.0, 11.0]), 30.0), pile_start(np.array([1.0, 2.0]), 30.0)
+    (inf, inf)
     """
-    close = np.diff(starts) < PILE
-    for k in range(len(close) - run + 2):
-        if close[k:k + run - 1].all():
+    n = len(starts)
+    for k in range(n - run + 1):
+        if (starts[-1] - starts[k]) / (n - 1 - k) < PILE:
             return float(starts[k])
-    if len(starts) and starts[-1] >= window_end - PILE:
+    if n and starts[-1] >= window_end - PILE:
         return float(starts[-1])
     return np.inf
 
 
-def force_align(whisper, tokenizer, features: np.ndarray, lines: list[list[list[int]]], *,
-                first: float = 0.0) -> list[Timing | None]:
+def force_align(whisper, tokenizer, features: np.ndarray, lines: list[list[list[int]]]) -> list[Timing | None]:
     """Time every line (its words as token lists) over the song, in order; None for a line no window held.
 
     Parameters
@@ -122,24 +126,24 @@ def force_align(whisper, tokenizer, features: np.ndarray, lines: list[list[list[
         The whole song's log-mel features (``whisper.feature_extractor(y)``).
     lines : list of list of list of int
         Tokens per word per line.
-    first : float
-        Seconds where the singing starts: the first window starts there.
     """
     duration = features.shape[1] / FRAMES_PER_SECOND
     timings: list[Timing | None] = [None] * len(lines)
-    seek, anchor, next_line, budget = first, None, 0, TOKEN_BUDGET
+    seek, anchor, next_line, budget = 0.0, None, 0, TOKEN_BUDGET
     while next_line < len(lines) and seek < duration - 1.0:
         group = group_lines(lines[next_line:], budget)[0]
         candidates = ([anchor] if anchor is not None else []) + [next_line + k for k in group]
         words = [w for k in candidates for w in lines[k]]
         starts, ends, probs = warp_window(whisper, tokenizer, features, seek, words)
         end = min(seek + WINDOW, duration)
-        limit = min(pile_start(starts, end), end if end >= duration else end - EDGE)
+        pile, edge = pile_start(starts, end), end if end >= duration else end - EDGE
         kept, offset = [], 0
         for k in candidates:
             n = len(lines[k])
             if k != anchor:
-                if starts[offset + n - 1] >= limit - PILE or ends[offset + n - 1] > limit:
+                # Its last word may touch the pile (warping ends it where the next line's words pile up).
+                if np.sum(starts[offset:offset + n] >= pile - PILE) > 1 or starts[offset] >= pile - PILE \
+                        or ends[offset + n - 1] > edge:
                     break
                 kept.append(k)
                 timings[k] = Timing(tuple(starts[offset:offset + n]), tuple(ends[offset:offset + n]),
@@ -151,9 +155,9 @@ def force_align(whisper, tokenizer, features: np.ndarray, lines: list[list[list[
         elif end >= duration:
             break
         elif len(group) > 1:   # warping often breaks down over a long text: try fewer lines
-            budget = sum(len(w) for k in group[:len(group) // 2] for w in lines[next_line + k - group[0]])
+            budget = sum(len(w) for k in group[:len(group) // 2] for w in lines[next_line + k])
         elif anchor is not None:   # what follows the anchor starts beyond this window: look past the anchor
             seek, anchor = max(seek + 1.0, timings[anchor].ends[-1]), None
         else:
-            seek = max(seek + 5.0, min(seek + STEP, limit - 5.0))
+            seek = max(seek + 5.0, min(seek + STEP, pile - 5.0))
     return timings
