@@ -142,8 +142,9 @@ def force_align(whisper, tokenizer, features: np.ndarray, lines: list[list[list[
             n = len(lines[k])
             if k != anchor:
                 # Its last word may touch the pile (warping ends it where the next line's words pile up).
+                squeezed = np.mean(np.diff(starts[offset:offset + n]) < PILE) > 0.5 if n > 2 else False
                 if np.sum(starts[offset:offset + n] >= pile - PILE) > 1 or starts[offset] >= pile - PILE \
-                        or ends[offset + n - 1] > edge:
+                        or ends[offset + n - 1] > edge or (squeezed and kept):
                     break
                 kept.append(k)
                 timings[k] = Timing(tuple(starts[offset:offset + n]), tuple(ends[offset:offset + n]),
