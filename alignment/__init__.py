@@ -10,7 +10,9 @@ Three entry points, plain data out (:class:`Lyrics` of :class:`Line` of :class:`
 Recognition runs Whisper through a backend (``"faster-whisper"`` by default,
 ``"whisperx"`` in its own environment); word starts are then moved onto the
 vocal onsets heard in the audio (``snap_onsets=True``), since Whisper's own
-word times run early.
+word times run early. Known lyrics are force-aligned where the backend can
+(faster-whisper: :mod:`alignment.forced`): the written words are the
+transcript, nothing is recognised.
 
 Examples
 --------
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +38,7 @@ from .backends import SAMPLE_RATE, Transcript, get_backend
 from .lyrics import Line, Lyrics, Word
 from .textfile import names_a_file, read_text
 
-__all__ = ["transcribe", "align", "load", "Lyrics", "Line", "Word"]
+__all__ = ["transcribe", "align", "load", "LOW_SCORE", "Lyrics", "Line", "Word"]
 
 STANZA_GAP = 2.0
 """Seconds of silence between recognised segments that start a new stanza in :func:`transcribe`."""
@@ -43,6 +46,13 @@ LINE_PAD = 0.5
 """Seconds either side of a line's matched span that a forced aligner may look in for its words."""
 SUNG_SHARE = 0.5
 """Share of a line's words matched to heard words above which :func:`align` force-aligns the line."""
+LOW_SCORE = 0.3
+"""Line score (mean of its word scores) below which :func:`align` lists the line in its low-confidence warning
+(and the timeline plot draws it in another colour)."""
+UNSUNG = 0.15
+"""Mean word probability of a force-aligned line below which it is taken as not sung: fitted into its gap, score 0."""
+FIRST_WORD = 0.5
+"""Longest, in seconds, a line's first word is taken to last: Whisper starts it in the pause before it."""
 
 
 def _audio(audio) -> np.ndarray:
@@ -148,11 +158,15 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
           backend="faster-whisper", vocals: bool = False, snap_onsets: bool = True) -> Lyrics:
     """Find when each written word is sung: lines and words stay as written, each gets a time and a score.
 
-    A line break makes a line and a blank line a new stanza. Heard words are
-    matched to written ones by :func:`alignment.textalign.place_lines`, which
-    copes with choruses written out each time they are sung, ad-libs sung but
-    not written, lines written but not sung and long instrumental gaps; a word
-    it cannot place is interpolated between its neighbours with score 0.
+    A line break makes a line and a blank line a new stanza. With the
+    faster-whisper backend the written words are force-aligned over the whole
+    song (:mod:`alignment.forced`); each word's score is Whisper's probability of
+    it there, each line's (``Line.score``) the mean of its words. A line that is
+    not found sung gets score 0 and is fitted into the gap between its
+    neighbours. Lines scoring below :data:`LOW_SCORE` are listed in one warning.
+    A backend without forced alignment of whole songs (``"whisperx"``) matches
+    heard words to written ones (:func:`alignment.textalign.place_lines`), then
+    aligns each line in its span.
 
     Parameters
     ----------
@@ -167,14 +181,18 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
     -------
     Lyrics
 
+    Raises
+    ------
+    LyricsError
+        Empty lyrics, or none of the lines found sung (no singing, or lyrics in
+        another language than the song).
+
     Examples
     --------
     >>> lyr = align("song.ogg", "Hold me closer\\nnever let me go", model="path/to/whisper-base")  # doctest: +SKIP
     >>> [w.text for w in lyr.lines[1].words]  # doctest: +SKIP
     ['never', 'let', 'me', 'go']
     """
-    from .textalign import place_lines, sung_share
-
     text = _read_lyrics(lyrics)
     written, stanzas, stanza = [], [], 0
     for raw in text.splitlines():
@@ -187,18 +205,97 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
         raise LyricsError("the lyrics are empty: give the words, one sung line per line")
     y = _audio(audio)
     backend = get_backend(backend)
+    if hasattr(backend, "force_align"):
+        from .models import default_device, default_model
+
+        device = device or default_device()
+        if vocals:
+            from .vocals import separate_vocals
+
+            y = separate_vocals(y, SAMPLE_RATE, device=device)
+        timed, language = backend.force_align(y, written, model=model if model is not None else default_model(device),
+                                              language=language, device=device)
+        # A line Whisper gives little probability is taken as not sung: it is fitted into its gap, score 0.
+        # Whisper starts the first word of a line in the pause before it: it lasts FIRST_WORD at most.
+        timed = [None if words is None or np.mean([w.score for w in words]) < UNSUNG else
+                 [replace(words[0], start=max(words[0].start, words[0].end - FIRST_WORD)), *words[1:]]
+                 for words in timed]
+        if all(words is None for words in timed):
+            raise LyricsError(f"none of the {len(written)} lyric lines was found sung in {_name(audio)} (language "
+                              f"{language!r}): check that the song has singing and that the lyrics are its own, in its "
+                              "language (pass language=), or give timed lyrics (.lrc)")
+        if snap_onsets:
+            from .onsets import snap_onsets as snap
+
+            sung = [k for k, words in enumerate(timed) if words is not None]
+            snapped = iter(snap([w for k in sung for w in timed[k]], y, SAMPLE_RATE))
+            for k in sung:
+                timed[k] = [next(snapped) for _ in timed[k]]
+        placed = _fit_unplaced(written, timed, duration=len(y) / SAMPLE_RATE)
+    else:
+        placed, language = _match_then_align(backend, y, written, model=model, language=language, device=device,
+                                             vocals=vocals, snap_onsets=snap_onsets, name=_name(audio))
+    lines = [Line(" ".join(words), ws[0].start, ws[-1].end, tuple(ws), s, round(sum(w.score for w in ws) / len(ws), 4))
+             for words, ws, s in zip(written, placed, stanzas)]
+    _warn_low_confidence(lines)
+    return Lyrics(lines, language=language)
+
+
+def _fit_unplaced(written: list[list[str]], timed: list, *, duration: float) -> list[list[Word]]:
+    """Every line's words timed: force-aligned lines as they are, the others (None) with score 0.
+
+    A line not placed (at least one is) is fitted into the gap between its
+    placed neighbours, packed, never across it; one before the first placed
+    line or after the last (lyrics longer than what is sung) gets no time of its
+    own: it starts and ends where the singing starts or ends.
+    """
+    from .textalign import fill_spans
+
+    placed = [k for k, words in enumerate(timed) if words is not None]
+    flat = [(w.start, w.end) if words is not None else None
+            for line, words in zip(written, timed) for w in (words if words is not None else line)]
+    filled = iter(fill_spans(flat, [len(w) for line in written for w in line], duration))
+    out = []
+    for k, (line, words) in enumerate(zip(written, timed)):
+        spans = [next(filled) for _ in line]
+        if words is not None:
+            out.append(list(words))
+            continue
+        if k < placed[0]:
+            spans = [(timed[placed[0]][0].start,) * 2] * len(line)
+        elif k > placed[-1]:
+            spans = [(timed[placed[-1]][-1].end,) * 2] * len(line)
+        out.append([Word(text, round(a, 3), round(max(a, b), 3), 0.0) for text, (a, b) in zip(line, spans)])
+    return out
+
+
+def _warn_low_confidence(lines: list[Line]) -> None:
+    """One warning listing the lines whose mean word score is below :data:`LOW_SCORE`."""
+    low = [line for line in lines if line.score < LOW_SCORE]
+    if not low:
+        return
+    from .formats import lrc_time
+
+    shown = "; ".join(f"[{lrc_time(line.start)}] {line.text[:40]!r}" for line in low[:8])
+    more = f" and {len(low) - 8} more" if len(low) > 8 else ""
+    warnings.warn(f"{len(low)} of {len(lines)} lyric lines are placed with low confidence (score < {LOW_SCORE}): "
+                  f"{shown}{more}; check them, and fix their times by hand in an LRC file if needed", stacklevel=3)
+
+
+def _match_then_align(backend, y, written, *, model, language, device, vocals, snap_onsets, name):
+    """The path for a backend without ``force_align``: recognise, match the heard words, then force-align
+    each line in its span where the backend has ``align_lines``."""
+    from .textalign import place_lines, sung_share
+
     transcript = _recognise(y, model=model, language=language, device=device, backend=backend,
                             vocals=vocals, snap_onsets=snap_onsets)
     if not transcript.words:
-        warnings.warn(f"no singing or speech heard in {_name(audio)}: the lyrics are spread evenly, score 0",
-                      stacklevel=2)
+        warnings.warn(f"no singing or speech heard in {name}: the lyrics are spread evenly, score 0", stacklevel=3)
     placed = place_lines(written, transcript.words, duration=len(y) / SAMPLE_RATE)
     if hasattr(backend, "align_lines") and transcript.words:
         placed = _force_align(backend, y, written, placed, sung_share(written, transcript.words),
                               language=transcript.language or language, device=device)
-    lines = [Line(" ".join(words), ws[0].start, ws[-1].end, tuple(ws), s)
-             for words, ws, s in zip(written, placed, stanzas)]
-    return Lyrics(lines, language=transcript.language or language)
+    return placed, transcript.language or language
 
 
 def _force_align(backend, y: np.ndarray, written: list[list[str]], placed: list[list[Word]], shares: list[float],

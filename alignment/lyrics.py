@@ -40,7 +40,11 @@ class Word:
 
 @dataclass(frozen=True)
 class Line:
-    """One lyric line: its text as written, its span in seconds, its words, and its stanza number.
+    """One lyric line: its text as written, its span in seconds, its words, its stanza number and its score.
+
+    ``score`` in [0, 1] says how sure the line's place is (:func:`alignment.align`
+    sets it: the mean of its word scores); None where nothing estimated it (a
+    transcribed line, or one read from a file).
 
     Examples
     --------
@@ -54,6 +58,7 @@ class Line:
     end: float
     words: tuple[Word, ...]
     stanza: int = 0
+    score: float | None = None
 
 
 @dataclass

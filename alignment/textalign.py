@@ -117,8 +117,17 @@ def match(written: list[str], heard: list[str], *, gap: float = GAP) -> list[int
     return result
 
 
-def _fill(times: list[tuple[float, float] | None], lengths: list[int], duration: float | None) -> list[tuple[float, float]]:
-    """Interpolate missing ``(start, end)`` spans between known neighbours, packed into the middle of long gaps."""
+def fill_spans(times: list[tuple[float, float] | None], lengths: list[int],
+               duration: float | None) -> list[tuple[float, float]]:
+    """Interpolate missing ``(start, end)`` spans between known neighbours, packed into the middle of long gaps.
+
+    ``lengths`` weigh each word's share of its gap (its letters).
+
+    Examples
+    --------
+    >>> fill_spans([(1.0, 1.5), None, (9.0, 9.5)], [2, 2, 2], None)
+    [(1.0, 1.5), (5.075, 5.425), (9.0, 9.5)]
+    """
     known = [k for k, t in enumerate(times) if t is not None]
     filled = list(times)
     if not known:
@@ -178,7 +187,7 @@ def place_lines(lines: list[list[str]], heard: list[Word], *, duration: float | 
     flat = [w for line in lines for w in line]
     pairs = match(flat, [w.text for w in heard])
     times = [(heard[j].start, heard[j].end) if j is not None else None for j in pairs]
-    spans = _fill(times, [max(1, len(normalise(w))) for w in flat], duration)
+    spans = fill_spans(times, [max(1, len(normalise(w))) for w in flat], duration)
     placed, k = [], 0
     for line in lines:
         words = []

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import alignment
-from alignment import Word
+from alignment import Line, Word
 from alignment.backends import get_backend
 from alignment.textalign import match, place_lines
 from binarydream.errors import AudioError, LyricsError, MissingDependencyError, ModelNotFoundError
@@ -168,3 +168,56 @@ def test_place_lines_interpolates_unplaced_words_with_score_zero():
     assert b.score == c.score == 0.0
     assert 1.2 <= b.start < c.start < 30.0 and c.end - b.start <= 0.8   # packed, not spread over the gap
     assert place_lines([["x", "y"]], [], duration=10.0)[0][1].end == 10.0
+
+
+def test_line_scores_and_one_warning_listing_the_unsure_lines(whisper_base):
+    fx = TRUTH["en_chorus"]
+    with pytest.warns(UserWarning, match=r"1 of 7 lyric lines .* low confidence.*'Silver echoes") as caught:
+        lyr = alignment.align(FIXTURES / fx["audio"], fx["lyrics"], model=whisper_base, language="en", device="cpu")
+    assert len([w for w in caught if "low confidence" in str(w.message)]) == 1
+    assert [line.score < alignment.LOW_SCORE for line in lyr.lines] == [False] * 4 + [True] + [False] * 2
+    assert all(line.score == pytest.approx(np.mean([w.score for w in line.words]), abs=1e-3) for line in lyr.lines)
+
+
+def test_language_comes_from_the_lyrics_text_when_not_given(aligned, whisper_base):
+    fx = TRUTH["fr_verse"]
+    lyr = alignment.align(FIXTURES / fx["audio"], fx["lyrics"], model=whisper_base, device="cpu")
+    assert lyr.language == "fr"
+    assert [w.start for w in lyr.words] == pytest.approx([w.start for w in aligned["fr_verse"].words], abs=0.02)
+
+
+def test_no_singing_or_lyrics_of_another_language_is_one_line_error(whisper_base):
+    with pytest.raises(LyricsError, match="none of the 7 lyric lines was found sung") as error:
+        alignment.align(FIXTURES / "instrumental.ogg", TRUTH["en_chorus"]["lyrics"], model=whisper_base, device="cpu")
+    assert "\n" not in str(error.value)
+    with pytest.raises(LyricsError, match=r"none of the 3 .* \(language 'de'\)"):
+        alignment.align(FIXTURES / "es_verse.ogg", TRUTH["de_verse"]["lyrics"], model=whisper_base, device="cpu")
+
+
+def test_lyrics_longer_than_the_song_keep_their_extra_lines_out_of_the_music(whisper_base):
+    fx = TRUTH["es_verse"]
+    extra = "Le soleil se couche sur la mer\nEt je marche seul dans la lumière\n"
+    with pytest.warns(UserWarning, match="2 of 5 lyric lines"):
+        lyr = alignment.align(FIXTURES / fx["audio"], fx["lyrics"] + "\n" + extra, model=whisper_base,
+                              language="es", device="cpu")
+    sung, unsung = lyr.lines[:3], lyr.lines[3:]
+    last = max(w["end"] for w in fx["words"])
+    assert all(line.score == 0.0 and line.start == line.end == sung[-1].end for line in unsung)
+    assert sung[-1].end <= last + 0.5 and all(line.score > alignment.LOW_SCORE for line in sung)
+
+
+def test_timeline_draws_low_confidence_lines_in_another_colour():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from binarydream.direction.plot import _draw_lyrics
+
+    sure, unsure = (Line(text, start, start + 1.0, (Word(text, start, start + 1.0, score),), score=score)
+                    for text, start, score in (("sure", 1.0, 0.9), ("unsure", 3.0, 0.1)))
+    _, ax = plt.subplots()
+    _draw_lyrics(ax, alignment.Lyrics([sure, unsure, Line("loaded", 5.0, 6.0, ())]), 10.0, 8.0)
+    colours = [line.get_color() for line in ax.get_lines()]
+    plt.close("all")
+    assert colours[0] == colours[2] != colours[1]

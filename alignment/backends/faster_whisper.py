@@ -1,5 +1,8 @@
 """The faster-whisper backend: Whisper (CTranslate2) with its Silero VAD and word timestamps.
 
+With known lyrics it times the written words themselves (:meth:`FasterWhisper.force_align`,
+see :mod:`alignment.forced`): nothing is recognised, so what Whisper mishears in singing does not matter.
+
 Examples
 --------
 >>> backend = FasterWhisper(beam_size=5)
@@ -56,10 +59,39 @@ class FasterWhisper:
         self.beam_size = beam_size
         self.vad_filter = vad_filter
 
+    def _whisper(self, model, device: str):
+        compute_type = self.compute_type or ("float16" if device == "cuda" else "int8")
+        return model if hasattr(model, "transcribe") else load_model(str(model), device, compute_type)
+
+    def force_align(self, y: np.ndarray, lines: list[list[str]], *, model, language: str | None,
+                    device: str) -> tuple[list[tuple[Word, ...] | None], str]:
+        """Time the written ``lines`` (words as written) in ``y``; None for a line no window held; and the language.
+
+        ``language`` None: told from the lyrics text (:func:`alignment.language.text_language`),
+        else heard in the first 30 seconds of singing.
+        """
+        from faster_whisper.tokenizer import Tokenizer
+
+        from ..forced import FRAMES_PER_SECOND, force_align
+        from ..language import text_language
+
+        whisper = self._whisper(model, device)
+        features = whisper.feature_extractor(y)
+        language = language or text_language("\n".join(" ".join(line) for line in lines))
+        if language is None:
+            language = whisper.detect_language(features=features[:, :30 * FRAMES_PER_SECOND])[0]
+        tokenizer = Tokenizer(whisper.hf_tokenizer, whisper.model.is_multilingual, task="transcribe",
+                              language=language)
+        tokens = [[tokenizer.encode(" " + word) for word in line] for line in lines]
+        timings = force_align(whisper, tokenizer, features, tokens)
+        return [None if t is None else tuple(Word(text, round(float(a), 3), round(float(max(b, a)), 3),
+                                                  round(float(p), 4))
+                                             for text, a, b, p in zip(line, t.starts, t.ends, t.probs))
+                for line, t in zip(lines, timings)], language
+
     def recognise(self, y: np.ndarray, *, model, language: str | None, device: str) -> Transcript:
         """Words heard in ``y`` (mono float32 at 16 kHz); ``model`` is a name, a folder or a ``WhisperModel``."""
-        compute_type = self.compute_type or ("float16" if device == "cuda" else "int8")
-        whisper = model if hasattr(model, "transcribe") else load_model(str(model), device, compute_type)
+        whisper = self._whisper(model, device)
         segments, info = whisper.transcribe(y, language=language, word_timestamps=True, beam_size=self.beam_size,
                                             vad_filter=self.vad_filter, condition_on_previous_text=False)
         groups = []

@@ -98,12 +98,17 @@ def _draw_song(ax, analysis, waveform, colours):
 
 
 def _draw_lyrics(ax, lyrics, chars_per_second, duration):
+    from alignment import LOW_SCORE
+
     lines = lyrics.lines if lyrics is not None else []
     rooms = _room([line.start for line in lines], chars_per_second, duration)
     for i, (line, room) in enumerate(zip(lines, rooms)):
         row = 2 - i % 3
-        ax.plot([line.start, line.end], [row, row], color="navy", lw=3, solid_capstyle="butt")
-        ax.text(line.start, row + 0.18, _short(line.text, room), fontsize=8, va="bottom", color="navy", clip_on=True)
+        # Lines align() is unsure of (and warned about) stand out: those are the ones to fix by hand.
+        colour = "crimson" if line.score is not None and line.score < LOW_SCORE else "navy"
+        ax.plot([line.start, line.end], [row, row], color=colour, lw=3, solid_capstyle="butt")
+        ax.text(line.start, row + 0.18, _short(line.text, room), fontsize=8, va="bottom", color=colour,
+                clip_on=True)
     if not lines:
         ax.text(0.5, 0.5, "no lyrics", transform=ax.transAxes, ha="center", va="center", color="0.5")
     ax.set_ylim(-0.4, 3.0)
