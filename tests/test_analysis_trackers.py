@@ -102,6 +102,19 @@ def test_madmom_finds_beats_downbeats_and_meter(bpm, meter):
 
 
 @needs_madmom
+@pytest.mark.parametrize("network", [0, 1], ids=["beat model", "downbeat model"])
+def test_madmom_ensembles_run_batched_give_madmom_s_own_predictions(network):
+    from madmom.audio.signal import Signal
+
+    from binarydream.analysis.trackers import madmom_ensemble
+
+    y, _ = band_song(tempo_beats([(110, 12)]), sr=44100)
+    signal = Signal(y, sample_rate=44100)
+    processor = madmom_tracker._networks()[network]
+    np.testing.assert_allclose(madmom_ensemble.process(processor, signal), processor(signal), atol=2e-4)
+
+
+@needs_madmom
 def test_madmom_keeps_a_forced_meter():
     y, _ = band_song(tempo_beats([(120, 12)]), 4, sr=SR)
     grid = madmom_tracker.track(y, SR, beats_per_bar=2)

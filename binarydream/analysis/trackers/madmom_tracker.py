@@ -176,13 +176,15 @@ def _activations_in_blocks(y: np.ndarray, network, signal_class) -> np.ndarray:
 
     Each block of :data:`BLOCK_SECONDS` is heard with :data:`CONTEXT_SECONDS`
     of audio either side (the bidirectional networks look both ways) and
-    keeps its own frames.
+    keeps its own frames. The ensemble runs batched (:mod:`.madmom_ensemble`).
     """
+    from .madmom_ensemble import process
+
     hop = SAMPLE_RATE // FPS
     n_frames = len(y) // hop + 1
     parts = []
     for lo, hi, keep_lo, keep_hi in _blocks(n_frames, BLOCK_SECONDS * FPS, CONTEXT_SECONDS * FPS):
-        frames = network(signal_class(y[lo * hop:hi * hop], sample_rate=SAMPLE_RATE))
+        frames = process(network, signal_class(y[lo * hop:hi * hop], sample_rate=SAMPLE_RATE))
         parts.append(frames[keep_lo - lo:keep_hi - lo])
     return np.concatenate(parts)
 
