@@ -261,9 +261,12 @@ def track_grid(y: np.ndarray, sr: int, *, hop_length: int = 512, beats_per_bar: 
 
     if features is None:
         features = spectral_features(y, sr=sr, hop_length=hop_length)
-    # the median over mel bands, as librosa.beat.beat_track takes it: steadier than the mean
-    onset = librosa.onset.onset_strength(S=librosa.power_to_db(features["mel"]), sr=sr, hop_length=hop_length,
-                                         aggregate=np.median)
+    mel_db = librosa.power_to_db(features["mel"])
+    # the median over mel bands, as librosa.beat.beat_track takes it: steadier than the mean; where the music
+    # sounds in few bands (a bass drum alone, an 808 line) the median is flat, and the mean is the onset
+    onset = librosa.onset.onset_strength(S=mel_db, sr=sr, hop_length=hop_length, aggregate=np.median)
+    if onset.mean() < settings.min_onset:
+        onset = librosa.onset.onset_strength(S=mel_db, sr=sr, hop_length=hop_length, aggregate=np.mean)
     _, beats = track_beats(onset, sr=sr, hop_length=hop_length, settings=settings)
     if beats.size == 0:
         return BeatGrid(np.zeros(0), np.zeros(0), beats_per_bar or 4, "librosa", librosa.__version__)
