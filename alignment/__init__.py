@@ -220,6 +220,11 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
         timed = [None if words is None or np.mean([w.score for w in words]) < UNSUNG else
                  [replace(words[0], start=max(words[0].start, words[0].end - FIRST_WORD)), *words[1:]]
                  for words in timed]
+        # A chorus lost after an instrumental goes where its earlier, well-placed sound comes back.
+        from .repeats import place_repeats, sound_features
+
+        timed = place_repeats([" ".join(line) for line in written], timed, sound_features(y, SAMPLE_RATE),
+                              weak=LOW_SCORE, duration=len(y) / SAMPLE_RATE)
         if all(words is None for words in timed):
             raise LyricsError(f"none of the {len(written)} lyric lines was found sung in {_name(audio)} (language "
                               f"{language!r}): check that the song has singing and that the lyrics are its own, in its "
