@@ -161,9 +161,10 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
     A line break makes a line and a blank line a new stanza. With the
     faster-whisper backend the written words are force-aligned over the whole
     song (:mod:`alignment.forced`); each word's score is Whisper's probability of
-    it there, each line's (``Line.score``) the mean of its words. A line that is
-    not found sung gets score 0 and is fitted into the gap between its
-    neighbours. Lines scoring below :data:`LOW_SCORE` are listed in one warning.
+    it there, each line's (``Line.score``) the mean of its words. Weak lines
+    that repeat an earlier, well-placed chorus go where its sound comes back
+    (:mod:`alignment.repeats`). A line that is still not found sung gets score 0
+    and is fitted into the gap between its neighbours. Lines scoring below :data:`LOW_SCORE` are listed in one warning.
     A backend without forced alignment of whole songs (``"whisperx"``) matches
     heard words to written ones (:func:`alignment.textalign.place_lines`), then
     aligns each line in its span.
