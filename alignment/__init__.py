@@ -164,7 +164,8 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
     it there, each line's (``Line.score``) the mean of its words. Weak lines
     that repeat an earlier, well-placed chorus go where its sound comes back
     (:mod:`alignment.repeats`). A line that is still not found sung gets score 0
-    and is fitted into the gap between its neighbours. Lines scoring below :data:`LOW_SCORE` are listed in one warning.
+    and is fitted into the gap between its neighbours. Lines scoring below
+    :data:`LOW_SCORE` are listed in one warning.
     A backend without forced alignment of whole songs (``"whisperx"``) matches
     heard words to written ones (:func:`alignment.textalign.place_lines`), then
     aligns each line in its span.

@@ -23,7 +23,6 @@ from dataclasses import replace
 
 import numpy as np
 
-from .lyrics import Word
 from .textalign import normalise
 
 HOP = 0.1
