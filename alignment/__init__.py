@@ -161,9 +161,11 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
     A line break makes a line and a blank line a new stanza. With the
     faster-whisper backend the written words are force-aligned over the whole
     song (:mod:`alignment.forced`); each word's score is Whisper's probability of
-    it there, each line's (``Line.score``) the mean of its words. A line that is
-    not found sung gets score 0 and is fitted into the gap between its
-    neighbours. Lines scoring below :data:`LOW_SCORE` are listed in one warning.
+    it there, each line's (``Line.score``) the mean of its words. Weak lines
+    that repeat an earlier, well-placed chorus go where its sound comes back
+    (:mod:`alignment.repeats`). A line that is still not found sung gets score 0
+    and is fitted into the gap between its neighbours. Lines scoring below
+    :data:`LOW_SCORE` are listed in one warning.
     A backend without forced alignment of whole songs (``"whisperx"``) matches
     heard words to written ones (:func:`alignment.textalign.place_lines`), then
     aligns each line in its span.
@@ -220,6 +222,11 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
         timed = [None if words is None or np.mean([w.score for w in words]) < UNSUNG else
                  [replace(words[0], start=max(words[0].start, words[0].end - FIRST_WORD)), *words[1:]]
                  for words in timed]
+        # A chorus lost after an instrumental goes where its earlier, well-placed sound comes back.
+        from .repeats import place_repeats, sound_features
+
+        timed = place_repeats([" ".join(line) for line in written], timed, sound_features(y, SAMPLE_RATE),
+                              weak=LOW_SCORE, duration=len(y) / SAMPLE_RATE)
         if all(words is None for words in timed):
             raise LyricsError(f"none of the {len(written)} lyric lines was found sung in {_name(audio)} (language "
                               f"{language!r}): check that the song has singing and that the lyrics are its own, in its "
