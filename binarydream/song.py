@@ -200,10 +200,13 @@ class Song:
         Examples
         --------
         >>> song.render("video.mp4", schedule=sched, model="stabilityai/sd-turbo", steps=2)  # doctest: +SKIP
+        >>> song.render("video.mp4", ray="auto")  # every GPU of the Ray cluster  # doctest: +SKIP
         """
         from .render import render
 
         schedule = self._bound(schedule)
+        if options.get("ray"):
+            options.setdefault("downbeats", self.analysis.downbeats)
         return render(out, schedule, audio_path=self.path, model=model, beats=self.analysis.beats,
                       **{**schedule.render_options, **options})
 

@@ -69,7 +69,7 @@ def _painter(model, options: RenderOptions, speed: SpeedOptions, *, device, step
 def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: RenderOptions | None = None,
            speed: SpeedOptions | None = None, resume: bool = True, device: str | None = None,
            overwrite: bool = False, progress=True, beats=None, init_image=None, adherence=None, step_callback=None,
-           depth=None, **settings) -> RenderReport:
+           depth=None, ray=None, downbeats=None, **settings) -> RenderReport:
     """Render the dream video of ``schedule`` with a diffusion model, the song's audio muxed in sync.
 
     Frame 0 comes from text (or ``init_image``); each next diffused frame is
@@ -124,6 +124,13 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
         schedule moves in depth or turns in 3D (``translation_z``, ``rotation_3d_x``/``_y``/``_z``),
         the whole render uses the 3D camera, in Deforum's 3D units (:mod:`binarydream.render.warp3d`),
         and does not read ``zoom`` and ``angle``; otherwise the model is not loaded.
+    ray : None, True, "auto" or str
+        Spread the render over the GPUs of a Ray cluster (:mod:`binarydream.render.distributed`): True
+        starts one on this machine, ``"auto"`` joins the one running here (``ray start``, ``ray up``),
+        ``"ray://host:10001"`` a remote one. The song is cut into segments at section starts on downbeats,
+        painted one per GPU and crossfaded; needs ``pip install 'binarydream[ray]'``.
+    downbeats : array-like of float, optional
+        Downbeat times in seconds: with ``ray``, segments are cut on them.
 
     Returns
     -------
@@ -155,6 +162,15 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
     if depth is not None and not (isinstance(depth, (str, os.PathLike)) or callable(depth)):
         raise ParameterError(f"depth must be None, a depth model id or folder, or a callable, got {type(depth).__name__}")
     upscale = make_upscaler(options.upscaler, device=device)
+    if ray not in (None, False):
+        if depth is not None or adherence is not None or step_callback is not None:
+            raise ParameterError("a render with ray takes no depth, adherence or step_callback; render without ray "
+                                 "for those")
+        from .distributed import render_on_ray
+
+        return render_on_ray(out, schedule, audio_path=audio_path, model=model, address=ray, options=options,
+                             speed=speed, resume=resume, progress=progress, beats=beats, downbeats=downbeats,
+                             init_image=init_image, upscale=upscale)
     depth_fn = None
     if depth is not None and uses_3d(schedule):
         depth_fn = depth if callable(depth) else load_depth_model(depth, device=device)
