@@ -74,9 +74,9 @@ class DyingPainter:
         return self.painter(image, **options)
 
 
-def on_ray(out, song, model, **kwargs):
+def on_ray(out, song, model, progress=False):
     return render_on_ray(out, four_second_schedule(), audio_path=song, model=model, options=OPTIONS,
-                         downbeats=DOWNBEATS, resource="painter", progress=False, **kwargs)
+                         downbeats=DOWNBEATS, resource="painter", progress=progress)
 
 
 def test_the_plan_has_two_segments_cut_on_a_downbeat_with_a_warm_overlap(tmp_path, song, painter, reference):
