@@ -204,11 +204,21 @@ class Song:
         """
         from .render import render
 
+        out, schedule, settings = self.render_request(out, schedule, model, **options)
+        return render(out, schedule, **settings)
+
+    def render_request(self, out, schedule=None, model: object = "stabilityai/sd-turbo", **options) -> tuple:
+        """``(out, schedule, settings)`` of this song's render, as :func:`binarydream.render.render_all` takes them.
+
+        The schedule is bound to the song; the settings carry its audio, beats and downbeats.
+
+        Examples
+        --------
+        >>> render_all([a.render_request("a.mp4"), b.render_request("b.mp4")], ray="auto")  # doctest: +SKIP
+        """
         schedule = self._bound(schedule)
-        if options.get("ray"):
-            options.setdefault("downbeats", self.analysis.downbeats)
-        return render(out, schedule, audio_path=self.path, model=model, beats=self.analysis.beats,
-                      **{**schedule.render_options, **options})
+        return out, schedule, {"audio_path": self.path, "model": model, "beats": self.analysis.beats,
+                               "downbeats": self.analysis.downbeats, **schedule.render_options, **options}
 
     def _bound(self, schedule):
         """``schedule`` (planned now when None) with this song's signals bound for the curves that read them."""

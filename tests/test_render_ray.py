@@ -123,3 +123,32 @@ def test_a_driver_stopped_and_run_again_paints_only_what_is_missing_and_ends_the
     assert all(m.stat().st_mtime_ns == mtime for m, mtime in kept.items())  # not painted again
     frames = video_frames(out)
     assert all(np.array_equal(a, b) for a, b in zip(frames, reference)) and len(frames) == 40
+
+
+def test_ray_asked_for_without_ray_installed_is_one_line_naming_the_extra(monkeypatch):
+    from binarydream.errors import MissingDependencyError
+    from binarydream.render.distributed import import_ray
+
+    monkeypatch.setitem(sys.modules, "ray", None)
+    with pytest.raises(MissingDependencyError, match=r"^Ray is not installed: pip install 'binarydream\[ray\]'$"):
+        import_ray()
+
+
+def test_render_with_ray_on_a_cluster_without_gpus_says_so_before_painting(tmp_path, cluster, song, painter):
+    from binarydream.errors import RenderError
+    from binarydream.render import render
+
+    with pytest.raises(RenderError, match="the Ray cluster has no GPU"):
+        render(tmp_path / "video.mp4", four_second_schedule(), audio_path=song, model=painter, width=64, height=64,
+               ray=True, progress=False)
+    assert not (tmp_path / "video.mp4").exists()
+
+
+def test_the_command_line_takes_several_songs_and_a_ray_address(tmp_path, capsys):
+    from binarydream.cli import _parser, main
+
+    args = _parser().parse_args(["render", "a.mp3", "b.mp3", "--ray", "auto"])
+    assert (args.song, args.more_songs, args.ray) == ("a.mp3", ["b.mp3"], "auto")
+    assert _parser().parse_args(["render", "a.mp3", "--ray"]).ray is True
+    assert main(["render", "a.mp3", "b.mp3", "--out", str(tmp_path / "v.mp4"), "--ray"]) == 2
+    assert "with several songs give no --out or --schedule" in capsys.readouterr().err

@@ -156,21 +156,19 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
     >>> sched["translation_z"] = "0: (5)"  # doctest: +SKIP
     >>> report = render("video.mp4", sched, audio_path="song.mp3", depth="Intel/dpt-hybrid-midas")  # doctest: +SKIP
     """
+    if ray not in (None, False):
+        if depth is not None or adherence is not None or step_callback is not None:
+            raise ParameterError("a render with ray takes no depth, adherence or step_callback; render without ray "
+                                 "for those")
+        request = dict(audio_path=audio_path, model=model, options=options, speed=speed, resume=resume, device=device,
+                       overwrite=overwrite, beats=beats, downbeats=downbeats, init_image=init_image, **settings)
+        return render_all([(out, schedule, request)], ray=ray, progress=progress)[0]
     options, speed = with_settings(options or RenderOptions(), speed or SpeedOptions(), settings)
     check_request(out, schedule, options, audio_path=audio_path, overwrite=overwrite)
     check_settings(schedule, steps=options.steps, seed=options.seed, device=device, init_image=init_image)
     if depth is not None and not (isinstance(depth, (str, os.PathLike)) or callable(depth)):
         raise ParameterError(f"depth must be None, a depth model id or folder, or a callable, got {type(depth).__name__}")
     upscale = make_upscaler(options.upscaler, device=device)
-    if ray not in (None, False):
-        if depth is not None or adherence is not None or step_callback is not None:
-            raise ParameterError("a render with ray takes no depth, adherence or step_callback; render without ray "
-                                 "for those")
-        from .distributed import render_on_ray
-
-        return render_on_ray(out, schedule, audio_path=audio_path, model=model, address=ray, options=options,
-                             speed=speed, resume=resume, progress=progress, beats=beats, downbeats=downbeats,
-                             init_image=init_image, upscale=upscale)
     depth_fn = None
     if depth is not None and uses_3d(schedule):
         depth_fn = depth if callable(depth) else load_depth_model(depth, device=device)
@@ -186,5 +184,50 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
                       adherence=adherence, depth=depth_fn, upscale=upscale)
 
 
-__all__ = ["render", "preview", "load_pipeline", "speed_up", "RenderReport", "RenderOptions", "SpeedOptions",
+def _ray_render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options=None, speed=None, resume=True,
+                device=None, overwrite=False, beats=None, downbeats=None, init_image=None, **settings):
+    from .distributed import RayRender
+
+    options, speed = with_settings(options or RenderOptions(), speed or SpeedOptions(), settings)
+    check_request(out, schedule, options, audio_path=audio_path, overwrite=overwrite)
+    check_settings(schedule, steps=options.steps, seed=options.seed, device=device, init_image=init_image)
+    return RayRender(out, schedule, audio_path, model, options, speed, resume, beats, downbeats, init_image,
+                     make_upscaler(options.upscaler, device=device))
+
+
+def render_all(requests, *, ray=True, progress=True) -> list:
+    """Make several renders at once on a Ray cluster, every song's segments sharing its GPUs.
+
+    Parameters
+    ----------
+    requests : list of (out, schedule, dict)
+        Each render's video, schedule and the keyword arguments :func:`render` takes (``audio_path``,
+        ``model``, ``beats``, ``downbeats``, settings by name, ...), all checked before any is painted.
+    ray : True, "auto" or str
+        The cluster, as :func:`render`'s ``ray``.
+    progress : bool or callable
+        One bar for every segment of every render.
+
+    Returns
+    -------
+    list of RenderReport
+
+    Examples
+    --------
+    >>> render_all([("a.mp4", sched_a, {"audio_path": "a.mp3"}),
+    ...             ("b.mp4", sched_b, {"audio_path": "b.mp3"})], ray="auto")  # doctest: +SKIP
+    """
+    import contextlib
+
+    from .distributed import render_all_on_ray
+    from .lock import output_lock
+
+    with contextlib.ExitStack() as locks:
+        for out, _, _ in requests:
+            locks.enter_context(output_lock(out))
+        renders = [_ray_render(out, schedule, **kwargs) for out, schedule, kwargs in requests]
+        return render_all_on_ray(renders, address=ray, progress=progress)
+
+
+__all__ = ["render", "render_all", "preview", "load_pipeline", "speed_up", "RenderReport", "RenderOptions", "SpeedOptions",
            "ModelProfile", "PROFILES", "detect_profile", "frames_folder", "load_depth_model"]

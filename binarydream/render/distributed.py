@@ -21,6 +21,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import MissingDependencyError, ParameterError, RenderError
@@ -83,7 +84,14 @@ def _name(work) -> str:
 def paint_task(work, tracker):
     """The Ray task: paint one segment in this machine's scratch folder and return its frames and manifest."""
     folder = _scratch(work)
-    state = paint_segment(work, folder, tick=lambda made: tracker.update.remote(_name(work), made))
+    sent = [0.0]
+
+    def tick(made):
+        if time.monotonic() - sent[0] >= POLL_SECONDS:  # an actor call per frame would cost more than a frame
+            tracker.update.remote(_name(work), made)
+            sent[0] = time.monotonic()
+
+    state = paint_segment(work, folder, tick=tick)
     frames = segment_frames(folder, work.segment)
     shutil.rmtree(folder, ignore_errors=True)
     return frames, state
@@ -152,18 +160,46 @@ def submit(ray, jobs, *, resource: str | None, progress=True) -> None:
     return bar.made
 
 
-def render_on_ray(out, schedule, *, audio_path, model, address=True, options=None, speed=None, resume: bool = True,
-                  progress=True, beats=None, downbeats=None, init_image=None, upscale=None, resource=None):
-    """Render ``schedule`` on a Ray cluster, one segment per GPU at a time; see :mod:`.distributed`.
+@dataclass(frozen=True)
+class RayRender:
+    """One render to make on the cluster, checked and with its settings as data (see :func:`render_on_ray`)."""
 
-    Requests are checked by the caller (:func:`binarydream.render.render`). ``resource`` names a custom
-    Ray resource each task asks one unit of instead of a GPU.
+    out: object
+    schedule: object
+    audio_path: object
+    model: object
+    options: RenderOptions = RenderOptions()
+    speed: SpeedOptions = SpeedOptions()
+    resume: bool = True
+    beats: object = None
+    downbeats: object = None
+    init_image: object = None
+    upscale: object = None
+
+
+def render_all_on_ray(renders, *, address=True, resource: str | None = None, progress=True) -> list:
+    """Make several renders at once: every one's segments share the cluster's GPUs, longest first.
+
+    ``renders`` are :class:`RayRender`; returns their :class:`binarydream.render.RenderReport` in order.
     """
     ray = connect(address)
-    options, speed = options or RenderOptions(), speed or SpeedOptions()
-    jobs = [prepare(out, schedule, model=model, options=options, speed=speed, resume=resume, beats=beats,
-                    downbeats=downbeats, init_image=init_image, workers=cluster_workers(ray, resource))]
+    workers = cluster_workers(ray, resource)
+    jobs = [prepare(r.out, r.schedule, model=r.model, options=r.options, speed=r.speed, resume=r.resume,
+                    beats=r.beats, downbeats=r.downbeats, init_image=r.init_image, workers=workers) for r in renders]
     started = time.perf_counter()
     made = submit(ray, [(works, folder) for works, folder, _ in jobs], resource=resource, progress=progress)
-    return finish(out, jobs[0], audio_path=audio_path, upscale=upscale, seconds=time.perf_counter() - started,
-                  made=made, progress=progress)
+    seconds = time.perf_counter() - started
+    return [finish(r.out, job, audio_path=r.audio_path, upscale=r.upscale, seconds=seconds, made=made,
+                   progress=progress) for r, job in zip(renders, jobs)]
+
+
+def render_on_ray(out, schedule, *, audio_path, model, address=True, resource: str | None = None, progress=True,
+                  **settings):
+    """Render ``schedule`` on a Ray cluster, one segment per GPU at a time; see :mod:`.distributed`.
+
+    ``settings`` are the other fields of :class:`RayRender`. Requests are checked by the caller
+    (:func:`binarydream.render.render`). ``resource`` names a custom Ray resource each task asks one
+    unit of instead of a GPU (benchmarks and tests on machines without one).
+    """
+    render = RayRender(out, schedule, audio_path, model, **settings)
+    return render_all_on_ray([render], address=address, resource=resource, progress=progress)[0]
