@@ -275,7 +275,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("more_songs", nargs="*", metavar="SONG",
                    help="more songs, each video named after its song (with --ray: all share the cluster)")
     p.add_argument("--ray", nargs="?", const=True, metavar="ADDRESS",
-                   help="spread the render over the GPUs of a Ray cluster: alone, one started on this machine; "
+                   help="spread the render over the GPUs of a Ray cluster: alone, the one running here or a new one; "
                         "'auto': the one running here; 'ray://host:10001': a remote one (pip install "
                         "'binarydream[ray]'); give it after the songs")
 

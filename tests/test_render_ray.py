@@ -94,6 +94,19 @@ def test_a_ray_render_equals_the_one_process_segmented_render(tmp_path, cluster,
     assert len(frames) == 40 and all(np.array_equal(a, b) for a, b in zip(frames, reference))
 
 
+def test_two_renders_share_the_cluster_and_each_equals_its_one_process_render(tmp_path, cluster, song, painter,
+                                                                            reference):
+    from binarydream.render.distributed import RayRender, render_all_on_ray
+
+    renders = [RayRender(tmp_path / name, four_second_schedule(), song, painter, OPTIONS, downbeats=DOWNBEATS)
+               for name in ("a.mp4", "b.mp4")]
+    reports = render_all_on_ray(renders, resource="painter", progress=False)
+    assert [r.out for r in reports] == [str(tmp_path / "a.mp4"), str(tmp_path / "b.mp4")]
+    for name in ("a.mp4", "b.mp4"):
+        frames = video_frames(tmp_path / name)
+        assert len(frames) == 40 and all(np.array_equal(a, b) for a, b in zip(frames, reference))
+
+
 def test_a_worker_killed_mid_segment_is_retried_and_continues_to_the_same_video(tmp_path, cluster, song, painter,
                                                                               reference):
     marker = tmp_path / "died"

@@ -126,7 +126,8 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
         and does not read ``zoom`` and ``angle``; otherwise the model is not loaded.
     ray : None, True, "auto" or str
         Spread the render over the GPUs of a Ray cluster (:mod:`binarydream.render.distributed`): True
-        starts one on this machine, ``"auto"`` joins the one running here (``ray start``, ``ray up``),
+        joins the one running on this machine or starts one of this machine alone, ``"auto"`` joins the
+        one running here (``ray start``, ``ray up``),
         ``"ray://host:10001"`` a remote one. The song is cut into segments at section starts on downbeats,
         painted one per GPU and crossfaded; needs ``pip install 'binarydream[ray]'``.
     downbeats : array-like of float, optional
@@ -229,5 +230,5 @@ def render_all(requests, *, ray=True, progress=True) -> list:
         return render_all_on_ray(renders, address=ray, progress=progress)
 
 
-__all__ = ["render", "render_all", "preview", "load_pipeline", "speed_up", "RenderReport", "RenderOptions", "SpeedOptions",
-           "ModelProfile", "PROFILES", "detect_profile", "frames_folder", "load_depth_model"]
+__all__ = ["render", "render_all", "preview", "load_pipeline", "speed_up", "RenderReport", "RenderOptions",
+           "SpeedOptions", "ModelProfile", "PROFILES", "detect_profile", "frames_folder", "load_depth_model"]

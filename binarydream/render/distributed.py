@@ -53,8 +53,9 @@ def import_ray():
 def connect(address):
     """Join the Ray cluster ``address`` names, unless this process has already joined one.
 
-    ``True``: a cluster of this machine alone, started now; ``"auto"``: the cluster running on this
-    machine (``ray start`` / ``ray up``); ``"ray://host:10001"``: a remote cluster through Ray Client.
+    ``True``: the cluster running on this machine, or else one of this machine alone, started now;
+    ``"auto"``: the cluster running on this machine (``ray start`` / ``ray up``), an error when there is
+    none; ``"ray://host:10001"``: a remote cluster through Ray Client.
     """
     ray = import_ray()
     if address is not True and not isinstance(address, str):

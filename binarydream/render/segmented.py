@@ -102,7 +102,7 @@ def _render_size_hint(options: RenderOptions) -> tuple:
     return (options.render_width or options.width, options.render_height or options.height)
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=1)  # one model in memory (a GPU's) per process
 def _cached_painter(model, options, speed, device):
     from . import _painter
 

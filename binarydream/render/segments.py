@@ -29,8 +29,8 @@ import numpy as np
 
 from ..errors import ParameterError
 
-SEGMENTS_PER_WORKER = 2
-"""Pieces per worker the plan aims at: with the longest first, the last ones fill the gaps."""
+SEGMENTS_PER_WORKER = 4
+"""The most pieces per worker the plan tries: more pieces balance the load but each one paints an overlap more."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,10 @@ def plan_segments(n_frames: int, section_starts, downbeat_frames, *, workers: in
     downbeat_frames : array-like of int
         Frames of the downbeats: every cut lands on one (an empty list: cuts stay where the sections put them).
     workers : int
-        Workers that will paint: long segments are split at downbeats until there are
-        ``SEGMENTS_PER_WORKER * workers`` of them, or none can be split without one under ``min_frames``.
+        Workers that will paint: the longest segment is split at the downbeat nearest its middle, again
+        and again up to ``SEGMENTS_PER_WORKER * workers`` segments (or none can be split without one
+        under ``min_frames``), and the plan that finishes first on ``workers``, overlaps counted and
+        longest first (:func:`makespan`), is kept.
     min_frames : int
         No segment shorter (a few bars); a song shorter than this is one segment.
     overlap : int
@@ -95,9 +97,9 @@ def plan_segments(n_frames: int, section_starts, downbeat_frames, *, workers: in
     Examples
     --------
     >>> [(s.start, s.stop) for s in plan_segments(100, [0], [], workers=1, min_frames=40, overlap=4)]
-    [(0, 50), (50, 100)]
+    [(0, 100)]
     >>> [(s.start, s.stop) for s in plan_segments(100, [0], range(0, 100, 10), workers=2, min_frames=20, overlap=4)]
-    [(0, 20), (20, 50), (50, 70), (70, 100)]
+    [(0, 50), (50, 100)]
     """
     if not (isinstance(workers, (int, np.integer)) and workers >= 1):
         raise ParameterError(f"workers must be a whole number >= 1, got {workers!r}")
@@ -110,6 +112,11 @@ def plan_segments(n_frames: int, section_starts, downbeat_frames, *, workers: in
         if start >= (cuts[-1] if cuts else 0) + min_frames and start <= n_frames - min_frames:
             cuts.append(start)
     bounds = [0, *cuts, n_frames]
+
+    def plan(bounds):
+        return tuple(Segment(a, b, max(0, a - overlap)) for a, b in zip(bounds[:-1], bounds[1:]))
+
+    best = plan(bounds)
     while len(bounds) - 1 < SEGMENTS_PER_WORKER * workers:
         splittable = [(bounds[i + 1] - bounds[i], i) for i in range(len(bounds) - 1)]
         split = None
@@ -124,7 +131,23 @@ def plan_segments(n_frames: int, section_starts, downbeat_frames, *, workers: in
         if split is None:
             break
         bounds.insert(split[0] + 1, split[1])
-    return tuple(Segment(a, b, max(0, a - overlap)) for a, b in zip(bounds[:-1], bounds[1:]))
+        if makespan(plan(bounds), workers) < makespan(best, workers):
+            best = plan(bounds)
+    return best
+
+
+def makespan(segments, workers: int) -> int:
+    """Frames the busiest of ``workers`` paints when the segments start longest first, each on the first free one.
+
+    Examples
+    --------
+    >>> makespan([Segment(0, 30, 0), Segment(30, 50, 26), Segment(50, 60, 46)], 2)
+    38
+    """
+    loads = np.zeros(workers, dtype=np.int64)
+    for segment in longest_first(segments):
+        loads[np.argmin(loads)] += segment.n_painted
+    return int(loads.max())
 
 
 def longest_first(items, segment_of=lambda item: item) -> list:
