@@ -165,3 +165,18 @@ def test_the_command_line_takes_several_songs_and_a_ray_address(tmp_path, capsys
     assert _parser().parse_args(["render", "a.mp3", "--ray"]).ray is True
     assert main(["render", "a.mp3", "b.mp3", "--out", str(tmp_path / "v.mp4"), "--ray"]) == 2
     assert "with several songs give no --out or --schedule" in capsys.readouterr().err
+
+
+class BrokenPainter:
+    def __call__(self, image, **options):
+        from binarydream.errors import RenderError
+
+        raise RenderError("the painter broke")
+
+
+def test_a_segment_failing_with_our_error_raises_it_as_one_line(tmp_path, cluster, song):
+    from binarydream.errors import RenderError
+
+    with pytest.raises(RenderError, match="^the painter broke$"):
+        on_ray(tmp_path / "video.mp4", song, BrokenPainter())
+    assert not (tmp_path / "video.mp4").exists()

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import MissingDependencyError, ParameterError, RenderError
+from ..errors import BinaryDreamError, MissingDependencyError, ParameterError, RenderError
 from .options import RenderOptions, SpeedOptions
 from .segmented import SegmentsProgress, finish, is_done, paint_segment, prepare, segment_frames, store_segment
 from .segments import longest_first
@@ -75,11 +75,11 @@ def cluster_workers(ray, resource: str | None) -> int:
 
 
 def _scratch(work) -> Path:
-    return Path(tempfile.gettempdir()) / "binarydream-segments" / work.fingerprint / work.segment.name
+    return Path(tempfile.gettempdir()) / "binarydream-segments" / work.fingerprint / work.video / work.segment.name
 
 
 def _name(work) -> str:
-    return f"{work.fingerprint}/{work.segment.name}"
+    return f"{work.video}/{work.segment.name}"
 
 
 def paint_task(work, tracker):
@@ -124,11 +124,12 @@ def task_options(resource: str | None) -> dict:
     return {"num_cpus": 0, "resources": {resource: 1}, "max_retries": MAX_RETRIES}
 
 
-def submit(ray, jobs, *, resource: str | None, progress=True) -> None:
+def submit(ray, jobs, *, resource: str | None, progress=True) -> int:
     """Paint the segments of several renders on the cluster, longest first across them all.
 
     ``jobs`` are ``(works, folder)`` pairs; each finished segment is stored in ``folder`` as it arrives,
-    and one found there already (a driver run again) is not painted again.
+    and one found there already (a driver run again) is not painted again. Returns the frames counted
+    (those found done included). A segment that fails with one of binarydream's errors raises it as it is.
     """
     remote = ray.remote(paint_task).options(**task_options(resource))
     tracker = ray.remote(Tracker).options(num_cpus=0).remote()
@@ -150,7 +151,12 @@ def submit(ray, jobs, *, resource: str | None, progress=True) -> None:
                 bar.update(name, made)
             for ref in ready:
                 work, folder = pending.pop(ref)
-                frames, state = ray.get(ref)
+                try:
+                    frames, state = ray.get(ref)
+                except ray.exceptions.RayTaskError as error:
+                    if isinstance(error.cause, BinaryDreamError):
+                        raise error.cause from None
+                    raise
                 store_segment(folder, frames, state, work.segment)
                 bar.update(_name(work), work.segment.n_painted)
     finally:

@@ -47,8 +47,9 @@ OVERLAP_SECONDS = 1.0
 class SegmentWork:
     """Everything a worker needs to paint one segment, as plain data (it travels to other machines).
 
-    ``fingerprint`` names the whole render (schedule, settings, model, plan): a worker keeps a segment's
-    progress under it, so a retried task continues where the failed one stopped.
+    ``fingerprint`` names the whole render (schedule, settings, model, plan) and ``video`` its output:
+    a worker keeps a segment's progress under both, so a retried task continues where the failed one
+    stopped, and two renders of one schedule keep apart.
     """
 
     schedule: object
@@ -59,6 +60,7 @@ class SegmentWork:
     segment: Segment
     init_image: np.ndarray | None
     fingerprint: str
+    video: str
 
 
 def plan_for(schedule, options: RenderOptions, *, workers: int, beats=None, downbeats=None) -> tuple:
@@ -90,12 +92,13 @@ def fingerprint(schedule, model, options: RenderOptions, keys, plan, init) -> st
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def make_work(schedule, model, options, speed, *, plan, keys, init_image) -> list[SegmentWork]:
+def make_work(out, schedule, model, options, speed, *, plan, keys, init_image) -> list[SegmentWork]:
     """One :class:`SegmentWork` per segment of ``plan``; only the first paints from ``init_image``."""
     init = None if init_image is None else read_image(init_image, *_render_size_hint(options))
     key = fingerprint(schedule, model, options, keys, plan, init)
-    return [SegmentWork(schedule, model, options, speed, keys, segment, init if segment.warm == 0 else None, key)
-            for segment in plan]
+    video = hashlib.sha256(str(Path(out).absolute()).encode()).hexdigest()[:16]
+    return [SegmentWork(schedule, model, options, speed, keys, segment, init if segment.warm == 0 else None, key,
+                        video) for segment in plan]
 
 
 def _render_size_hint(options: RenderOptions) -> tuple:
@@ -274,7 +277,7 @@ class SegmentsProgress:
 def prepare(out, schedule, *, model, options, speed, resume: bool, beats, downbeats, init_image, workers: int):
     """The segments' work of one render and its claimed folder: ``(works, folder, plan)``."""
     keys, plan = plan_for(schedule, options, workers=workers, beats=beats, downbeats=downbeats)
-    works = make_work(schedule, model, options, speed, plan=plan, keys=keys, init_image=init_image)
+    works = make_work(out, schedule, model, options, speed, plan=plan, keys=keys, init_image=init_image)
     folder = frames_folder(out)
     check_folder(folder, works[0].fingerprint, plan, resume=resume)
     return works, folder, plan
