@@ -115,11 +115,10 @@ def _cached_painter(model, options, speed, device):
 def painter_for(work: SegmentWork, device=None):
     """The painter, resolved options and model settings of ``work``, loaded once per process and model."""
     try:
-        return _cached_painter(work.model, work.options, work.speed, device)
-    except TypeError:  # a model that cannot be hashed (a pipeline object): load it each time
-        from . import _painter
-
-        return _painter(work.model, work.options, work.speed, device=device, step_callback=None)
+        hash((work.model, work.options, work.speed))
+    except TypeError:  # a model or setting that cannot be hashed: load it each time
+        return _cached_painter.__wrapped__(work.model, work.options, work.speed, device)
+    return _cached_painter(work.model, work.options, work.speed, device)
 
 
 def paint_segment(work: SegmentWork, folder, *, device=None, tick=None) -> dict:
