@@ -149,8 +149,7 @@ def cmd_preview(args) -> list[Path]:
 
 
 def cmd_render(args) -> list[Path]:
-    """``binarydream render``: the dream video."""
-    song = _song(args)
+    """``binarydream render``: the dream video (of several songs, one after another or together on a Ray cluster)."""
     options = {k: v for k, v in dict(width=args.width, height=args.height, steps=args.steps, cadence=args.cadence,
                                      seed=args.seed, seed_mode=args.seed_mode, device=args.device,
                                      init_image=args.init_image, guidance_scale=args.guidance_scale,
@@ -162,10 +161,38 @@ def cmd_render(args) -> list[Path]:
         options["tiny_autoencoder"] = True
     if args.compile:
         options["compile"] = True
-    with _video_output(args, ".mp4") as out:
-        song.render(out, schedule=_schedule(args, song), model=args.model, resume=not args.no_resume,
-                    overwrite=args.overwrite, **options)
-    return [out]
+    if args.ray is not None:
+        options["ray"] = args.ray
+    songs = [args.song, *args.more_songs]
+    if len(songs) == 1:
+        with _video_output(args, ".mp4") as out:
+            song = _song(args)
+            song.render(out, schedule=_schedule(args, song), model=args.model, resume=not args.no_resume,
+                        overwrite=args.overwrite, **options)
+        return [out]
+    if args.out or args.schedule:
+        raise BinaryDreamError("with several songs give no --out or --schedule: each video is planned and named "
+                               "after its song")
+    with contextlib.ExitStack() as outputs:
+        requests = []
+        for path in songs:
+            one = argparse.Namespace(**{**vars(args), "song": path})
+            out = outputs.enter_context(_video_output(one, ".mp4"))
+            song = _song(one)
+            requests.append(song.render_request(out, _schedule(one, song), args.model, resume=not args.no_resume,
+                                                overwrite=args.overwrite, **options))
+        if args.ray is None:
+            from .render import render
+
+            for out, schedule, settings in requests:
+                render(out, schedule, **settings)
+        else:
+            from .render import render_all
+
+            settings = [(out, schedule, {k: v for k, v in kwargs.items() if k != "ray"})
+                        for out, schedule, kwargs in requests]
+            render_all(settings, ray=args.ray)
+    return [out for out, _, _ in requests]
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -253,6 +280,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--compile", action="store_true", help="torch.compile the denoiser (slow first frame, faster after)")
     p.add_argument("--depth", help="depth model (hub id or folder) for the 3D camera: translation_z, rotation_3d_*")
     p.add_argument("--fov", type=float, help="3D camera field of view in degrees (default 40)")
+    p.add_argument("more_songs", nargs="*", metavar="SONG",
+                   help="more songs, each video named after its song (with --ray: all share the cluster)")
+    p.add_argument("--ray", nargs="?", const=True, metavar="ADDRESS",
+                   help="spread the render over the GPUs of a Ray cluster: alone, the one running here or a new one; "
+                        "'auto': the one running here; 'ray://host:10001': a remote one (pip install "
+                        "'binarydream[ray]'); give it after the songs")
 
     p = commands.add_parser("report", help="score a finished render with CLIP: chart and table", parents=[debug])
     p.add_argument("render_dir", help="the render's frames folder (VIDEO.frames)")

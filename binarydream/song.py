@@ -206,12 +206,25 @@ class Song:
         Examples
         --------
         >>> song.render("video.mp4", schedule=sched, model="stabilityai/sd-turbo", steps=2)  # doctest: +SKIP
+        >>> song.render("video.mp4", ray="auto")  # every GPU of the Ray cluster  # doctest: +SKIP
         """
         from .render import render
 
+        out, schedule, settings = self.render_request(out, schedule, model, **options)
+        return render(out, schedule, **settings)
+
+    def render_request(self, out, schedule=None, model: object = "stabilityai/sd-turbo", **options) -> tuple:
+        """``(out, schedule, settings)`` of this song's render, as :func:`binarydream.render.render_all` takes them.
+
+        The schedule is bound to the song; the settings carry its audio, beats and downbeats.
+
+        Examples
+        --------
+        >>> render_all([a.render_request("a.mp4"), b.render_request("b.mp4")], ray="auto")  # doctest: +SKIP
+        """
         schedule = self._bound(schedule)
-        return render(out, schedule, audio_path=self.path, model=model, beats=self.analysis.beats,
-                      **{**schedule.render_options, **options})
+        return out, schedule, {"audio_path": self.path, "model": model, "beats": self.analysis.beats,
+                               "downbeats": self.analysis.downbeats, **schedule.render_options, **options}
 
     def _bound(self, schedule):
         """``schedule`` (planned now when None) with this song's signals bound for the curves that read them."""

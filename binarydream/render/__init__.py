@@ -69,7 +69,7 @@ def _painter(model, options: RenderOptions, speed: SpeedOptions, *, device, step
 def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: RenderOptions | None = None,
            speed: SpeedOptions | None = None, resume: bool = True, device: str | None = None,
            overwrite: bool = False, progress=True, beats=None, init_image=None, adherence=None, step_callback=None,
-           depth=None, **settings) -> RenderReport:
+           depth=None, ray=None, downbeats=None, **settings) -> RenderReport:
     """Render the dream video of ``schedule`` with a diffusion model, the song's audio muxed in sync.
 
     Frame 0 comes from text (or ``init_image``); each next diffused frame is
@@ -124,6 +124,14 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
         schedule moves in depth or turns in 3D (``translation_z``, ``rotation_3d_x``/``_y``/``_z``),
         the whole render uses the 3D camera, in Deforum's 3D units (:mod:`binarydream.render.warp3d`),
         and does not read ``zoom`` and ``angle``; otherwise the model is not loaded.
+    ray : None, True, "auto" or str
+        Spread the render over the GPUs of a Ray cluster (:mod:`binarydream.render.distributed`): True
+        joins the one running on this machine or starts one of this machine alone, ``"auto"`` joins the
+        one running here (``ray start``, ``ray up``),
+        ``"ray://host:10001"`` a remote one. The song is cut into segments at section starts on downbeats,
+        painted one per GPU and crossfaded; needs ``pip install 'binarydream[ray]'``.
+    downbeats : array-like of float, optional
+        Downbeat times in seconds: with ``ray``, segments are cut on them.
 
     Returns
     -------
@@ -149,6 +157,13 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
     >>> sched["translation_z"] = "0: (5)"  # doctest: +SKIP
     >>> report = render("video.mp4", sched, audio_path="song.mp3", depth="Intel/dpt-hybrid-midas")  # doctest: +SKIP
     """
+    if ray not in (None, False):
+        if depth is not None or adherence is not None or step_callback is not None:
+            raise ParameterError("a render with ray takes no depth, adherence or step_callback; render without ray "
+                                 "for those")
+        request = dict(audio_path=audio_path, model=model, options=options, speed=speed, resume=resume, device=device,
+                       overwrite=overwrite, beats=beats, downbeats=downbeats, init_image=init_image, **settings)
+        return render_all([(out, schedule, request)], ray=ray, progress=progress)[0]
     options, speed = with_settings(options or RenderOptions(), speed or SpeedOptions(), settings)
     check_request(out, schedule, options, audio_path=audio_path, overwrite=overwrite)
     check_settings(schedule, steps=options.steps, seed=options.seed, device=device, init_image=init_image)
@@ -170,5 +185,50 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
                       adherence=adherence, depth=depth_fn, upscale=upscale)
 
 
-__all__ = ["render", "preview", "load_pipeline", "speed_up", "RenderReport", "RenderOptions", "SpeedOptions",
-           "ModelProfile", "PROFILES", "detect_profile", "frames_folder", "load_depth_model"]
+def _ray_render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options=None, speed=None, resume=True,
+                device=None, overwrite=False, beats=None, downbeats=None, init_image=None, **settings):
+    from .distributed import RayRender
+
+    options, speed = with_settings(options or RenderOptions(), speed or SpeedOptions(), settings)
+    check_request(out, schedule, options, audio_path=audio_path, overwrite=overwrite)
+    check_settings(schedule, steps=options.steps, seed=options.seed, device=device, init_image=init_image)
+    return RayRender(out, schedule, audio_path, model, options, speed, resume, beats, downbeats, init_image,
+                     make_upscaler(options.upscaler, device=device))
+
+
+def render_all(requests, *, ray=True, progress=True) -> list:
+    """Make several renders at once on a Ray cluster, every song's segments sharing its GPUs.
+
+    Parameters
+    ----------
+    requests : list of (out, schedule, dict)
+        Each render's video, schedule and the keyword arguments :func:`render` takes (``audio_path``,
+        ``model``, ``beats``, ``downbeats``, settings by name, ...), all checked before any is painted.
+    ray : True, "auto" or str
+        The cluster, as :func:`render`'s ``ray``.
+    progress : bool or callable
+        One bar for every segment of every render.
+
+    Returns
+    -------
+    list of RenderReport
+
+    Examples
+    --------
+    >>> render_all([("a.mp4", sched_a, {"audio_path": "a.mp3"}),
+    ...             ("b.mp4", sched_b, {"audio_path": "b.mp3"})], ray="auto")  # doctest: +SKIP
+    """
+    import contextlib
+
+    from .distributed import render_all_on_ray
+    from .lock import output_lock
+
+    with contextlib.ExitStack() as locks:
+        for out, _, _ in requests:
+            locks.enter_context(output_lock(out))
+        renders = [_ray_render(out, schedule, **kwargs) for out, schedule, kwargs in requests]
+        return render_all_on_ray(renders, address=ray, progress=progress)
+
+
+__all__ = ["render", "render_all", "preview", "load_pipeline", "speed_up", "RenderReport", "RenderOptions",
+           "SpeedOptions", "ModelProfile", "PROFILES", "detect_profile", "frames_folder", "load_depth_model"]

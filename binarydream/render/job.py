@@ -323,6 +323,21 @@ def _start_state(folder: Path, base: dict, schedule, resume: bool):
     return state
 
 
+def manifest_base(schedule, options, keys, *, model_settings: dict, init=None, adherence=None, depth=None) -> dict:
+    """What a render's manifest holds besides its progress: the fingerprints of the schedule and the settings.
+
+    A render (or a segment of one) continues only from a manifest with the same base.
+    """
+    settings = {**model_settings, **frame_settings(options),
+                "diffusion_frames": hashlib.sha256(np.asarray(keys).tobytes()).hexdigest()[:16],
+                "init_image": None if init is None else hashlib.sha256(init.tobytes()).hexdigest()[:16],
+                "adherence": adherence is not None}
+    if depth is not None:
+        settings["fov"] = options.fov
+    return {"version": mf.VERSION, "n_frames": schedule.n_frames, "fps": schedule.fps, "settings": settings,
+            "schedule": mf.schedule_fingerprint(schedule, set(CURVES_READ) | set(getattr(schedule, "curve_names", ())))}
+
+
 def run_render(out, schedule, painter, options, *, audio_path, model_settings: dict, profile: str | None = None,
                resume: bool = True, progress=True, beats=None, init_image=None, adherence=None, depth=None,
                upscale=None) -> RenderReport:
@@ -340,14 +355,9 @@ def run_render(out, schedule, painter, options, *, audio_path, model_settings: d
     beat_frames = None if beats is None else timebase.frame_at(np.asarray(beats, dtype=np.float64), fps)
     keys = diffusion_frames(n, options.cadence, beat_frames)
     init = None if init_image is None else read_image(init_image, width, height)
-    settings = {**model_settings, **frame_settings(options),
-                "diffusion_frames": hashlib.sha256(keys.tobytes()).hexdigest()[:16],
-                "init_image": None if init is None else hashlib.sha256(init.tobytes()).hexdigest()[:16],
-                "adherence": adherence is not None}
-    if depth is not None:
-        settings["fov"] = options.fov
-    base = {"version": mf.VERSION, "n_frames": n, "fps": fps, "settings": settings,
-            "schedule": mf.schedule_fingerprint(schedule, set(CURVES_READ) | set(getattr(schedule, "curve_names", ())))}
+    base = manifest_base(schedule, options, keys, model_settings=model_settings, init=init, adherence=adherence,
+                         depth=depth)
+    settings = base["settings"]
 
     folder = frames_folder(out)
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,212 @@
+"""A render spread over the GPUs of a Ray cluster: one task per segment, the video assembled by the driver.
+
+The driver plans the segments (:func:`binarydream.render.segmented.plan_for`)
+for as many workers as the cluster has GPUs (or units of a custom resource),
+submits them longest first, each a task asking for one GPU, and keeps each
+finished segment in the render folder as it arrives, so a driver run again
+after a crash submits only the segments still missing. A task paints into a
+scratch folder on its own machine, with its own manifest: when its worker
+dies, Ray runs it again (``max_retries``) and, on the same machine, it
+continues from its last diffused frame. Frames come back through Ray's object
+store, never through a shared disk. The video equals the one-process
+segmented render (:func:`binarydream.render.segmented.render_segmented`).
+
+Examples
+--------
+>>> report = render("video.mp4", sched, audio_path="song.mp3", ray="auto")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import BinaryDreamError, MissingDependencyError, ParameterError, RenderError
+from .options import RenderOptions, SpeedOptions
+from .segmented import SegmentsProgress, finish, is_done, paint_segment, prepare, segment_frames, store_segment
+from .segments import longest_first
+
+MAX_RETRIES = 3
+"""Times Ray runs a segment again after its worker died."""
+
+POLL_SECONDS = 0.5
+
+
+def import_ray():
+    """The ``ray`` module, or a one-line error naming the extra that installs it.
+
+    Examples
+    --------
+    >>> import_ray().__name__
+    'ray'
+    """
+    try:
+        import ray
+    except ImportError:
+        raise MissingDependencyError("Ray is not installed: pip install 'binarydream[ray]'") from None
+    return ray
+
+
+def connect(address):
+    """Join the Ray cluster ``address`` names, unless this process has already joined one.
+
+    ``True``: the cluster running on this machine, or else one of this machine alone, started now;
+    ``"auto"``: the cluster running on this machine (``ray start`` / ``ray up``), an error when there is
+    none; ``"ray://host:10001"``: a remote cluster through Ray Client.
+    """
+    ray = import_ray()
+    if address is not True and not isinstance(address, str):
+        raise ParameterError(f"ray must be True, 'auto' or a 'ray://host:port' address, got {address!r}")
+    if not ray.is_initialized():
+        ray.init(address=None if address is True else address, log_to_driver=False)
+    return ray
+
+
+def cluster_workers(ray, resource: str | None) -> int:
+    """How many segments the cluster paints at once: its GPUs, or its units of ``resource``."""
+    count = int(ray.cluster_resources().get(resource or "GPU", 0))
+    if count < 1:
+        raise RenderError(f"the Ray cluster has no {resource or 'GPU'}; start its nodes with GPUs, "
+                          "or render without ray")
+    return count
+
+
+def _scratch(work) -> Path:
+    return Path(tempfile.gettempdir()) / "binarydream-segments" / work.fingerprint / work.video / work.segment.name
+
+
+def _name(work) -> str:
+    return f"{work.video}/{work.segment.name}"
+
+
+def paint_task(work, tracker):
+    """The Ray task: paint one segment in this machine's scratch folder and return its frames and manifest."""
+    folder = _scratch(work)
+    sent = [0.0]
+
+    def tick(made):
+        if time.monotonic() - sent[0] >= POLL_SECONDS:  # an actor call per frame would cost more than a frame
+            tracker.update.remote(_name(work), made)
+            sent[0] = time.monotonic()
+
+    state = paint_segment(work, folder, tick=tick)
+    frames = segment_frames(folder, work.segment)
+    shutil.rmtree(folder, ignore_errors=True)
+    return frames, state
+
+
+class Tracker:
+    """A Ray actor the tasks report their frames to: ``update(name, made)``, read with ``counts()``."""
+
+    def __init__(self):
+        self._counts = {}
+
+    def update(self, name: str, made: int) -> None:
+        self._counts[name] = made
+
+    def counts(self) -> dict:
+        return dict(self._counts)
+
+
+def task_options(resource: str | None) -> dict:
+    """What a segment's task asks for: one GPU, or one unit of a custom resource (benchmarks, tests).
+
+    Examples
+    --------
+    >>> task_options("painter")
+    {'num_cpus': 0, 'resources': {'painter': 1}, 'max_retries': 3}
+    """
+    if resource is None:
+        return {"num_gpus": 1, "max_retries": MAX_RETRIES}
+    return {"num_cpus": 0, "resources": {resource: 1}, "max_retries": MAX_RETRIES}
+
+
+def submit(ray, jobs, *, resource: str | None, progress=True) -> int:
+    """Paint the segments of several renders on the cluster, longest first across them all.
+
+    ``jobs`` are ``(works, folder)`` pairs; each finished segment is stored in ``folder`` as it arrives,
+    and one found there already (a driver run again) is not painted again. Returns the frames counted
+    (those found done included). A segment that fails with one of binarydream's errors raises it as it is.
+    """
+    remote = ray.remote(paint_task).options(**task_options(resource))
+    tracker = ray.remote(Tracker).options(num_cpus=0).remote()
+    bar = SegmentsProgress([work.segment for works, _ in jobs for work in works], progress)
+    todo = []
+    for works, folder in jobs:
+        for work in works:
+            if is_done(folder / work.segment.name, work):
+                bar.update(_name(work), work.segment.n_painted)
+            else:
+                todo.append((work, folder / work.segment.name))
+    pending = {}
+    try:
+        for work, folder in longest_first(todo, lambda item: item[0].segment):
+            pending[remote.remote(work, tracker)] = (work, folder)
+        while pending:
+            ready, _ = ray.wait(list(pending), num_returns=1, timeout=POLL_SECONDS)
+            for name, made in ray.get(tracker.counts.remote()).items():
+                bar.update(name, made)
+            for ref in ready:
+                work, folder = pending.pop(ref)
+                try:
+                    frames, state = ray.get(ref)
+                except ray.exceptions.RayTaskError as error:
+                    if isinstance(error.cause, BinaryDreamError):
+                        raise error.cause from None
+                    raise
+                store_segment(folder, frames, state, work.segment)
+                bar.update(_name(work), work.segment.n_painted)
+    finally:
+        for ref in pending:
+            ray.cancel(ref)
+        bar.close()
+        ray.kill(tracker)
+    return bar.made
+
+
+@dataclass(frozen=True)
+class RayRender:
+    """One render to make on the cluster, checked and with its settings as data (see :func:`render_on_ray`)."""
+
+    out: object
+    schedule: object
+    audio_path: object
+    model: object
+    options: RenderOptions = RenderOptions()
+    speed: SpeedOptions = SpeedOptions()
+    resume: bool = True
+    beats: object = None
+    downbeats: object = None
+    init_image: object = None
+    upscale: object = None
+
+
+def render_all_on_ray(renders, *, address=True, resource: str | None = None, progress=True) -> list:
+    """Make several renders at once: every one's segments share the cluster's GPUs, longest first.
+
+    ``renders`` are :class:`RayRender`; returns their :class:`binarydream.render.RenderReport` in order.
+    """
+    ray = connect(address)
+    workers = cluster_workers(ray, resource)
+    jobs = [prepare(r.out, r.schedule, model=r.model, options=r.options, speed=r.speed, resume=r.resume,
+                    beats=r.beats, downbeats=r.downbeats, init_image=r.init_image, workers=workers) for r in renders]
+    started = time.perf_counter()
+    made = submit(ray, [(works, folder) for works, folder, _ in jobs], resource=resource, progress=progress)
+    seconds = time.perf_counter() - started
+    return [finish(r.out, job, audio_path=r.audio_path, upscale=r.upscale, seconds=seconds, made=made,
+                   progress=progress) for r, job in zip(renders, jobs)]
+
+
+def render_on_ray(out, schedule, *, audio_path, model, address=True, resource: str | None = None, progress=True,
+                  **settings):
+    """Render ``schedule`` on a Ray cluster, one segment per GPU at a time; see :mod:`.distributed`.
+
+    ``settings`` are the other fields of :class:`RayRender`. Requests are checked by the caller
+    (:func:`binarydream.render.render`). ``resource`` names a custom Ray resource each task asks one
+    unit of instead of a GPU (benchmarks and tests on machines without one).
+    """
+    render = RayRender(out, schedule, audio_path, model, **settings)
+    return render_all_on_ray([render], address=address, resource=resource, progress=progress)[0]
