@@ -54,6 +54,11 @@ def _scaled(factor: float, expression: str) -> str:
     return expression if text == "1" else f"{text}*{expression}"
 
 
+def _times(factor: str, expression: str) -> str:
+    """``factor*expression`` for a factor written as an expression, or the expression alone when it is ``"1"``."""
+    return expression if factor == "1" else f"{factor}*{expression}"
+
+
 def _down(value: float) -> str:
     """``value`` > 0 to 4 significant digits, rounded down: a bound written this way never allows more."""
     scale = 10.0 ** (3 - np.floor(np.log10(value))) if value > 0 else 1.0
@@ -203,8 +208,8 @@ def camera_expressions(tempo: float, section_starts, section_labels, preset, *, 
         return f"0: (slew({expression}, {bounds[name]}))"
 
     return {
-        "pace": f"0: ({f'({base} + {pulses})' if factor == '1' else f'{factor}*({base} + {pulses})'})",
-        "steady": f"0: ({f'({base})' if factor == '1' else f'{factor}*({base})'})",
+        "pace": f"0: ({_times(factor, f'({base} + {pulses})')})",
+        "steady": f"0: ({_times(factor, f'({base})')})",
         "heading_x": _glide(starts, np.cos(order * GOLDEN_ANGLE), p.turn_seconds),
         "heading_y": _glide(starts, np.sin(order * GOLDEN_ANGLE), p.turn_seconds),
         "sense": _glide(starts, np.where(order % 2 == 0, 1.0, -1.0), p.turn_seconds),

@@ -20,10 +20,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-
-
-def _expit(x):
-    return 0.5 * np.tanh(0.5 * x) + 0.5
+from scipy.special import expit
 
 
 def _lstm_parts(layer):
@@ -80,10 +77,10 @@ def _bidirectional(inputs: np.ndarray, layers) -> np.ndarray:
     p_in, p_forget, p_out = peepholes[:, 0], peepholes[:, 1], peepholes[:, 2]
     for t in range(n_frames):
         z = projected[:, t] + np.matmul(prev[:, None, :], recurrent)[:, 0]
-        in_gate = _expit(z[:, :hidden] + state * p_in)
-        forget_gate = _expit(z[:, hidden:2 * hidden] + state * p_forget)
+        in_gate = expit(z[:, :hidden] + state * p_in)
+        forget_gate = expit(z[:, hidden:2 * hidden] + state * p_forget)
         state = np.tanh(z[:, 2 * hidden:3 * hidden]) * in_gate + state * forget_gate
-        prev = np.tanh(state) * _expit(z[:, 3 * hidden:] + state * p_out)
+        prev = np.tanh(state) * expit(z[:, 3 * hidden:] + state * p_out)
         out[:, t] = prev
     out = out.reshape(n_nets, 2, n_frames, hidden)
     return np.concatenate([out[:, 0], out[:, 1, ::-1]], axis=2)
