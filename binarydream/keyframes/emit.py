@@ -89,7 +89,9 @@ def keyframe_string(values, tolerance: float = 0.0) -> str:
     if values.size == 0:
         return ""
     digits = None if tolerance == 0 else max(int(np.ceil(-np.log10(tolerance / 20.0))), 0)
-    shown = values if digits is None else np.round(values, digits)
+    with np.errstate(over="ignore", invalid="ignore"):
+        shown = values if digits is None else np.round(values, digits)
+    shown = np.where(np.isfinite(shown), shown, values)  # past ~308 digits (subnormal spreads) rounding overflows
     if values.size == 1:
         return f"0: ({format_number(shown[0])})"
     keys = linear_keys(values, 0.9 * tolerance)
