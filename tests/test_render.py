@@ -174,6 +174,17 @@ def test_a_render_killed_mid_way_resumes_to_the_same_frames_bit_for_bit(tmp_path
     assert stream_durations(killed)["frames"] == 20
 
 
+def test_a_local_model_folder_loads_in_the_asked_dtype_without_deprecation_warnings(tmp_path):
+    import warnings
+
+    tiny_pipeline(tmp_path / "tokenizer").save_pretrained(tmp_path / "tiny")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pipe = load_pipeline(tmp_path / "tiny", device="cpu", dtype=torch.bfloat16)
+    assert pipe.unet.dtype == torch.bfloat16
+    assert not [w for w in caught if "dtype" in str(w.message)], [str(w.message) for w in caught]
+
+
 def test_a_missing_local_model_is_one_line_that_says_what_to_do(tmp_path):
     with pytest.raises(ModelNotFoundError) as error:
         load_pipeline(tmp_path / "no-such-model")

@@ -78,11 +78,11 @@ def _load_profile(diffusers, model: str, family: str | None):
 def _from_pretrained(diffusers, model: str, dtype, variant: str | None):
     load = diffusers.AutoPipelineForImage2Image.from_pretrained
     if variant is None:
-        return load(model, torch_dtype=dtype, use_safetensors=True)
+        return load(model, dtype=dtype, use_safetensors=True)
     try:
-        return load(model, torch_dtype=dtype, use_safetensors=True, variant=variant)
+        return load(model, dtype=dtype, use_safetensors=True, variant=variant)
     except (OSError, ValueError):
-        return load(model, torch_dtype=dtype, use_safetensors=True)  # a repo without that variant
+        return load(model, dtype=dtype, use_safetensors=True)  # a repo without that variant
 
 
 def load_pipeline(model, *, device: str | None = None, dtype=None, family: str | None = None):
@@ -135,7 +135,7 @@ def load_pipeline(model, *, device: str | None = None, dtype=None, family: str |
         if path.suffix != ".safetensors":
             raise ModelNotFoundError(f"only .safetensors checkpoints are loaded, got {path.name} "
                                      "(convert it, or use a diffusers folder with safetensors weights)")
-        pipe = _single_file_class(diffusers, path).from_single_file(str(path), torch_dtype=dtype)
+        pipe = _single_file_class(diffusers, path).from_single_file(str(path), dtype=dtype)
         return pipe.to(device)
     try:
         pipe = _from_pretrained(diffusers, str(model), dtype, profile.variant if gpu else None)
@@ -197,7 +197,7 @@ def speed_up(pipe, *, sdpa: bool = True, channels_last: bool = True, tiny_autoen
         tiny = tiny_autoencoder
         if not isinstance(tiny, torch.nn.Module):
             try:
-                tiny = diffusers.AutoencoderTiny.from_pretrained(str(tiny), torch_dtype=denoiser.dtype,
+                tiny = diffusers.AutoencoderTiny.from_pretrained(str(tiny), dtype=denoiser.dtype,
                                                                  use_safetensors=True)
             except (OSError, ValueError) as error:
                 raise _missing(str(tiny_autoencoder), type(error).__name__) from None
