@@ -37,6 +37,13 @@ def test_tempo_change_keeps_the_beats():
     assert 60.0 / np.median(late) == pytest.approx(140, rel=0.03)
 
 
+def test_a_tempo_change_in_a_short_song_is_followed():
+    """40 s, 96 then 126 BPM: the three steps of the local tempo at the change are not a song hopping between levels."""
+    truth = tempo_beats([(96, 32), (126, 40)])
+    y, _ = band_song(truth)
+    assert f_measure(truth, track_grid(y, SR).beats) >= 0.95
+
+
 def test_dominant_tempo_ignores_other_intervals():
     beats = np.concatenate([np.arange(0.0, 10.0, 0.6), 10.0 + np.arange(0.0, 3.0, 0.4)])
     assert dominant_tempo(beats) == pytest.approx(100.0)
