@@ -87,7 +87,7 @@ def real_clips() -> list[Clip]:
 
 
 def pseudo_clips() -> list[Clip]:
-    """Windows of the songs in ``../shared/devdata/lyrics`` with madmom's grid of the whole song (none without either)."""
+    """Windows of the songs in ``../shared/devdata/lyrics``, madmom's grid of each whole song their reference."""
     from binarydream.analysis import trackers
     from binarydream.audio import load_audio
     from binarydream.errors import MissingDependencyError
@@ -108,9 +108,11 @@ def pseudo_clips() -> list[Clip]:
             warnings.simplefilter("ignore")
             grid = madmom.track(y, SR)
         for start in np.arange(0.0, len(y) / SR - WINDOW + 1e-9, STEP):
-            inside = lambda times: times[(times >= start) & (times < start + WINDOW)] - start  # noqa: E731
-            clips.append(Clip("pseudo", f"{song.stem[:12]}@{start:.0f}s", y[int(start * SR):int((start + WINDOW) * SR)],
-                              inside(grid.beats), inside(grid.downbeats), grid.beats_per_bar))
+            stop = start + WINDOW
+            beats, downbeats = (times[(times >= start) & (times < stop)] - start
+                                for times in (grid.beats, grid.downbeats))
+            clips.append(Clip("pseudo", f"{song.stem[:12]}@{start:.0f}s", y[int(start * SR):int(stop * SR)],
+                              beats, downbeats, grid.beats_per_bar))
     print(f"pseudo: {len(clips)} windows of {len(songs)} songs in {SONGS}, madmom {madmom.version} as the reference")
     return clips
 

@@ -237,8 +237,9 @@ def band_song(beats: np.ndarray, beats_per_bar: int = 4, *, half_time=(), sr: in
     y = np.zeros(n)
     t, fall = _decay(sr, 0.3, 18.0)
     kick = np.sin(2 * np.pi * np.cumsum(50 + 90 * np.exp(-t * 35)) / sr) * fall
-    t, _ = _decay(SR, 0.3, 18.0)
-    snare = _at_rate((0.6 * rng.standard_normal(len(t)) + 0.5 * np.sin(2 * np.pi * 185 * t)) * np.exp(-t * 22), sr)
+    t_snare, fall_snare = _decay(SR, 0.3, 22.0)
+    snare = (0.6 * rng.standard_normal(len(t_snare)) + 0.5 * np.sin(2 * np.pi * 185 * t_snare)) * fall_snare
+    snare = _at_rate(snare, sr)
     t_hat, fall_hat = _decay(SR, 0.08, 70.0)
     hat = _at_rate(np.diff(rng.standard_normal(len(t_hat) + 1)) * fall_hat, sr)  # differenced noise: a cymbal's highs
     half_time = set(half_time)
@@ -291,8 +292,7 @@ _ROOTS = (55.0, 43.65, 49.0, 41.2)   # A, F, G, E: the bass roots of a four-bar 
 
 def _hit(kind: str, root: float, rng: np.random.Generator) -> np.ndarray:
     """One drum or instrument stroke at :data:`SR`: a decaying pitched or noisy burst."""
-    sr = SR
-    t = np.arange(int(0.25 * sr)) / sr
+    t = np.arange(int(0.25 * SR)) / SR
     noise = rng.standard_normal(len(t))
     if kind == "kick":
         return 0.9 * np.sin(2 * np.pi * (45 + 90 * np.exp(-t * 35)) * t) * np.exp(-t * 14)
@@ -305,7 +305,7 @@ def _hit(kind: str, root: float, rng: np.random.Generator) -> np.ndarray:
     if kind == "bass":
         return 0.5 * np.tanh(2 * np.sin(2 * np.pi * root * t)) * np.exp(-t * 6)
     # a strummed chord on the bar's root: a major triad two octaves up, each string a little later
-    return sum(0.08 * np.roll(np.sin(2 * np.pi * root * 4 * ratio * t), k * int(0.006 * sr)) * np.exp(-t * 9)
+    return sum(0.08 * np.roll(np.sin(2 * np.pi * root * 4 * ratio * t), k * int(0.006 * SR)) * np.exp(-t * 9)
                for k, ratio in enumerate((1.0, 1.26, 1.5, 2.0)))
 
 
