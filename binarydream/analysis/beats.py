@@ -132,10 +132,10 @@ class TrackerSettings:
         that follow the local tempo are tried, if that tempo is steady:
     jump, max_jumps : float
         the local tempo changes by more than ``jump`` octaves from one hop to
-        the next at most ``max_jumps`` times a minute (in all, in a song
-        under a minute). (The local tempo of
-        much real music hops between metrical levels every few seconds; a
-        song that changes tempo holds each one for a while.)
+        the next at most ``max_jumps`` times a minute, or in all in a song
+        under a minute. (The local tempo of much real music hops between
+        metrical levels every few seconds; a song that changes tempo holds
+        each one for a while.)
     follow_gain : float
         Beats that follow the local tempo replace those at the dominant tempo
         when they fall on onsets this much stronger on average (the local
