@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/beats.py                       # every backend ready here, every source
     python benchmarks/beats.py --backends madmom librosa --sources synthetic
+    python benchmarks/beats.py --backends librosa librosa.beat --sources pseudo
 
 Sources:
 
@@ -11,6 +12,11 @@ Sources:
     ``../shared/devdata/beats/*.flac`` with their hand annotations (``.beats``:
     one beat time per line, or ``time beat_number`` where downbeats are known);
     only the annotations within the clip apply. Skipped when the folder is absent.
+``pseudo``
+    30 s windows, every 10 s, of the songs in ``../shared/devdata/lyrics``,
+    with madmom's beats and downbeats of the whole song as a pseudo-reference
+    (madmom is itself measured against the hand annotations above). Skipped
+    when madmom or the folder is absent; madmom's own rows are left out.
 ``synthetic``
     Songs of a small band (``tests/synth.py``, :func:`band_song`) with a known
     grid: a 72 BPM ballad, a 172 BPM drum'n'bass tempo, a 3/4 waltz, a tempo
@@ -25,6 +31,9 @@ found, its error against the truth and whether it is an octave off (x2, x1/2,
 x3/2, x2/3); local: median error of the local tempo at the true beats; meter:
 beats per bar found (the truth in brackets); RTF: tracking seconds per second
 of audio, after a warm-up run on 3 s of audio (models loaded, numba compiled).
+Against ``librosa.beat`` (when it runs too): each backend's mean and worst
+difference of beat F on the same clips, and the clips where it is more than
+0.02 lower.
 """
 
 from __future__ import annotations
@@ -42,6 +51,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:1] = [str(ROOT), str(ROOT / "tests")]
 REAL = ROOT.parent / "shared" / "devdata" / "beats"
+SONGS = ROOT.parent / "shared" / "devdata" / "lyrics"
+WINDOW, STEP = 30.0, 10.0
 SR = 44100
 BACKENDS = ("beat_this", "madmom", "librosa", "librosa.beat")
 
@@ -72,6 +83,37 @@ def real_clips() -> list[Clip]:
         downbeats = beats[rows[:, 1] == 1] if rows.shape[1] > 1 else None
         meter = int(rows[:, 1].max()) if rows.shape[1] > 1 else None
         clips.append(Clip("real", audio.stem, y, beats, downbeats, meter))
+    return clips
+
+
+def pseudo_clips() -> list[Clip]:
+    """Windows of the songs in ``../shared/devdata/lyrics``, madmom's grid of each whole song their reference."""
+    from binarydream.analysis import trackers
+    from binarydream.audio import load_audio
+    from binarydream.errors import MissingDependencyError
+
+    songs = sorted(SONGS.glob("*.mp3")) if SONGS.is_dir() else []
+    if not songs:
+        print(f"pseudo: skipped ({SONGS} is absent)")
+        return []
+    try:
+        madmom = trackers.choose("madmom")
+    except MissingDependencyError as error:
+        print(f"pseudo: skipped ({error})")
+        return []
+    clips = []
+    for song in songs:
+        y, _ = load_audio(song, sr=SR)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            grid = madmom.track(y, SR)
+        for start in np.arange(0.0, len(y) / SR - WINDOW + 1e-9, STEP):
+            stop = start + WINDOW
+            beats, downbeats = (times[(times >= start) & (times < stop)] - start
+                                for times in (grid.beats, grid.downbeats))
+            clips.append(Clip("pseudo", f"{song.stem[:12]}@{start:.0f}s", y[int(start * SR):int(stop * SR)],
+                              beats, downbeats, grid.beats_per_bar))
+    print(f"pseudo: {len(clips)} windows of {len(songs)} songs in {SONGS}, madmom {madmom.version} as the reference")
     return clips
 
 
@@ -160,7 +202,7 @@ def _f(value, digits=2):
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
-    parser.add_argument("--sources", nargs="+", default=["real", "synthetic"], choices=["real", "synthetic"])
+    parser.add_argument("--sources", nargs="+", default=["real", "synthetic"], choices=["real", "pseudo", "synthetic"])
     args = parser.parse_args(argv)
 
     clips = []
@@ -168,6 +210,8 @@ def main(argv=None) -> None:
         found = real_clips()
         print(f"real: {len(found)} annotated clip(s) in {REAL}" if found else f"real: skipped ({REAL} is absent)")
         clips += found
+    if "pseudo" in args.sources:
+        clips += pseudo_clips()
     if "synthetic" in args.sources:
         clips += synthetic_clips()
     print(f"CPUs available {len(os.sched_getaffinity(0))}, load average {os.getloadavg()[0]:.1f}\n")
@@ -180,8 +224,10 @@ def main(argv=None) -> None:
             continue
         measure(Clip("warm-up", "", clips[0].y[:3 * SR], clips[0].beats[:4], None, None), run)
         for clip in clips:
+            if backend == "madmom" and clip.source == "pseudo":
+                continue                     # the reference itself
             r = measure(clip, run)
-            rows.append((backend, clip.source, r))
+            rows.append((backend, clip.source, {**r, "song": clip.name}))
             tempo = f"{r['tempo']:.1f}{'!' if r['octave'] else ''} ({r['true_tempo']:.0f})"
             meter = f"{r['meter'] or '-'}({clip.beats_per_bar or '?'})"
             print(f"{backend:<13}{clip.source[:4] + ' ' + clip.name:<28}{_f(r['beat_f']):>7}{_f(r['downbeat_f']):>8}"
@@ -198,6 +244,25 @@ def main(argv=None) -> None:
                   f"tempo within 2 % {sum(r['tempo_error'] <= 0.02 for r in rs)}/{len(rs)}  "
                   f"octave errors {sum(r['octave'] for r in rs)}  meter {sum(known)}/{len(known)}  "
                   f"RTF {np.mean([r['rtf'] for r in rs]):.3f}")
+    print_against_plain(rows)
+
+
+def print_against_plain(rows) -> None:
+    """Each backend's beat F minus plain ``librosa.beat``'s on the same clips: mean, worst, clips over 0.02 lower."""
+    plain = {(s, r["song"]): r["beat_f"] for b, s, r in rows if b == "librosa.beat"}
+    if not plain:
+        return
+    print("\nbeat F against librosa.beat on the same clips (mean and worst difference; clips more than 0.02 lower)")
+    for backend in dict.fromkeys(b for b, _, _ in rows if b != "librosa.beat"):
+        for source in dict.fromkeys(s for _, s, _ in rows):
+            pairs = [(r["song"], r["beat_f"] - plain[s, r["song"]]) for b, s, r in rows
+                     if b == backend and s == source and (s, r["song"]) in plain]
+            if not pairs:
+                continue
+            worst = min(pairs, key=lambda pair: pair[1])
+            lower = [song for song, difference in pairs if difference < -0.02]
+            print(f"{backend:<13}{source:<10} mean {np.mean([d for _, d in pairs]):+.3f}  worst {worst[1]:+.3f} "
+                  f"({worst[0]})  lower by > 0.02: {len(lower)}/{len(pairs)}{' ' + ', '.join(lower) if lower else ''}")
 
 
 if __name__ == "__main__":

@@ -30,9 +30,6 @@ import numpy as np
 
 from .errors import AudioError
 
-MIN_DURATION = 2.0
-"""Shortest song, in seconds, that binarydream analyses."""
-
 _BLOCK_FRAMES = 1 << 18
 
 
@@ -68,8 +65,9 @@ def _ffmpeg_duration(path: Path) -> float:
 def probe_duration(path) -> float:
     """Duration of an audio file in seconds, read from its header where it has one.
 
-    Raises :class:`~binarydream.errors.AudioError` for a missing file, a file
-    that is not audio, or a song shorter than :data:`MIN_DURATION`.
+    Raises :class:`~binarydream.errors.AudioError` for a missing file or a
+    file that is not audio. A short song is no error: the analysis of one
+    too short for a beat has none, and says so.
 
     Examples
     --------
@@ -87,8 +85,6 @@ def probe_duration(path) -> float:
         duration = info.frames / info.samplerate if info.frames > 0 else _ffmpeg_duration(path)
     except (RuntimeError, sf.LibsndfileError):
         duration = _ffmpeg_duration(path)
-    if duration < MIN_DURATION:
-        raise AudioError(f"{path} lasts {duration:.2f} s; binarydream needs at least {MIN_DURATION:g} s of audio")
     return float(duration)
 
 

@@ -176,6 +176,27 @@ def _decay(sr: int, seconds: float, rate: float) -> np.ndarray:
     return t, np.exp(-t * rate)
 
 
+def _at_rate(sound: np.ndarray, sr: int) -> np.ndarray:
+    """A sound made at :data:`SR`, resampled to ``sr``: the same sound at every rate.
+
+    Noise made at the rate itself spreads its power up to that rate's Nyquist
+    frequency: at 44.1 kHz half of a snare's noise, and most of a differenced
+    hat's, would lie above the 11 kHz that a tracker listening at 22.05 kHz
+    hears, and the band would sound different at each rate.
+
+    Examples
+    --------
+    >>> sound = np.random.default_rng(0).standard_normal(SR)
+    >>> _at_rate(sound, SR) is sound, _at_rate(sound, 2 * SR).shape
+    (True, (44100,))
+    """
+    if sr == SR:
+        return sound
+    import soxr
+
+    return soxr.resample(sound, SR, sr, quality="HQ")
+
+
 def _add(y: np.ndarray, at: float, sound: np.ndarray, sr: int, gain: float = 1.0) -> None:
     i0 = int(round(at * sr))
     n = max(0, min(len(sound), len(y) - i0))
@@ -216,9 +237,11 @@ def band_song(beats: np.ndarray, beats_per_bar: int = 4, *, half_time=(), sr: in
     y = np.zeros(n)
     t, fall = _decay(sr, 0.3, 18.0)
     kick = np.sin(2 * np.pi * np.cumsum(50 + 90 * np.exp(-t * 35)) / sr) * fall
-    snare = (0.6 * rng.standard_normal(len(t)) + 0.5 * np.sin(2 * np.pi * 185 * t)) * np.exp(-t * 22)
-    t_hat, fall_hat = _decay(sr, 0.08, 70.0)
-    hat = np.diff(rng.standard_normal(len(t_hat) + 1)) * fall_hat  # differenced noise: the highs of a cymbal
+    t_snare, fall_snare = _decay(SR, 0.3, 22.0)
+    snare = (0.6 * rng.standard_normal(len(t_snare)) + 0.5 * np.sin(2 * np.pi * 185 * t_snare)) * fall_snare
+    snare = _at_rate(snare, sr)
+    t_hat, fall_hat = _decay(SR, 0.08, 70.0)
+    hat = _at_rate(np.diff(rng.standard_normal(len(t_hat) + 1)) * fall_hat, sr)  # differenced noise: a cymbal's highs
     half_time = set(half_time)
     for i, (beat, gap) in enumerate(zip(beats, period)):
         bar, pos = divmod(i, beats_per_bar)
@@ -267,9 +290,9 @@ GROOVES = {
 _ROOTS = (55.0, 43.65, 49.0, 41.2)   # A, F, G, E: the bass roots of a four-bar chord progression
 
 
-def _hit(kind: str, root: float, sr: int, rng: np.random.Generator) -> np.ndarray:
-    """One drum or instrument stroke: a decaying pitched or noisy burst."""
-    t = np.arange(int(0.25 * sr)) / sr
+def _hit(kind: str, root: float, rng: np.random.Generator) -> np.ndarray:
+    """One drum or instrument stroke at :data:`SR`: a decaying pitched or noisy burst."""
+    t = np.arange(int(0.25 * SR)) / SR
     noise = rng.standard_normal(len(t))
     if kind == "kick":
         return 0.9 * np.sin(2 * np.pi * (45 + 90 * np.exp(-t * 35)) * t) * np.exp(-t * 14)
@@ -282,7 +305,7 @@ def _hit(kind: str, root: float, sr: int, rng: np.random.Generator) -> np.ndarra
     if kind == "bass":
         return 0.5 * np.tanh(2 * np.sin(2 * np.pi * root * t)) * np.exp(-t * 6)
     # a strummed chord on the bar's root: a major triad two octaves up, each string a little later
-    return sum(0.08 * np.roll(np.sin(2 * np.pi * root * 4 * ratio * t), k * int(0.006 * sr)) * np.exp(-t * 9)
+    return sum(0.08 * np.roll(np.sin(2 * np.pi * root * 4 * ratio * t), k * int(0.006 * SR)) * np.exp(-t * 9)
                for k, ratio in enumerate((1.0, 1.26, 1.5, 2.0)))
 
 
@@ -326,9 +349,9 @@ def groove_song(parts, *, sr: int = SR, seed: int = 0) -> tuple[np.ndarray, np.n
         for kind, positions in GROOVES[groove].items():
             for position in positions:
                 j0 = int((bar_start + position * period) * sr)
-                stroke = _hit(kind, root, sr, rng)[:n - j0]
+                stroke = _at_rate(_hit(kind, root, rng), sr)[:n - j0]
                 y[j0:j0 + len(stroke)] += stroke
-    y += 0.003 * rng.standard_normal(n)
+    y += 0.003 * _at_rate(rng.standard_normal(int(np.ceil(n * SR / sr))), sr)[:n]
     beats = np.concatenate([s + p * np.arange(k) for s, p, k, _ in bars])
     downbeats = np.array([s for s, _, _, _ in bars])
     return (0.9 * y / np.abs(y).max()).astype(np.float32), beats, downbeats

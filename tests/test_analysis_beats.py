@@ -4,11 +4,13 @@ import librosa
 import mir_eval
 import numpy as np
 import pytest
-from synth import SR, groove_song, click_track, tempo_change_track
+from synth import SR, band_song, click_track, groove_song, tempo_beats, tempo_change_track
 
 from binarydream.analysis import analyze_signal
 from binarydream.analysis.beats import dominant_tempo, fold_octaves, to_octave, track_beats, track_grid
 from binarydream.analysis.features import spectral_features
+from binarydream.analysis.trackers import librosa_tracker
+from binarydream.analysis.trackers.resample import to_rate
 
 
 def f_measure(truth, found):
@@ -33,6 +35,13 @@ def test_tempo_change_keeps_the_beats():
     assert a.tempo == pytest.approx(100, rel=0.02)          # 20 s at 100 BPM dominate 10 s at 140
     late = np.diff(a.beats[a.beats > 23.0])
     assert 60.0 / np.median(late) == pytest.approx(140, rel=0.03)
+
+
+def test_a_tempo_change_in_a_short_song_is_followed():
+    """40 s, 96 then 126 BPM: the three steps of the local tempo at the change are not a song hopping between levels."""
+    truth = tempo_beats([(96, 32), (126, 40)])
+    y, _ = band_song(truth)
+    assert f_measure(truth, track_grid(y, SR).beats) >= 0.95
 
 
 def test_dominant_tempo_ignores_other_intervals():
@@ -63,16 +72,33 @@ def test_no_pulse_no_beats(kind):
     assert a.beats.size == 0 and a.downbeats.size == 0 and a.tempo == 0.0
 
 
+@pytest.mark.parametrize("sr", [SR, 44100])
 @pytest.mark.parametrize(("groove", "bpm"), [("ballad", 72), ("country", 84), ("country", 120), ("house", 128),
                                              ("swing", 120), ("drums", 172), ("dnb", 172)])
-def test_band_tempo_octave(groove, bpm):
+def test_band_tempo_octave(groove, bpm, sr):
     """The octaves librosa alone gets wrong: eighth-note hats at 72 (it says 144), a backbeat at 120 (60), swing
-    at 120 (60), drum'n'bass at 172 (86); and one it gets right that a doubling rule must leave (country at 84)."""
-    y, truth, _ = groove_song([(groove, bpm, max(8, bpm // 9))])
-    grid = track_grid(y, SR)
+    at 120 (60), drum'n'bass at 172 (86); and one it gets right that a doubling rule must leave (country at 84).
+    The same band at 44.1 kHz gets the same answer (the tracker hears it resampled to 22.05 kHz)."""
+    y, truth, _ = groove_song([(groove, bpm, max(8, bpm // 9))], sr=sr)
+    grid = librosa_tracker.track(y, sr)
     assert grid.tempo == pytest.approx(bpm, rel=0.02)
     assert f_measure(truth, grid.beats) >= 0.95
     assert grid.tracker == "librosa" and grid.version == librosa.__version__
+
+
+@pytest.mark.parametrize("song", ["band", "groove"])
+def test_a_band_sounds_the_same_at_either_rate(song):
+    """The noisy drums are made at 22.05 kHz and resampled: made at 44.1 kHz, most of a hat's power sat above the
+    11 kHz a tracker listening at 22.05 kHz hears (its onsets 18 % weaker), and the octave rules read another band."""
+    def onset(sr):
+        if song == "band":
+            y, _ = band_song(tempo_beats([(172, 34)]), sr=sr)
+        else:
+            y, _, _ = groove_song([("dnb", 172, 8)], sr=sr)
+        return librosa.onset.onset_strength(y=to_rate(y, sr, SR), sr=SR)
+
+    at_22k, at_44k = onset(SR), onset(44100)
+    assert np.abs(at_44k[:len(at_22k)] - at_22k).max() < 0.03 * at_22k.max()
 
 
 def test_band_tempo_change_and_half_time_breakdown():

@@ -21,9 +21,7 @@ def zoom_speed(schedule, seconds=None) -> float:
 
 @pytest.mark.parametrize("tracker", [
     pytest.param("madmom", marks=pytest.mark.skipif(not madmom_tracker.ready(), reason="pip install binarydream[madmom]")),
-    pytest.param("librosa", marks=pytest.mark.xfail(strict=True, reason="issue 10: on this band at 172 BPM the librosa "
-                                                                         "tracker still hears 86 (its octave rule is "
-                                                                         "near its threshold at 44.1 kHz)")),
+    "librosa",
 ])
 def test_a_slow_ballad_zooms_slower_than_a_fast_track(tracker):
     speeds = {}

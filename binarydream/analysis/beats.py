@@ -132,9 +132,10 @@ class TrackerSettings:
         that follow the local tempo are tried, if that tempo is steady:
     jump, max_jumps : float
         the local tempo changes by more than ``jump`` octaves from one hop to
-        the next at most ``max_jumps`` times a minute. (The local tempo of
-        much real music hops between metrical levels every few seconds; a
-        song that changes tempo holds each one for a while.)
+        the next at most ``max_jumps`` times a minute, or in all in a song
+        under a minute. (The local tempo of much real music hops between
+        metrical levels every few seconds; a song that changes tempo holds
+        each one for a while.)
     follow_gain : float
         Beats that follow the local tempo replace those at the dominant tempo
         when they fall on onsets this much stronger on average (the local
@@ -209,7 +210,9 @@ def track_beats(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_b
     bpm, frames = choose_tempo(onset_envelope, track, librosa_bpm, max_bpm=max_bpm, rules=settings.octave)
     clarity = _pulse_clarity(onset_envelope, frames)
     local_bpm = to_octave(fold_octaves(local_bpm), bpm)
-    minutes = len(onset_envelope) * hop_length / sr / 60.0
+    # a song shorter than a minute is held to max_jumps in all: a rate scaled up from 40 s counts the few steps
+    # of one tempo change as a song that hops between levels
+    minutes = max(1.0, len(onset_envelope) * hop_length / sr / 60.0)
     jumps = np.count_nonzero(np.abs(np.diff(np.log2(local_bpm))) > settings.jump) / minutes
     drifts = np.mean(np.abs(np.log2(local_bpm / bpm)) > settings.drift) >= settings.drift_share
     if drifts and jumps <= settings.max_jumps:

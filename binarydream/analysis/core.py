@@ -170,14 +170,15 @@ def analyze(path, fps: float = 30, *, cache_dir=None, beats="auto", **params) ->
     Raises
     ------
     binarydream.errors.AudioError
-        A missing file, a file that is not audio, a truncated file, a song under 2 s.
+        A missing file, a file that is not audio, a truncated file.
     binarydream.errors.ParameterError, MissingDependencyError, ModelNotFoundError
         An unknown tracker, or one that is not installed or has no model here.
 
     Warns
     -----
     UserWarning
-        A silent song: the analysis has no beats and flat envelopes.
+        A silent song: the analysis has no beats and flat envelopes. A song
+        with no steady beat (a drone, noise, a second of audio): no beats.
 
     Examples
     --------
