@@ -186,8 +186,9 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
     Raises
     ------
     LyricsError
-        Empty lyrics, or none of the lines found sung (no singing, or lyrics in
-        another language than the song).
+        Empty lyrics, or none of the lines found sung with a score of
+        :data:`LOW_SCORE` or more (no singing, lyrics in another language
+        than the song, or another song's lyrics).
 
     Examples
     --------
@@ -227,7 +228,8 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
 
         timed = place_repeats([" ".join(line) for line in written], timed, sound_features(y, SAMPLE_RATE),
                               weak=LOW_SCORE, duration=len(y) / SAMPLE_RATE)
-        if all(words is None for words in timed):
+        # Lyrics that are not the song's, or not in its language, still get a weak line forced somewhere now and then.
+        if all(words is None or np.mean([w.score for w in words]) < LOW_SCORE for words in timed):
             raise LyricsError(f"none of the {len(written)} lyric lines was found sung in {_name(audio)} (language "
                               f"{language!r}): check that the song has singing and that the lyrics are its own, in its "
                               "language (pass language=), or give timed lyrics (.lrc)")

@@ -287,3 +287,11 @@ def test_recheck_moves_a_line_pulled_before_a_gap_only_where_it_is_heard_better(
     close = timings[:2] + [timing([4.2, 25.8], [0.9, 0.9])]     # no long gap after a line: none warped again
     heard.clear()
     assert forced.recheck(None, None, features, lines, close) == close and not heard
+
+
+def test_another_songs_lyrics_are_a_one_line_error_even_when_a_weak_line_lands_somewhere(whisper_base):
+    """A wrong text still gets a weak line forced somewhere now and then; no line scoring LOW_SCORE is no song."""
+    with pytest.raises(LyricsError, match=r"none of the 7 lyric lines was found sung") as error:   # one scored 0.15
+        alignment.align(FIXTURES / "de_verse.ogg", TRUTH["en_chorus"]["lyrics"], model=whisper_base, language="en",
+                        device="cpu")
+    assert "\n" not in str(error.value)
