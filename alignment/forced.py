@@ -185,8 +185,10 @@ def recheck(whisper, tokenizer, features: np.ndarray, lines: list[list[list[int]
     duration = features.shape[1] / FRAMES_PER_SECOND
     timings = list(timings)
     placed = [k for k, t in enumerate(timings) if t is not None]
-    for before, k, after in zip(placed, placed[1:], placed[2:] + [None]):
-        following = duration if after is None else timings[after].starts[0]
+    # From the last line back: a line moved later leaves a gap behind the one before it, pulled in with it.
+    for before, k, after in reversed(list(zip(placed, placed[1:], placed[2:] + [None]))):
+        # Where the next line's first word ends: its start may be pinned to the start of a window.
+        following = duration if after is None else timings[after].ends[0]
         old = timings[k]
         if len(lines[k]) < 2 or following - old.ends[-1] < GAP:
             continue

@@ -295,3 +295,28 @@ def test_another_songs_lyrics_are_a_one_line_error_even_when_a_weak_line_lands_s
         alignment.align(FIXTURES / "de_verse.ogg", TRUTH["en_chorus"]["lyrics"], model=whisper_base, language="en",
                         device="cpu")
     assert "\n" not in str(error.value)
+
+
+def test_recheck_moves_two_lines_pulled_into_an_instrumental(monkeypatch):
+    """Lines 1 and 2 are sung at 15 s and 18 s, after a break; warping pulled both right after line 0."""
+    import alignment.forced as forced
+
+    def timing(starts, prob):
+        return forced.Timing(tuple(starts), tuple(s + 0.4 for s in starts), (prob,) * len(starts))
+
+    sung = {3: 15.0, 6: 18.0}   # a line's first token -> where it is sung
+
+    def warp(whisper, tokenizer, features, start, words):
+        first = max(sung[words[0][0]], start + 0.5)
+        starts = np.array([start] + [first + 0.5 * k for k in range(1, len(words))])
+        # As in warping, a word ends where the next one starts (the first, pinned to the window's start, too).
+        return starts, np.append(starts[1:], starts[-1] + 0.4), np.array([0.0] + [0.8] * (len(words) - 1))
+
+    monkeypatch.setattr(forced, "warp_window", warp)
+    lines = [[[1], [2]], [[3], [4], [5]], [[6], [7], [8]], [[9], [10]]]
+    timings = [timing([1.0, 2.0], 0.9), timing([2.5, 3.0, 3.5], 0.3), timing([4.0, 4.5, 5.0], 0.3),
+               timing([25.0, 25.8], 0.9)]
+    features = np.zeros((80, 27 * forced.FRAMES_PER_SECOND), np.float32)
+    moved = forced.recheck(None, None, features, lines, timings)
+    assert moved[1].starts[1:] == (15.5, 16.0) and moved[2].starts[1:] == (18.5, 19.0)
+    assert moved[0] == timings[0] and moved[3] == timings[3]
