@@ -6,16 +6,18 @@ heads' cross-attention says when each token is heard: ``Whisper.align`` in
 CTranslate2, the step faster-whisper uses for its own word timestamps.
 
 A song is longer than Whisper's 30-second window, so the text is walked over
-the song in order. Each window is given the line placed last (an anchor, so
-the window starts on known ground) and then as many following lines as fit in
-:data:`TOKEN_BUDGET`. Warping has to place every token somewhere; the words
-the window does not hold pile up on one frame at its end or where the singing
-stops (:func:`pile_start`). Lines before that pile are kept, and the next
-window starts at the last kept line. A window that keeps nothing tries again
-with half its lines (warping loses its way over long texts), then looks past
-its anchor, then (an instrumental stretch) moves on by :data:`STEP` seconds. Lines never kept are left unplaced
-(``None``) for the caller to fit into their gap. Finally a line that a long gap follows, which warping may have
-pulled into an instrumental, is warped again on its own (:func:`recheck`).
+the song in order. Each window is given the line placed last (an anchor, so the
+window starts on known ground) and then as many following lines as fit in
+:data:`TOKEN_BUDGET`. Warping has to place every token somewhere; the words the
+window does not hold pile up on one frame at its end or where the singing stops
+(:func:`pile_start`). Lines before that pile, and before a line whose words
+warping squeezed onto one frame, are kept, and the next window starts at the
+last kept line. A window that keeps nothing tries again with half its lines
+(warping loses its way over long texts), then looks past its anchor, then (an
+instrumental stretch) moves on by :data:`STEP` seconds. Lines never kept are
+left unplaced (``None``) for the caller to fit into their gap. Finally a line
+that a long gap follows, which warping may have pulled into an instrumental, is
+warped again on its own (:func:`recheck`).
 
 Examples
 --------
@@ -42,7 +44,8 @@ PILE = 0.05
 EDGE = 1.0
 """Seconds before a window's end that a kept line must end by (unless the window ends the song)."""
 LEAD = 0.5
-"""Seconds a window starts before the start of its anchor line."""
+"""Seconds a window starts before the start of its anchor line, or after the end of the line before the line that
+:func:`recheck` warps again."""
 GAP = 8.0
 """Seconds without a placed line after a line, from which on that line is warped again on its own (:func:`recheck`)."""
 
