@@ -293,7 +293,8 @@ def _warn_unheard_ends(written: list[list[str]], timed: list) -> set[int]:
         ([f"{len(after)} after the last one (from {' '.join(written[after[0]])[:40]!r})"] if after else [])
     if parts:
         where = " or ".join(w for w, lines in (("starts", before), ("ends", after)) if lines)
-        warnings.warn(f"of {len(written)} lyric lines, {' and '.join(parts)} were not heard in the audio: they get "
+        verb = "was" if len(before) + len(after) == 1 else "were"
+        warnings.warn(f"of {len(written)} lyric lines, {' and '.join(parts)} {verb} not heard in the audio: they get "
                       f"no time of their own and sit where the singing {where}; if the lyrics are longer than what is "
                       "sung (another song's pasted too), remove those lines, or give timed lyrics (.lrc)", stacklevel=3)
     return {*before, *after}
