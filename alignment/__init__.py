@@ -138,20 +138,20 @@ def _name(audio) -> str:
     return "the audio array" if isinstance(audio, np.ndarray) else str(audio)
 
 
-def _read_lyrics(lyrics) -> str:
-    """The lyrics text from text itself or from a path to a text, .lrc or .srt file."""
+def _read_lyrics(lyrics) -> tuple[str, str]:
+    """The lyrics text from text itself or from a path to a text, .lrc or .srt file, and where it came from."""
     if isinstance(lyrics, Lyrics):
-        return "\n".join(line.text for line in lyrics.lines)
+        return "\n".join(line.text for line in lyrics.lines), "the lyrics given"
     if names_a_file(lyrics):
         path = Path(str(lyrics).strip() if isinstance(lyrics, str) else lyrics).expanduser()
         if not path.is_file():
             raise LyricsError(f"lyrics file not found: {path} (give an existing text, .lrc or .srt file, or the text)")
         if path.suffix.lower() in (".lrc", ".srt"):
-            return "\n".join(line.text for line in load(path).lines)
-        return read_text(path)
+            return "\n".join(line.text for line in load(path).lines), str(path)
+        return read_text(path), str(path)
     if not isinstance(lyrics, str):
         raise LyricsError(f"lyrics must be text or a path, got {type(lyrics).__name__}")
-    return lyrics
+    return lyrics, "the lyrics given"
 
 
 def align(audio, lyrics, *, model=None, language: str | None = None, device: str | None = None,
@@ -186,8 +186,9 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
     Raises
     ------
     LyricsError
-        Empty lyrics, or none of the lines found sung (no singing, or lyrics in
-        another language than the song).
+        Empty lyrics, or none of the lines found sung with a score of
+        :data:`LOW_SCORE` or more (no singing, lyrics in another language
+        than the song, or another song's lyrics).
 
     Examples
     --------
@@ -195,7 +196,7 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
     >>> [w.text for w in lyr.lines[1].words]  # doctest: +SKIP
     ['never', 'let', 'me', 'go']
     """
-    text = _read_lyrics(lyrics)
+    text, source = _read_lyrics(lyrics)
     written, stanzas, stanza = [], [], 0
     for raw in text.splitlines():
         if not raw.strip():
@@ -204,7 +205,7 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
         written.append(raw.split())
         stanzas.append(stanza)
     if not written:
-        raise LyricsError("the lyrics are empty: give the words, one sung line per line")
+        raise LyricsError(f"{source} holds no words: give the lyrics, one sung line per line")
     y = _audio(audio)
     backend = get_backend(backend)
     if hasattr(backend, "force_align"):
@@ -227,7 +228,8 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
 
         timed = place_repeats([" ".join(line) for line in written], timed, sound_features(y, SAMPLE_RATE),
                               weak=LOW_SCORE, duration=len(y) / SAMPLE_RATE)
-        if all(words is None for words in timed):
+        # Lyrics that are not the song's, or not in its language, still get a weak line forced somewhere now and then.
+        if all(words is None or np.mean([w.score for w in words]) < LOW_SCORE for words in timed):
             raise LyricsError(f"none of the {len(written)} lyric lines was found sung in {_name(audio)} (language "
                               f"{language!r}): check that the song has singing and that the lyrics are its own, in its "
                               "language (pass language=), or give timed lyrics (.lrc)")
@@ -239,12 +241,14 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
             for k in sung:
                 timed[k] = [next(snapped) for _ in timed[k]]
         placed = _fit_unplaced(written, timed, duration=len(y) / SAMPLE_RATE)
+        unheard = _warn_unheard_ends(written, timed)
     else:
         placed, language = _match_then_align(backend, y, written, model=model, language=language, device=device,
                                              vocals=vocals, snap_onsets=snap_onsets, name=_name(audio))
+        unheard = set()
     lines = [Line(" ".join(words), ws[0].start, ws[-1].end, tuple(ws), s, round(sum(w.score for w in ws) / len(ws), 4))
              for words, ws, s in zip(written, placed, stanzas)]
-    _warn_low_confidence(lines)
+    _warn_low_confidence([line for k, line in enumerate(lines) if k not in unheard])
     return Lyrics(lines, language=language)
 
 
@@ -274,6 +278,26 @@ def _fit_unplaced(written: list[list[str]], timed: list, *, duration: float) -> 
             spans = [(timed[placed[-1]][-1].end,) * 2] * len(line)
         out.append([Word(text, round(a, 3), round(max(a, b), 3), 0.0) for text, (a, b) in zip(line, spans)])
     return out
+
+
+def _warn_unheard_ends(written: list[list[str]], timed: list) -> set[int]:
+    """One warning for the lines before the first or after the last line found sung; their indices.
+
+    Such lines (the lyrics of a second song pasted after the first, a verse
+    the recording leaves out) get no time of their own: they sit where the
+    singing starts or ends, and are not listed again as low-confidence lines.
+    """
+    placed = [k for k, words in enumerate(timed) if words is not None]
+    before, after = range(placed[0]), range(placed[-1] + 1, len(timed))
+    parts = ([f"{len(before)} before the first one found sung"] if before else []) + \
+        ([f"{len(after)} after the last one (from {' '.join(written[after[0]])[:40]!r})"] if after else [])
+    if parts:
+        where = " or ".join(w for w, lines in (("starts", before), ("ends", after)) if lines)
+        verb = "was" if len(before) + len(after) == 1 else "were"
+        warnings.warn(f"of {len(written)} lyric lines, {' and '.join(parts)} {verb} not heard in the audio: they get "
+                      f"no time of their own and sit where the singing {where}; if the lyrics are longer than what is "
+                      "sung (another song's pasted too), remove those lines, or give timed lyrics (.lrc)", stacklevel=3)
+    return {*before, *after}
 
 
 def _warn_low_confidence(lines: list[Line]) -> None:

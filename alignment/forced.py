@@ -6,15 +6,18 @@ heads' cross-attention says when each token is heard: ``Whisper.align`` in
 CTranslate2, the step faster-whisper uses for its own word timestamps.
 
 A song is longer than Whisper's 30-second window, so the text is walked over
-the song in order. Each window is given the line placed last (an anchor, so
-the window starts on known ground) and then as many following lines as fit in
-:data:`TOKEN_BUDGET`. Warping has to place every token somewhere; the words
-the window does not hold pile up on one frame at its end or where the singing
-stops (:func:`pile_start`). Lines before that pile are kept, and the next
-window starts at the last kept line. A window that keeps nothing tries again
-with half its lines (warping loses its way over long texts), then looks past
-its anchor, then (an instrumental stretch) moves on by :data:`STEP` seconds. Lines never kept are left unplaced
-(``None``) for the caller to fit into their gap.
+the song in order. Each window is given the line placed last (an anchor, so the
+window starts on known ground) and then as many following lines as fit in
+:data:`TOKEN_BUDGET`. Warping has to place every token somewhere; the words the
+window does not hold pile up on one frame at its end or where the singing stops
+(:func:`pile_start`). Lines before that pile, and before a line whose words
+warping squeezed onto one frame, are kept, and the next window starts at the
+last kept line. A window that keeps nothing tries again with half its lines
+(warping loses its way over long texts), then looks past its anchor, then (an
+instrumental stretch) moves on by :data:`STEP` seconds. Lines never kept are
+left unplaced (``None``) for the caller to fit into their gap. Finally a line
+that a long gap follows, which warping may have pulled into an instrumental, is
+warped again on its own (:func:`recheck`).
 
 Examples
 --------
@@ -41,7 +44,10 @@ PILE = 0.05
 EDGE = 1.0
 """Seconds before a window's end that a kept line must end by (unless the window ends the song)."""
 LEAD = 0.5
-"""Seconds a window starts before the start of its anchor line."""
+"""Seconds a window starts before the start of its anchor line, or after the end of the line before the line that
+:func:`recheck` warps again."""
+GAP = 8.0
+"""Seconds without a placed line after a line, from which on that line is warped again on its own (:func:`recheck`)."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +150,7 @@ def force_align(whisper, tokenizer, features: np.ndarray, lines: list[list[list[
                 # Its last word may touch the pile (warping ends it where the next line's words pile up).
                 squeezed = np.mean(np.diff(starts[offset:offset + n]) < PILE) > 0.5 if n > 2 else False
                 if np.sum(starts[offset:offset + n] >= pile - PILE) > 1 or starts[offset] >= pile - PILE \
-                        or ends[offset + n - 1] > edge or (squeezed and kept):
+                        or ends[offset + n - 1] > edge or squeezed:
                     break
                 kept.append(k)
                 timings[k] = Timing(tuple(starts[offset:offset + n]), tuple(ends[offset:offset + n]),
@@ -161,4 +167,35 @@ def force_align(whisper, tokenizer, features: np.ndarray, lines: list[list[list[
             seek, anchor = max(seek + 1.0, timings[anchor].ends[-1]), None
         else:
             seek = max(seek + 5.0, min(seek + STEP, pile - 5.0))
+    return recheck(whisper, tokenizer, features, lines, timings)
+
+
+def recheck(whisper, tokenizer, features: np.ndarray, lines: list[list[list[int]]],
+            timings: list[Timing | None]) -> list[Timing | None]:
+    """``timings`` with each line that a long gap (:data:`GAP`) follows warped again alone, moved where heard better.
+
+    A window that runs out of singing (an instrumental follows) still has to
+    place the lines after its anchor somewhere: warping may pull the next line
+    into the instrumental right after the anchor when it is sung after it,
+    leaving a gap behind the line. Such a line is warped again alone, in a
+    window that starts :data:`LEAD` after the line before it ends (its last
+    vowel may sound a little longer than warping says; the line's first word,
+    pinned to the window's start, is cut later like every first word). It
+    moves there when Whisper gives its words after the first (which has no
+    text before it there) a higher mean probability and it still ends before
+    the next placed line.
+    """
+    duration = features.shape[1] / FRAMES_PER_SECOND
+    timings = list(timings)
+    placed = [k for k, t in enumerate(timings) if t is not None]
+    # From the last line back: a line moved later leaves a gap behind the one before it, pulled in with it.
+    for before, k, after in reversed(list(zip(placed, placed[1:], placed[2:] + [None]))):
+        # Where the next line's first word ends: its start may be pinned to the start of a window.
+        following = duration if after is None else timings[after].ends[0]
+        old = timings[k]
+        if len(lines[k]) < 2 or following - old.ends[-1] < GAP:
+            continue
+        starts, ends, probs = warp_window(whisper, tokenizer, features, timings[before].ends[-1] + LEAD, lines[k])
+        if np.mean(probs[1:]) > np.mean(old.probs[1:]) and starts[1] > old.starts[1] and ends[-1] < following:
+            timings[k] = Timing(tuple(starts), tuple(ends), tuple(probs))
     return timings

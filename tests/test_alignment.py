@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import alignment
-from alignment import Line, Word
+from alignment import Line, Word, forced
 from alignment.backends import get_backend
 from alignment.textalign import match, place_lines
 from binarydream.errors import AudioError, LyricsError, MissingDependencyError, ModelNotFoundError
@@ -116,7 +116,7 @@ def test_bad_inputs_give_one_line_errors(tmp_path, whisper_base):
         alignment.align(tmp_path / "missing.wav", "la la", model=whisper_base)
     with pytest.raises(LyricsError, match="lyrics file not found"):
         alignment.align(FIXTURES / "instrumental.ogg", str(tmp_path / "missing.txt"), model=whisper_base)
-    with pytest.raises(LyricsError, match="empty"):
+    with pytest.raises(LyricsError, match="the lyrics given holds no words"):
         alignment.align(FIXTURES / "instrumental.ogg", " \n\n ", model=whisper_base)
     bad_lrc = tmp_path / "bad.lrc"
     bad_lrc.write_text("[00:01.00]fine\nthis line has no time tag\n")
@@ -197,7 +197,7 @@ def test_no_singing_or_lyrics_of_another_language_is_one_line_error(whisper_base
 def test_lyrics_longer_than_the_song_keep_their_extra_lines_out_of_the_music(whisper_base):
     fx = TRUTH["es_verse"]
     extra = "Le soleil se couche sur la mer\nEt je marche seul dans la lumière\n"
-    with pytest.warns(UserWarning, match="2 of 5 lyric lines"):
+    with pytest.warns(UserWarning, match=r"of 5 lyric lines, 2 after the last one \(from .Le soleil.*not heard"):
         lyr = alignment.align(FIXTURES / fx["audio"], fx["lyrics"] + "\n" + extra, model=whisper_base,
                               language="es", device="cpu")
     sung, unsung = lyr.lines[:3], lyr.lines[3:]
@@ -221,3 +221,97 @@ def test_timeline_draws_low_confidence_lines_in_another_colour():
     colours = [line.get_color() for line in ax.get_lines()]
     plt.close("all")
     assert colours[0] == colours[2] != colours[1]
+
+
+def test_an_empty_lyrics_file_is_a_one_line_error_naming_it(tmp_path, whisper_base):
+    for name, data in (("empty.txt", b""), ("blank.txt", b" \n\n\t\n"), ("bom.txt", b"\xef\xbb\xbf\n")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(LyricsError, match=f"{name} holds no words") as error:
+            alignment.align(FIXTURES / "es_verse.ogg", path, model=whisper_base, device="cpu")
+        assert "\n" not in str(error.value)
+
+
+def test_digital_silence_is_a_one_line_error(whisper_base):
+    with pytest.raises(LyricsError, match="none of the 3 lyric lines was found sung") as error:
+        alignment.align(np.zeros(10 * 16000, np.float32), TRUTH["es_verse"]["lyrics"], model=whisper_base,
+                        language="es", device="cpu")
+    assert "\n" not in str(error.value)
+
+
+def test_lyrics_of_two_songs_pasted_for_one_stay_out_of_the_silence_around_it(whisper_base):
+    """The verse is sung between 6 s of silence and 15 s of silence; five lines of another song follow its lyrics."""
+    from binarydream.audio import load_audio
+
+    fx = TRUTH["es_verse"]
+    lead = 6.0
+    y = load_audio(FIXTURES / fx["audio"], sr=16000)[0]
+    audio = np.concatenate([np.zeros(int(lead * 16000), np.float32), y, np.zeros(15 * 16000, np.float32)])
+    other = ("El tiempo pasa sin pedir permiso\nY las calles guardan nuestro secreto\n\nCantamos fuerte hasta la "
+             "mañana\nMientras la ciudad despierta lenta\nNadie sabe lo que fue de ayer\n")
+    with pytest.warns(UserWarning, match=r"of 8 lyric lines, 5 after the last one \(from 'El tiempo.*not heard") \
+            as caught:
+        lyr = alignment.align(audio, fx["lyrics"] + "\n" + other, model=whisper_base, language="es", device="cpu")
+    assert not [w for w in caught if "low confidence" in str(w.message)]   # said once, not twice
+    sung, extra = lyr.lines[:3], lyr.lines[3:]
+    first, last = lead + fx["words"][0]["start"], lead + max(w["end"] for w in fx["words"])
+    assert all(first - 0.3 <= line.start and line.end <= last + 0.5 for line in lyr.lines)
+    assert abs(sung[0].start - first) < 0.3 and all(line.score > alignment.LOW_SCORE for line in sung)
+    assert all(line.score == 0.0 and line.start == line.end == sung[-1].end for line in extra)
+
+
+def timing(starts: list[float], probs: list[float]) -> forced.Timing:
+    """A line's timing as warping gives it: each word ends where the next starts, the last 0.4 s after its start."""
+    return forced.Timing(tuple(starts), (*starts[1:], starts[-1] + 0.4), tuple(probs))
+
+
+def test_recheck_moves_a_line_pulled_before_a_gap_only_where_it_is_heard_better(monkeypatch):
+    lines = [[[1], [2]], [[3], [4], [5]], [[6], [7]]]
+    timings = [timing([1.0, 2.0], [0.9, 0.9]), timing([2.5, 3.0, 3.5], [0.0, 0.3, 0.4]),
+               timing([25.0, 26.0], [0.9, 0.9])]
+    features = np.zeros((80, 27 * forced.FRAMES_PER_SECOND), np.float32)   # 27 s: no gap after the last line
+    heard = {}
+
+    def warp(whisper, tokenizer, features, start, words):
+        heard["start"] = start
+        starts = np.array([start, 15.0, 16.0])
+        return starts, starts + 0.4, np.array([0.0, probs_there, probs_there])
+
+    monkeypatch.setattr(forced, "warp_window", warp)
+    probs_there = 0.8
+    moved = forced.recheck(None, None, features, lines, timings)
+    assert heard["start"] == pytest.approx(2.4 + forced.LEAD)    # where the line before ends, plus LEAD
+    assert moved[1].starts[1:] == (15.0, 16.0) and moved[0] == timings[0] and moved[2] == timings[2]
+    probs_there = 0.2
+    assert forced.recheck(None, None, features, lines, timings) == timings
+    close = timings[:2] + [timing([4.2, 4.6], [0.9, 0.9])]     # in a 6 s song no long gap follows a line
+    heard.clear()
+    assert forced.recheck(None, None, features[:, :600], lines, close) == close and not heard
+
+
+def test_another_songs_lyrics_are_a_one_line_error_even_when_a_weak_line_lands_somewhere(whisper_base):
+    """A wrong text still gets a weak line forced somewhere now and then; no line scoring LOW_SCORE is no song."""
+    with pytest.raises(LyricsError, match=r"none of the 7 lyric lines was found sung") as error:   # one scored 0.15
+        alignment.align(FIXTURES / "de_verse.ogg", TRUTH["en_chorus"]["lyrics"], model=whisper_base, language="en",
+                        device="cpu")
+    assert "\n" not in str(error.value)
+
+
+def test_recheck_moves_two_lines_pulled_into_an_instrumental(monkeypatch):
+    """Lines 1 and 2 are sung at 15 s and 18 s, after a break; warping pulled both right after line 0."""
+    sung = {3: 15.0, 6: 18.0}   # a line's first token -> where it is sung
+
+    def warp(whisper, tokenizer, features, start, words):
+        first = max(sung[words[0][0]], start + 0.5)
+        starts = np.array([start] + [first + 0.5 * k for k in range(1, len(words))])
+        # As in warping, a word ends where the next one starts (the first, pinned to the window's start, too).
+        return starts, np.append(starts[1:], starts[-1] + 0.4), np.array([0.0] + [0.8] * (len(words) - 1))
+
+    monkeypatch.setattr(forced, "warp_window", warp)
+    lines = [[[1], [2]], [[3], [4], [5]], [[6], [7], [8]], [[9], [10]]]
+    timings = [timing([1.0, 2.0], [0.9] * 2), timing([2.5, 3.0, 3.5], [0.3] * 3), timing([4.0, 4.5, 5.0], [0.3] * 3),
+               timing([25.0, 25.8], [0.9] * 2)]
+    features = np.zeros((80, 27 * forced.FRAMES_PER_SECOND), np.float32)
+    moved = forced.recheck(None, None, features, lines, timings)
+    assert moved[1].starts[1:] == (15.5, 16.0) and moved[2].starts[1:] == (18.5, 19.0)
+    assert moved[0] == timings[0] and moved[3] == timings[3]
