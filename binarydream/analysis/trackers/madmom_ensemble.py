@@ -60,14 +60,6 @@ def _batchable(networks) -> bool:
     return len(found) == 1 and None not in found
 
 
-def _sigmoid(x: np.ndarray) -> None:
-    """The logistic function in place, as ``(1 + tanh(x / 2)) / 2``: a third of scipy's ``expit`` time on float32."""
-    x *= 0.5
-    np.tanh(x, out=x)
-    x += 1.0
-    x *= 0.5
-
-
 def _bidirectional(inputs: list, layers) -> list:
     """One bidirectional LSTM layer of every network at once.
 
@@ -85,32 +77,41 @@ def _bidirectional(inputs: list, layers) -> list:
         both = np.asarray(x, np.float32) @ np.concatenate(weights[2 * i:2 * i + 2], axis=1).astype(np.float32)
         projected[:, 2 * i] = (both[:, :4 * hidden] + bias[2 * i]).reshape(n_frames, 4, hidden)
         projected[::-1, 2 * i + 1] = (both[:, 4 * hidden:] + bias[2 * i + 1]).reshape(n_frames, 4, hidden)
-    recurrent = np.stack(recurrent).astype(np.float32)                    # (K, H, 4H)
-    peepholes = np.stack(peepholes).astype(np.float32)                    # (K, 3, H)
+    # The logistic function is tanh(x / 2) / 2 + 1 / 2: with the gates' pre-activations halved up front (exact in
+    # floating point), the input and forget gates and the cell take one tanh together, a third of expit's time.
+    half_gates = np.array([0.5, 0.5, 1.0, 0.5], np.float32)[:, None]
+    projected *= half_gates
+    recurrent = (np.stack(recurrent).reshape(k, hidden, 4, hidden) * half_gates).reshape(k, hidden, -1).astype(np.float32)
+    peepholes = np.stack(peepholes).astype(np.float32) * 0.5              # (K, 3, H)
     peep_in_forget, peep_out = np.ascontiguousarray(peepholes[:, :2]), peepholes[:, 2]
     out = np.empty((n_frames, k, hidden), np.float32)
     state = np.stack(cell_init).astype(np.float32)
     prev = np.stack(init).astype(np.float32)[:, None, :]
     z = np.empty((k, 1, 4 * hidden), np.float32)
     gates = z.reshape(k, 4, hidden)
-    in_forget, cell, out_gate = gates[:, :2], gates[:, 2], gates[:, 3]
-    scratch = np.empty((k, 2, hidden), np.float32)
+    in_forget_cell, in_forget = gates[:, :3], gates[:, :2]
+    in_gate, forget_gate, cell, out_gate = gates[:, 0], gates[:, 1], gates[:, 2], gates[:, 3]
+    peeped = np.empty((k, 2, hidden), np.float32)
     for t in range(n_frames):
         np.matmul(prev, recurrent, out=z)
         gates += projected[t]
-        np.multiply(state[:, None], peep_in_forget, out=scratch)
-        in_forget += scratch
-        _sigmoid(in_forget)
-        np.tanh(cell, out=cell)
-        cell *= in_forget[:, 0]
-        state *= in_forget[:, 1]
+        np.multiply(state[:, None], peep_in_forget, out=peeped)
+        in_forget += peeped
+        np.tanh(in_forget_cell, out=in_forget_cell)
+        in_forget *= 0.5
+        in_forget += 0.5
+        cell *= in_gate
+        state *= forget_gate
         state += cell
-        np.multiply(state, peep_out, out=scratch[:, 0])
-        out_gate += scratch[:, 0]
-        _sigmoid(out_gate)
-        np.tanh(state, out=out[t])
-        out[t] *= out_gate
-        prev = out[t, :, None]
+        np.multiply(state, peep_out, out=peeped[:, 0])
+        out_gate += peeped[:, 0]
+        np.tanh(out_gate, out=out_gate)
+        out_gate *= 0.5
+        out_gate += 0.5
+        hidden_out = out[t]
+        np.tanh(state, out=hidden_out)
+        hidden_out *= out_gate
+        prev = hidden_out[:, None]
     return [np.concatenate([out[:, 2 * i], out[::-1, 2 * i + 1]], axis=1) for i in range(len(inputs))]
 
 
