@@ -6,8 +6,8 @@ model, about 7 s for 30 s of audio on this project's 2-core machine. The
 arithmetic per step is tiny, so the time is Python's: stacking the
 recurrences of a layer (8 networks x 2 directions, times the beat and the
 downbeat model together) into one batch does the same arithmetic in a
-thirty-second of the steps, each step a dozen numpy calls on preallocated
-buffers. The maths is madmom's own (``madmom.ml.nn.layers``: LSTM with
+thirty-second of the steps, each step some fifteen numpy calls on
+preallocated buffers. The maths is madmom's own (``madmom.ml.nn.layers``: LSTM with
 peephole connections, tanh cell and output, a feed-forward output layer), on
 madmom's weights, and the predictions match madmom's to float32 precision
 (``tests/test_analysis_trackers.py``). Networks of any other shape run
@@ -78,7 +78,8 @@ def _bidirectional(inputs: list, layers) -> list:
         projected[:, 2 * i] = (both[:, :4 * hidden] + bias[2 * i]).reshape(n_frames, 4, hidden)
         projected[::-1, 2 * i + 1] = (both[:, 4 * hidden:] + bias[2 * i + 1]).reshape(n_frames, 4, hidden)
     # The logistic function is tanh(x / 2) / 2 + 1 / 2: with the gates' pre-activations halved up front (exact in
-    # floating point), the input and forget gates and the cell take one tanh together, a third of expit's time.
+    # floating point), the input and forget gates and the cell take one tanh together; scipy's expit on float32
+    # costs several tanh calls.
     half_gates = np.array([0.5, 0.5, 1.0, 0.5], np.float32)[:, None]
     projected *= half_gates
     recurrent = (np.stack(recurrent).reshape(k, hidden, 4, hidden) * half_gates).reshape(k, hidden, -1).astype(np.float32)

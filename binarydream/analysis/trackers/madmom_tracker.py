@@ -165,7 +165,7 @@ def track(y: np.ndarray, sr: int, *, beats_per_bar: int | None = None):
 def _blocks(n: int, block: int, margin: int):
     """``(lo, hi, keep_lo, keep_hi)``: blocks of ``block`` items with ``margin`` items of context either side.
 
-    A last block shorter than the margin joins the one before (hearing 10 s of context to keep a few frames is waste).
+    A last block shorter than the margin joins the one before: no block hears a margin of context to keep a few items.
     """
     starts = list(range(0, n, block))
     if len(starts) > 1 and n - starts[-1] < margin:
