@@ -120,7 +120,7 @@ def test_madmom_features_equal_madmom_s_own(madmom_models_and_song):
 
     processors, y, own = madmom_models_and_song
     found = madmom_features.features(y, [madmom_features.branches(p) for p in processors])
-    assert [f.shape for f in found] == [(755, 266), (755, 314)]
+    assert [f.shape[1] for f in found] == [266, 314]
     for ours, (theirs, _) in zip(found, own):
         np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-6)
 
