@@ -101,17 +101,39 @@ def test_madmom_finds_beats_downbeats_and_meter(bpm, meter):
     assert grid.tempo == pytest.approx(bpm, rel=0.02)
 
 
-@needs_madmom
-@pytest.mark.parametrize("network", [0, 1], ids=["beat model", "downbeat model"])
-def test_madmom_ensembles_run_batched_give_madmom_s_own_predictions(network):
+@pytest.fixture(scope="module")
+def madmom_models_and_song():
+    """madmom's beat and downbeat processors, a 7-second band at 44.1 kHz, and what madmom's own chains make of it."""
     from madmom.audio.signal import Signal
 
+    y, _ = band_song(tempo_beats([(110, 12)]), sr=44100)
+    y = y.astype(np.float32)
+    processors = madmom_tracker._networks()
+    signal = Signal(y, sample_rate=44100)
+    own = [(processor.processors[0](signal), processor(signal)) for processor in processors]
+    return processors, y, own
+
+
+@needs_madmom
+def test_madmom_features_equal_madmom_s_own(madmom_models_and_song):
+    from binarydream.analysis.trackers import madmom_features
+
+    processors, y, own = madmom_models_and_song
+    found = madmom_features.features(y, [madmom_features.branches(p) for p in processors])
+    assert [f.shape[1] for f in found] == [266, 314]
+    for ours, (theirs, _) in zip(found, own):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-6)
+
+
+@needs_madmom
+@pytest.mark.parametrize("models", [[0], [1], [0, 1]], ids=["beat model", "downbeat model", "both batched"])
+def test_madmom_ensembles_run_batched_give_madmom_s_own_predictions(madmom_models_and_song, models):
     from binarydream.analysis.trackers import madmom_ensemble
 
-    y, _ = band_song(tempo_beats([(110, 12)]), sr=44100)
-    signal = Signal(y, sample_rate=44100)
-    processor = madmom_tracker._networks()[network]
-    np.testing.assert_allclose(madmom_ensemble.process(processor, signal), processor(signal), atol=2e-4)
+    processors, y, own = madmom_models_and_song
+    found = madmom_ensemble.process([processors[m] for m in models], y)
+    for ours, m in zip(found, models, strict=True):
+        np.testing.assert_allclose(ours, own[m][1], atol=2e-4)
 
 
 @needs_madmom

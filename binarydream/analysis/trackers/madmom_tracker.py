@@ -147,36 +147,40 @@ def track(y: np.ndarray, sr: int, *, beats_per_bar: int | None = None):
     from .resample import to_rate
 
     madmom = _import_madmom()
-    from madmom.audio.signal import Signal
-
     y = to_rate(np.asarray(y, dtype=np.float32), sr, SAMPLE_RATE)
     meters = (int(beats_per_bar),) if beats_per_bar else METERS
     if y.size < SAMPLE_RATE // 2:  # under half a second: too short for the networks' widest frame
         return BeatGrid(np.zeros(0), np.zeros(0), meters[-1], "madmom", madmom.__version__)
-    beat_network, downbeat_network = _networks()
     beat_decoder, bar_decoder = _decoders(meters)
-    beat_activations = _activations_in_blocks(y, beat_network, Signal)
+    beat_activations, downbeat_activations = _activations_in_blocks(y, _networks())
     if np.percentile(beat_activations, 99) < MIN_ACTIVATION:
         return BeatGrid(np.zeros(0), np.zeros(0), meters[-1], "madmom", madmom.__version__)
     beats = _decode_in_blocks(beat_activations, beat_decoder)[:, 0]
-    bars = _decode_in_blocks(_activations_in_blocks(y, downbeat_network, Signal), bar_decoder)
+    bars = _decode_in_blocks(downbeat_activations, bar_decoder)
     meter = int(np.bincount(bars[:, 2].astype(int)).argmax()) if len(bars) else meters[-1]
     _, downbeats = meter_and_downbeats(beats, bars[bars[:, 1] == 1, 0], beats_per_bar=meter)
     return BeatGrid(beats, downbeats, meter, "madmom", madmom.__version__)
 
 
 def _blocks(n: int, block: int, margin: int):
-    """``(lo, hi, keep_lo, keep_hi)``: blocks of ``block`` items with ``margin`` items of context either side."""
-    for start in range(0, n, block):
-        yield max(0, start - margin), min(n, start + block + margin), start, min(n, start + block)
+    """``(lo, hi, keep_lo, keep_hi)``: blocks of ``block`` items with ``margin`` items of context either side.
+
+    A last block shorter than the margin joins the one before: no block hears a margin of context to keep a few items.
+    """
+    starts = list(range(0, n, block))
+    if len(starts) > 1 and n - starts[-1] < margin:
+        starts.pop()
+    for start, stop in zip(starts, starts[1:] + [n]):
+        yield max(0, start - margin), min(n, stop + margin), start, stop
 
 
-def _activations_in_blocks(y: np.ndarray, network, signal_class) -> np.ndarray:
-    """The network's activations at :data:`FPS`, block by block, so memory stays flat in song length.
+def _activations_in_blocks(y: np.ndarray, processors) -> list:
+    """Each processor's activations at :data:`FPS`, block by block, so memory stays flat in song length.
 
     Each block of :data:`BLOCK_SECONDS` is heard with :data:`CONTEXT_SECONDS`
     of audio either side (the bidirectional networks look both ways) and
-    keeps its own frames. The ensemble runs batched (:mod:`.madmom_ensemble`).
+    keeps its own frames. Both models hear one computation of the features
+    and their ensembles run batched together (:mod:`.madmom_ensemble`).
     """
     from .madmom_ensemble import process
 
@@ -184,9 +188,8 @@ def _activations_in_blocks(y: np.ndarray, network, signal_class) -> np.ndarray:
     n_frames = len(y) // hop + 1
     parts = []
     for lo, hi, keep_lo, keep_hi in _blocks(n_frames, BLOCK_SECONDS * FPS, CONTEXT_SECONDS * FPS):
-        frames = process(network, signal_class(y[lo * hop:hi * hop], sample_rate=SAMPLE_RATE))
-        parts.append(frames[keep_lo - lo:keep_hi - lo])
-    return np.concatenate(parts)
+        parts.append([frames[keep_lo - lo:keep_hi - lo] for frames in process(list(processors), y[lo * hop:hi * hop])])
+    return [np.concatenate(model_parts) for model_parts in zip(*parts)]
 
 
 def _decode_in_blocks(activations: np.ndarray, decoder) -> np.ndarray:
