@@ -52,6 +52,12 @@ CONTEXT_SECONDS = 10
 MAX_BPM = 215.0
 """The decoders' fastest tempo (madmom's default): two beats closer than half its period are one."""
 
+DEFAULT_BAR_TEMPI = (55, int(MAX_BPM))
+"""madmom's own tempo range (BPM) for the bar decoder, used when the beats are too few to bound it."""
+
+TEMPO_MARGIN = 1.25
+"""The bar decoder hears tempi within this factor of the beat decoder's (5th to 95th percentile of its beats)."""
+
 MIN_ACTIVATION = 0.05
 """Below this beat probability in the strongest 1 % of frames the music has no pulse (a drone, a pad)."""
 
@@ -113,12 +119,41 @@ def _networks():
     return RNNBeatProcessor(), RNNDownBeatProcessor()
 
 
-@functools.lru_cache(maxsize=4)
-def _decoders(meters: tuple):
+@functools.lru_cache(maxsize=1)
+def _beat_decoder():
     from madmom.features.beats import DBNBeatTrackingProcessor
+
+    return DBNBeatTrackingProcessor(fps=FPS)
+
+
+@functools.lru_cache(maxsize=8)
+def _bar_decoder(meters: tuple, min_bpm: int, max_bpm: int):
     from madmom.features.downbeats import DBNDownBeatTrackingProcessor
 
-    return DBNBeatTrackingProcessor(fps=FPS), DBNDownBeatTrackingProcessor(beats_per_bar=list(meters), fps=FPS)
+    return DBNDownBeatTrackingProcessor(beats_per_bar=list(meters), fps=FPS, min_bpm=min_bpm, max_bpm=max_bpm)
+
+
+def bar_tempo_range(beats: np.ndarray) -> tuple[int, int]:
+    """The tempi (BPM) the bar decoder hears: those of the beats, widened by :data:`TEMPO_MARGIN` either way.
+
+    madmom's bar decoder, left to its own range (55 to 215 BPM), often counts
+    the downbeat model's beats at twice the beat model's tempo; bounded to the
+    beat decoder's tempi it counts bars of the same beats, and its state space
+    (and time) shrinks several times over.
+
+    Examples
+    --------
+    >>> bar_tempo_range(np.arange(0, 60, 0.5))
+    (96, 150)
+    >>> bar_tempo_range(np.zeros(0))
+    (55, 215)
+    """
+    if len(beats) < 3:
+        return DEFAULT_BAR_TEMPI
+    bpm = 60.0 / np.diff(beats)
+    low = max(DEFAULT_BAR_TEMPI[0], np.percentile(bpm, 5) / TEMPO_MARGIN)
+    high = min(DEFAULT_BAR_TEMPI[1], np.percentile(bpm, 95) * TEMPO_MARGIN)
+    return int(np.floor(low)), int(np.ceil(high))
 
 
 def track(y: np.ndarray, sr: int, *, beats_per_bar: int | None = None):
@@ -151,12 +186,11 @@ def track(y: np.ndarray, sr: int, *, beats_per_bar: int | None = None):
     meters = (int(beats_per_bar),) if beats_per_bar else METERS
     if y.size < SAMPLE_RATE // 2:  # under half a second: too short for the networks' widest frame
         return BeatGrid(np.zeros(0), np.zeros(0), meters[-1], "madmom", madmom.__version__)
-    beat_decoder, bar_decoder = _decoders(meters)
     beat_activations, downbeat_activations = _activations_in_blocks(y, _networks())
     if np.percentile(beat_activations, 99) < MIN_ACTIVATION:
         return BeatGrid(np.zeros(0), np.zeros(0), meters[-1], "madmom", madmom.__version__)
-    beats = _decode_in_blocks(beat_activations, beat_decoder)[:, 0]
-    bars = _decode_in_blocks(downbeat_activations, bar_decoder)
+    beats = _decode_in_blocks(beat_activations, _beat_decoder())[:, 0]
+    bars = _decode_in_blocks(downbeat_activations, _bar_decoder(meters, *bar_tempo_range(beats)))
     meter = int(np.bincount(bars[:, 2].astype(int)).argmax()) if len(bars) else meters[-1]
     _, downbeats = meter_and_downbeats(beats, bars[bars[:, 1] == 1, 0], beats_per_bar=meter)
     return BeatGrid(beats, downbeats, meter, "madmom", madmom.__version__)
