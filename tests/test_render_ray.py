@@ -116,15 +116,15 @@ def test_a_driver_killed_mid_render_and_run_again_ends_with_the_same_video(tmp_p
     reference = tmp_path / "reference.mp4"
     render_segmented(reference, four_second_schedule(), audio_path=song, model=NoisePainter(), workers=2,
                      options=OPTIONS, downbeats=DOWNBEATS, progress=False)
-    out, gate = tmp_path / "video.mp4", tmp_path / "gate"
+    out, closed, opened = tmp_path / "video.mp4", tmp_path / "closed", tmp_path / "opened"
     kept = tmp_path / "video.frames" / "segment-000000-000020" / "manifest.json"
     driver = [sys.executable, str(Path(__file__).with_name("ray_driver.py")), ray.get_runtime_context().gcs_address,
-              str(out), str(song), str(gate)]
+              str(out), str(song)]
     with open(tmp_path / "driver.log", "wb") as log:
-        process = subprocess.Popen(driver, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([*driver, str(closed)], stdout=log, stderr=subprocess.STDOUT)
         try:  # until the first segment is kept and the second is part way, held at the gate
             deadline = time.monotonic() + DRIVER_SECONDS
-            while not (kept.exists() and gate.with_suffix(".waiting").exists()):
+            while not (kept.exists() and closed.with_suffix(".waiting").exists()):
                 assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "driver.log").read_text()
                 time.sleep(0.05)
         finally:
@@ -132,8 +132,8 @@ def test_a_driver_killed_mid_render_and_run_again_ends_with_the_same_video(tmp_p
             process.wait()
     assert process.returncode == -signal.SIGKILL and not out.exists()
     painted = kept.stat().st_mtime_ns
-    gate.touch()
-    again = subprocess.run(driver, capture_output=True, text=True, timeout=DRIVER_SECONDS)
+    opened.touch()  # a gate of its own: the killed driver's task, should it outlive its driver, stays held
+    again = subprocess.run([*driver, str(opened)], capture_output=True, text=True, timeout=DRIVER_SECONDS)
     assert again.returncode == 0, again.stdout + again.stderr
     assert kept.stat().st_mtime_ns == painted  # the kept segment is not painted again
     frames = video_frames(out)

@@ -206,9 +206,11 @@ class Assembly:
 
     Examples
     --------
-    >>> with Assembly("video.mp4", plan, folder_of, audio_path="song.mp3", options=options, fps=24) as video:  # doctest: +SKIP
-    ...     for segment in plan:  # in the order they are painted
-    ...         video.add(segment)
+    >>> video = Assembly("video.mp4", plan, folder_of, audio_path="song.mp3", options=options, fps=24)  # doctest: +SKIP
+    >>> for segment in plan:  # doctest: +SKIP
+    ...     paint(segment)  # in any order
+    ...     video.add(segment)
+    >>> video.close()  # doctest: +SKIP
     """
 
     def __init__(self, out, plan, folder_of, *, audio_path, options: RenderOptions, fps: float, upscale=None):
