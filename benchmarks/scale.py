@@ -6,9 +6,10 @@ A synthetic 4-minute song (120 bpm, 4/4, ten sections of 8 to 40 bars) is
 rendered at 64x64 by a stand-in painter that sleeps ``latency`` seconds per
 frame in place of a GPU, each task asking for one unit of a custom Ray
 resource ``painter`` in place of ``num_gpus``; the cluster is started on this
-machine with as many units as workers, and its worker processes before the
-clock (on 2 cores, starting 8 Python processes would take seconds that a
-cluster of GPU machines spends once, in parallel). Figures: wall time, speed-up over one
+machine with as many units as workers, and its worker processes, binarydream
+imported in each, before the clock (on 2 cores, starting 8 Python processes and
+importing the library in each would take seconds that a cluster of GPU machines
+spends once, in parallel, on each machine's own CPUs). Figures: wall time, speed-up over one
 worker, the plan's own ceiling (frames painted by one worker over those the busiest of
 ``workers`` paints, :func:`binarydream.render.segments.makespan`), load balance (the
 painting time, ``latency`` x frames painted, over workers x wall time) and the seam
@@ -129,8 +130,12 @@ def main() -> None:
 
 
 def _start_workers(ray, workers: int) -> None:
-    """Start the cluster's worker processes before the clock, as a cluster's start is not the render's."""
+    """Start the cluster's worker processes and import what a segment's task runs in each, before the clock:
+    on a cluster each machine does that on its own CPUs, the same time for one worker or eight."""
     def hold():
+        import binarydream.render.distributed  # noqa: F401
+        import cv2  # noqa: F401
+
         time.sleep(1.0)
 
     ray.get([ray.remote(hold).options(num_cpus=0, resources={"painter": 1}).remote() for _ in range(workers)])
