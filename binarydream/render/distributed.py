@@ -96,7 +96,7 @@ def paint_task(work, tracker):
             tracker.update.remote(_name(work), made)
             sent[0] = time.monotonic()
 
-    state = paint_segment(work, folder, tick=tick)
+    state = paint_segment(work, folder, tick=tick, durable=False)
     pngs = segment_pngs(folder, work.segment)
     shutil.rmtree(folder, ignore_errors=True)
     return pngs, state

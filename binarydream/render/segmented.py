@@ -123,11 +123,13 @@ def painter_for(work: SegmentWork, device=None):
     return _cached_painter(work.model, work.options, work.speed, device)
 
 
-def paint_segment(work: SegmentWork, folder, *, device=None, tick=None) -> dict:
+def paint_segment(work: SegmentWork, folder, *, device=None, tick=None, durable: bool = True) -> dict:
     """Paint frames ``[warm, stop)`` of ``work.segment`` into ``folder``, continuing what a stopped run left there.
 
     Frames are PNGs named by their index in the video; the manifest after each diffused frame holds
     the loop's state. ``tick(n)`` says that ``n`` frames of the segment are made (those a resume keeps counted).
+    ``durable=False``: the manifest survives the process, not the machine (a worker's scratch folder,
+    lost with its machine anyway), and costs no disk sync per frame.
 
     Returns
     -------
@@ -158,7 +160,7 @@ def paint_segment(work: SegmentWork, folder, *, device=None, tick=None) -> dict:
         save_png(mf.frame_path(folder, index), frame)
         if frame_state is not None:
             state = {**base, **frame_state}
-            mf.write_json_atomic(folder / mf.MANIFEST, state)
+            mf.write_json_atomic(folder / mf.MANIFEST, state, durable=durable)
         made += 1
         if tick is not None:
             tick(made)

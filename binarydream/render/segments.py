@@ -137,7 +137,7 @@ def _fewest(points: np.ndarray, preferred: np.ndarray, *, longest: int, min_fram
     after = np.zeros(len(points), dtype=np.int64)
     for i in range(len(points) - 2, -1, -1):
         start, warm = points[i], max(0, points[i] - overlap)
-        first = np.searchsorted(points, start + min_frames) if i else 1
+        first = np.searchsorted(points, start + min_frames) if i else 1  # a song under min_frames: one segment
         last = np.searchsorted(points, warm + longest, side="right")
         if first >= last:
             continue
