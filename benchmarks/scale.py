@@ -6,10 +6,13 @@ A synthetic 4-minute song (120 bpm, 4/4, ten sections of 8 to 40 bars) is
 rendered at 64x64 by a stand-in painter that sleeps ``latency`` seconds per
 frame in place of a GPU, each task asking for one unit of a custom Ray
 resource ``painter`` in place of ``num_gpus``; the cluster is started on this
-machine with as many units as workers, and its worker processes, binarydream
-imported in each, before the clock (on 2 cores, starting 8 Python processes and
-importing the library in each would take seconds that a cluster of GPU machines
-spends once, in parallel, on each machine's own CPUs). Figures: wall time, speed-up over one
+machine with as many units as workers and as many CPUs (a GPU machine has at
+least one per GPU; with 2, Ray keeps 2 idle worker processes and stops the
+others after a second idle, so tasks waited seconds for new ones), and its
+worker processes, binarydream imported in each, before the clock (on 2 cores,
+starting 8 Python processes and importing the library in each would take
+seconds that a cluster of GPU machines spends once, in parallel, on each
+machine's own CPUs). Figures: wall time, speed-up over one
 worker, the plan's own ceiling (frames painted by one worker over those the busiest of
 ``workers`` paints, :func:`binarydream.render.segments.makespan`), load balance (the
 painting time, ``latency`` x frames painted, over workers x wall time) and the seam
@@ -108,7 +111,7 @@ def main() -> None:
     base = base_painted = None
     for workers in args.workers:
         scratch = tempfile.mkdtemp()  # the workers' own: no run continues another's segments
-        ray.init(num_cpus=2, resources={"painter": workers}, include_dashboard=False, log_to_driver=False,
+        ray.init(num_cpus=max(2, workers), resources={"painter": workers}, include_dashboard=False, log_to_driver=False,
                  runtime_env={"env_vars": {"TMPDIR": scratch}})
         _start_workers(ray, workers)
         out = Path(tempfile.mkdtemp()) / "video.mp4"
