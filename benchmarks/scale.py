@@ -6,12 +6,17 @@ A synthetic 4-minute song (120 bpm, 4/4, ten sections of 8 to 40 bars) is
 rendered at 64x64 by a stand-in painter that sleeps ``latency`` seconds per
 frame in place of a GPU, each task asking for one unit of a custom Ray
 resource ``painter`` in place of ``num_gpus``; the cluster is started on this
-machine with as many units as workers, and its worker processes before the
-clock (on 2 cores, starting 8 Python processes would take seconds that a
-cluster of GPU machines spends once, in parallel). Figures: wall time, speed-up over one
-worker, load balance (the painting time, ``latency`` x frames painted,
-over workers x wall time) and the seam measure: the largest frame-to-frame
-change (:func:`binarydream.measures.measure_frame`) around each segment cut,
+machine with as many units as workers and as many CPUs (a GPU machine has at
+least one per GPU; with 2, Ray keeps 2 idle worker processes and stops the
+others after a second idle, so tasks waited seconds for new ones), and its
+worker processes, binarydream imported in each, before the clock (on 2 cores,
+starting 8 Python processes and importing the library in each would take
+seconds that a cluster of GPU machines spends once, in parallel, on each
+machine's own CPUs). Figures: wall time, speed-up over one
+worker, the plan's own ceiling (frames painted by one worker over those the busiest of
+``workers`` paints, :func:`binarydream.render.segments.makespan`), load balance (the
+painting time, ``latency`` x frames painted, over workers x wall time) and the seam
+measure: the largest frame-to-frame change (:func:`binarydream.measures.measure_frame`) around each segment cut,
 over the 95th percentile of the changes at the schedule's own prompt changes
 in the same render. Targets: speed-up >= 7 at 8 workers and >= 3.7 at 4; seam
 ratio <= 1.
@@ -31,6 +36,7 @@ import numpy as np
 from binarydream.measures import measure_frame
 from binarydream.render.distributed import render_on_ray
 from binarydream.render.options import RenderOptions
+from binarydream.render.segments import Segment, makespan
 from binarydream.schedule import Schedule
 
 SECONDS, BPM = 240.0, 120.0
@@ -101,11 +107,11 @@ def main() -> None:
     _write_silence(song, SECONDS)
     print(f"{schedule.n_frames} frames at {args.fps:g} fps, {len(schedule.sections)} sections, "
           f"{args.latency * 1000:.0f} ms per frame")
-    print("workers  segments  painted  wall s  speed-up  balance  seam  prompt p95  seam ratio", flush=True)
-    base = None
+    print("workers  segments  painted  wall s  speed-up  ceiling  balance  seam  prompt p95  seam ratio", flush=True)
+    base = base_painted = None
     for workers in args.workers:
         scratch = tempfile.mkdtemp()  # the workers' own: no run continues another's segments
-        ray.init(num_cpus=2, resources={"painter": workers}, include_dashboard=False, log_to_driver=False,
+        ray.init(num_cpus=max(2, workers), resources={"painter": workers}, include_dashboard=False, log_to_driver=False,
                  runtime_env={"env_vars": {"TMPDIR": scratch}})
         _start_workers(ray, workers)
         out = Path(tempfile.mkdtemp()) / "video.mp4"
@@ -117,15 +123,22 @@ def main() -> None:
         folder = out.with_name("video.frames")
         segments = json.loads((folder / "segments.json").read_text())["segments"]
         painted = sum(stop - warm for warm, start, stop in segments)
-        base = base or wall  # the first run: one worker
+        busiest = makespan([Segment(start, stop, warm) for warm, start, stop in segments], workers)
+        base, base_painted = base or wall, base_painted or painted  # the first run: one worker
         seam, p95 = seam_ratio(out, folder, schedule)
         print(f"{workers:7d}  {len(segments):8d}  {painted:7d}  {wall:6.1f}  {base / wall:8.2f}  "
-              f"{args.latency * painted / (workers * wall):7.2f}  {seam:.3f}  {p95:10.3f}  {seam / p95:10.2f}", flush=True)
+              f"{base_painted / busiest:7.2f}  "
+              f"{args.latency * painted / (workers * wall):7.2f}  {seam:.3f}  {p95:10.3f}  {seam / p95:10.2f}",
+              flush=True)
 
 
 def _start_workers(ray, workers: int) -> None:
-    """Start the cluster's worker processes before the clock, as a cluster's start is not the render's."""
+    """Start the cluster's worker processes and import what a segment's task runs in each, before the clock:
+    on a cluster each machine does that on its own CPUs, the same time for one worker or eight."""
     def hold():
+        import binarydream.render.distributed  # noqa: F401
+        import cv2  # noqa: F401
+
         time.sleep(1.0)
 
     ray.get([ray.remote(hold).options(num_cpus=0, resources={"painter": 1}).remote() for _ in range(workers)])

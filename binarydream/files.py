@@ -58,8 +58,11 @@ def _umask() -> int:
     return mask
 
 
-def write_bytes_atomic(path, data: bytes, *, overwrite: bool = False) -> Path:
+def write_bytes_atomic(path, data: bytes, *, overwrite: bool = False, durable: bool = True) -> Path:
     """Write ``data`` to ``path`` so that a reader sees the old file or the whole new one, never half.
+
+    ``durable``: on disk before it replaces the old file, so that also a crash of the machine leaves one
+    or the other (False: a crash of the process only, for scratch files that do not outlive the machine).
 
     Examples
     --------
@@ -72,15 +75,16 @@ def write_bytes_atomic(path, data: bytes, *, overwrite: bool = False) -> Path:
     try:
         with open(tmp, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return path
 
 
-def write_text_atomic(path, text: str, *, overwrite: bool = False) -> Path:
+def write_text_atomic(path, text: str, *, overwrite: bool = False, durable: bool = True) -> Path:
     """Write ``text`` (UTF-8) atomically; see :func:`write_bytes_atomic`.
 
     Examples
@@ -89,7 +93,7 @@ def write_text_atomic(path, text: str, *, overwrite: bool = False) -> Path:
     >>> write_text_atomic(os.path.join(tempfile.mkdtemp(), "a.txt"), "hi").read_text()
     'hi'
     """
-    return write_bytes_atomic(path, text.encode("utf-8"), overwrite=overwrite)
+    return write_bytes_atomic(path, text.encode("utf-8"), overwrite=overwrite, durable=durable)
 
 
 def looks_local(model: str) -> bool:

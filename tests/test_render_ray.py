@@ -1,9 +1,12 @@
 """A render spread over a local 2-worker Ray cluster equals the one-process segmented render, bit for bit,
-also when a worker dies mid-segment and when the driver stops and runs again."""
+also when a worker dies mid-segment and when the driver, a process of its own, is killed and run again."""
 
 import json
 import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,24 +15,16 @@ import torch
 
 from binarydream.render.distributed import render_on_ray
 from binarydream.render.loop import frame_seeds
-from binarydream.render.options import RenderOptions
 from binarydream.render.painter import DiffusersPainter
 from binarydream.render.segmented import render_segmented
-from binarydream.schedule import Schedule
 
-from render_support import tiny_pipeline, video_frames, write_song
+from ray_driver import DOWNBEATS, OPTIONS, four_second_schedule
+from render_support import NoisePainter, tiny_pipeline, video_frames, write_song
 
 ray = pytest.importorskip("ray")
 
-FPS = 10
-DOWNBEATS = np.arange(0, 4, 0.5)  # a bar every half second: segments of at least 2 s
-OPTIONS = RenderOptions(width=64, height=64, steps=2, seed_mode="frame", cadence=2)
-
-
-def four_second_schedule():
-    return Schedule(40, fps=FPS, prompts={0: "a city at night", 25: "a quiet forest"}, blend_frames=4,
-                    curves={"zoom": "0: (1.04)", "angle": "0: (2)", "strength": 0.6},
-                    sections=[(0, "intro"), (21, "verse")])
+DRIVER_SECONDS = 120
+"""The most a driver process may take to start and get its render to the gate (a loaded CI machine)."""
 
 
 @pytest.fixture(scope="module")
@@ -117,25 +112,32 @@ def test_a_worker_killed_mid_segment_is_retried_and_continues_to_the_same_video(
     assert all(np.array_equal(a, b) for a, b in zip(frames, reference)) and len(frames) == 40
 
 
-def test_a_driver_stopped_and_run_again_paints_only_what_is_missing_and_ends_the_same(tmp_path, cluster, song,
-                                                                                   painter, reference):
-    out = tmp_path / "video.mp4"
-    folder = tmp_path / "video.frames"
-
-    def stop_once_a_segment_is_kept(done, total, eta):
-        if any(json.loads(m.read_text())["last_key"] in (19, 39) for m in folder.glob("segment-*/manifest.json")):
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        on_ray(out, song, painter, progress=stop_once_a_segment_is_kept)
-    assert not out.exists()
-    kept = {m: m.stat().st_mtime_ns for m in folder.glob("segment-*/manifest.json")
-            if json.loads(m.read_text())["last_key"] in (19, 39)}
-    assert kept
-    on_ray(out, song, painter)
-    assert all(m.stat().st_mtime_ns == mtime for m, mtime in kept.items())  # not painted again
+def test_a_driver_killed_mid_render_and_run_again_ends_with_the_same_video(tmp_path, cluster, song):
+    reference = tmp_path / "reference.mp4"
+    render_segmented(reference, four_second_schedule(), audio_path=song, model=NoisePainter(), workers=2,
+                     options=OPTIONS, downbeats=DOWNBEATS, progress=False)
+    out, closed, opened = tmp_path / "video.mp4", tmp_path / "closed", tmp_path / "opened"
+    kept = tmp_path / "video.frames" / "segment-000000-000020" / "manifest.json"
+    driver = [sys.executable, str(Path(__file__).with_name("ray_driver.py")), ray.get_runtime_context().gcs_address,
+              str(out), str(song)]
+    with open(tmp_path / "driver.log", "wb") as log:
+        process = subprocess.Popen([*driver, str(closed)], stdout=log, stderr=subprocess.STDOUT)
+        try:  # until the first segment is kept and the second is part way, held at the gate
+            deadline = time.monotonic() + DRIVER_SECONDS
+            while not (kept.exists() and closed.with_suffix(".waiting").exists()):
+                assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "driver.log").read_text()
+                time.sleep(0.05)
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+    assert process.returncode == -signal.SIGKILL and not out.exists()
+    painted = kept.stat().st_mtime_ns
+    opened.touch()  # a gate of its own: the killed driver's task, should it outlive its driver, stays held
+    again = subprocess.run([*driver, str(opened)], capture_output=True, text=True, timeout=DRIVER_SECONDS)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert kept.stat().st_mtime_ns == painted  # the kept segment is not painted again
     frames = video_frames(out)
-    assert all(np.array_equal(a, b) for a, b in zip(frames, reference)) and len(frames) == 40
+    assert len(frames) == 40 and all(np.array_equal(a, b) for a, b in zip(frames, video_frames(reference)))
 
 
 def test_ray_asked_for_without_ray_installed_is_one_line_naming_the_extra(monkeypatch):

@@ -4,10 +4,12 @@ The driver plans the segments (:func:`binarydream.render.segmented.plan_for`)
 for as many workers as the cluster has GPUs (or units of a custom resource),
 submits them longest first, each a task asking for one GPU, and keeps each
 finished segment in the render folder as it arrives, so a driver run again
-after a crash submits only the segments still missing. A task paints into a
-scratch folder on its own machine, with its own manifest: when its worker
-dies, Ray runs it again (``max_retries``) and, on the same machine, it
-continues from its last diffused frame. Frames come back through Ray's object
+after a crash submits only the segments still missing; it writes the video's
+frames up to the first segment still painting meanwhile, so little is left
+to encode after the last. A task paints into a scratch folder on its own
+machine, with its own manifest: when its worker dies, Ray runs it again
+(``max_retries``) and, on the same machine, it continues from its last
+diffused frame. Frames come back as their PNG files through Ray's object
 store, never through a shared disk. The video equals the one-process
 segmented render (:func:`binarydream.render.segmented.render_segmented`).
 
@@ -18,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import time
@@ -26,7 +29,8 @@ from pathlib import Path
 
 from ..errors import BinaryDreamError, MissingDependencyError, ParameterError, RenderError
 from .options import RenderOptions, SpeedOptions
-from .segmented import SegmentsProgress, finish, is_done, paint_segment, prepare, segment_frames, store_segment
+from .segmented import (SegmentsProgress, is_done, paint_segment, prepare, segment_pngs, store_segment, video_of,
+                        write_report)
 from .segments import longest_first
 
 MAX_RETRIES = 3
@@ -83,7 +87,7 @@ def _name(work) -> str:
 
 
 def paint_task(work, tracker):
-    """The Ray task: paint one segment in this machine's scratch folder and return its frames and manifest."""
+    """The Ray task: paint one segment in this machine's scratch folder and return its PNG files and manifest."""
     folder = _scratch(work)
     sent = [0.0]
 
@@ -92,10 +96,10 @@ def paint_task(work, tracker):
             tracker.update.remote(_name(work), made)
             sent[0] = time.monotonic()
 
-    state = paint_segment(work, folder, tick=tick)
-    frames = segment_frames(folder, work.segment)
+    state = paint_segment(work, folder, tick=tick, durable=False)
+    pngs = segment_pngs(folder, work.segment)
     shutil.rmtree(folder, ignore_errors=True)
-    return frames, state
+    return pngs, state
 
 
 class Tracker:
@@ -127,38 +131,43 @@ def task_options(resource: str | None) -> dict:
 def submit(ray, jobs, *, resource: str | None, progress=True) -> int:
     """Paint the segments of several renders on the cluster, longest first across them all.
 
-    ``jobs`` are ``(works, folder)`` pairs; each finished segment is stored in ``folder`` as it arrives,
-    and one found there already (a driver run again) is not painted again. Returns the frames counted
-    (those found done included). A segment that fails with one of binarydream's errors raises it as it is.
+    ``jobs`` are ``(works, folder, video)``: each finished segment is stored in ``folder`` as it arrives
+    and added to ``video`` (:class:`binarydream.render.segmented.Assembly`); one found there already (a
+    driver run again) is not painted again. Returns the frames counted (those found done included). A
+    segment that fails with one of binarydream's errors raises it as it is.
     """
     remote = ray.remote(paint_task).options(**task_options(resource))
     tracker = ray.remote(Tracker).options(num_cpus=0).remote()
-    bar = SegmentsProgress([work.segment for works, _ in jobs for work in works], progress)
-    todo = []
-    for works, folder in jobs:
+    bar = SegmentsProgress([work.segment for works, _, _ in jobs for work in works], progress)
+    done, todo = [], []
+    for works, folder, video in jobs:
         for work in works:
             if is_done(folder / work.segment.name, work):
-                bar.update(_name(work), work.segment.n_painted)
+                done.append((work, video))
             else:
-                todo.append((work, folder / work.segment.name))
+                todo.append((work, folder / work.segment.name, video))
     pending = {}
     try:
-        for work, folder in longest_first(todo, lambda item: item[0].segment):
-            pending[remote.remote(work, tracker)] = (work, folder)
+        for work, folder, video in longest_first(todo, lambda item: item[0].segment):
+            pending[remote.remote(work, tracker)] = (work, folder, video)
+        for work, video in done:  # while the tasks start
+            bar.update(_name(work), work.segment.n_painted)
+            video.add(work.segment)
         while pending:
             ready, _ = ray.wait(list(pending), num_returns=1, timeout=POLL_SECONDS)
             for name, made in ray.get(tracker.counts.remote()).items():
                 bar.update(name, made)
             for ref in ready:
-                work, folder = pending.pop(ref)
+                work, folder, video = pending.pop(ref)
                 try:
-                    frames, state = ray.get(ref)
+                    pngs, state = ray.get(ref)
                 except ray.exceptions.RayTaskError as error:
                     if isinstance(error.cause, BinaryDreamError):
                         raise error.cause from None
                     raise
-                store_segment(folder, frames, state, work.segment)
+                store_segment(folder, pngs, state, work.segment)
                 bar.update(_name(work), work.segment.n_painted)
+                video.add(work.segment)
     finally:
         for ref in pending:
             ray.cancel(ref)
@@ -194,10 +203,14 @@ def render_all_on_ray(renders, *, address=True, resource: str | None = None, pro
     jobs = [prepare(r.out, r.schedule, model=r.model, options=r.options, speed=r.speed, resume=r.resume,
                     beats=r.beats, downbeats=r.downbeats, init_image=r.init_image, workers=workers) for r in renders]
     started = time.perf_counter()
-    made = submit(ray, [(works, folder) for works, folder, _ in jobs], resource=resource, progress=progress)
+    with contextlib.ExitStack() as stack:  # each video closed when all are painted, or aborted on an error
+        videos = [stack.enter_context(video_of(r.out, job, audio_path=r.audio_path, upscale=r.upscale))
+                  for r, job in zip(renders, jobs)]
+        made = submit(ray, [(works, folder, video) for (works, folder, _), video in zip(jobs, videos)],
+                      resource=resource, progress=progress)
     seconds = time.perf_counter() - started
-    return [finish(r.out, job, audio_path=r.audio_path, upscale=r.upscale, seconds=seconds, made=made,
-                   progress=progress) for r, job in zip(renders, jobs)]
+    return [write_report(r.out, folder, plan, made=made, seconds=seconds, progress=progress)
+            for r, (_, folder, plan) in zip(renders, jobs)]
 
 
 def render_on_ray(out, schedule, *, audio_path, model, address=True, resource: str | None = None, progress=True,

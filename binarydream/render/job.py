@@ -141,8 +141,13 @@ def save_png(path, frame: np.ndarray) -> None:
     ok, data = cv2.imencode(".png", cv2.cvtColor(frame, cv2.COLOR_RGB2BGR), options)
     if not ok:
         raise RenderError(f"cannot encode frame {path} as PNG")
+    save_png_bytes(path, data.tobytes())
+
+
+def save_png_bytes(path, data: bytes) -> None:
+    """Write a frame's PNG file, encoded already, atomically (no fsync: the manifest, written after, is the record)."""
     partial = Path(path).with_suffix(".partial")
-    partial.write_bytes(data.tobytes())
+    partial.write_bytes(data)
     os.replace(partial, path)
 
 

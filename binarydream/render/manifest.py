@@ -45,8 +45,10 @@ def frame_path(folder, index: int) -> Path:
     return Path(folder) / f"{index:06d}.png"
 
 
-def write_json_atomic(path, data: dict) -> None:
+def write_json_atomic(path, data: dict, *, durable: bool = True) -> None:
     """Write ``data`` as JSON so that a reader (or a resume after a crash) sees the old file or the new one.
+
+    ``durable=False``: a crash of the process, not of the machine (:func:`binarydream.files.write_bytes_atomic`).
 
     Examples
     --------
@@ -54,7 +56,7 @@ def write_json_atomic(path, data: dict) -> None:
     >>> p = tempfile.mkdtemp() + "/a.json"; write_json_atomic(p, {"a": 1}); json.load(open(p))
     {'a': 1}
     """
-    write_text_atomic(path, json.dumps(data, indent=1, sort_keys=True), overwrite=True)
+    write_text_atomic(path, json.dumps(data, indent=1, sort_keys=True), overwrite=True, durable=durable)
 
 
 def read_manifest(folder) -> dict | None:

@@ -2,10 +2,11 @@
 
 Each segment is painted on its own (:func:`paint_segment`) into a folder of
 its own with its own manifest, so a segment stopped part way continues from
-its last diffused frame. The video is then assembled from the segments in
-time order (:func:`assemble`), each overlap crossfaded into the previous
-segment's tail. :mod:`.distributed` paints the same segments as Ray tasks and
-assembles them the same way, so both give the same video.
+its last diffused frame. The video is assembled from the segments in time
+order (:class:`Assembly`), each overlap crossfaded into the previous segment's
+tail, while later segments are still being painted. :mod:`.distributed` paints
+the same segments as Ray tasks and assembles them the same way, so both give
+the same video.
 
 Examples
 --------
@@ -29,7 +30,8 @@ from ..errors import RenderError
 from . import manifest as mf
 from .cadence import diffusion_frames, segment_keys
 from .encode import VideoEncoder
-from .job import RenderReport, frames_folder, load_png, manifest_base, model_name, read_image, save_png
+from .job import (RenderReport, frames_folder, load_png, manifest_base, model_name, read_image, save_png,
+                  save_png_bytes)
 from .loop import frame_loop
 from .options import RenderOptions, SpeedOptions
 from .progress import Progress
@@ -121,11 +123,13 @@ def painter_for(work: SegmentWork, device=None):
     return _cached_painter(work.model, work.options, work.speed, device)
 
 
-def paint_segment(work: SegmentWork, folder, *, device=None, tick=None) -> dict:
+def paint_segment(work: SegmentWork, folder, *, device=None, tick=None, durable: bool = True) -> dict:
     """Paint frames ``[warm, stop)`` of ``work.segment`` into ``folder``, continuing what a stopped run left there.
 
     Frames are PNGs named by their index in the video; the manifest after each diffused frame holds
     the loop's state. ``tick(n)`` says that ``n`` frames of the segment are made (those a resume keeps counted).
+    ``durable=False``: the manifest survives the process, not the machine (a worker's scratch folder,
+    lost with its machine anyway), and costs no disk sync per frame.
 
     Returns
     -------
@@ -156,7 +160,7 @@ def paint_segment(work: SegmentWork, folder, *, device=None, tick=None) -> dict:
         save_png(mf.frame_path(folder, index), frame)
         if frame_state is not None:
             state = {**base, **frame_state}
-            mf.write_json_atomic(folder / mf.MANIFEST, state)
+            mf.write_json_atomic(folder / mf.MANIFEST, state, durable=durable)
         made += 1
         if tick is not None:
             tick(made)
@@ -172,12 +176,18 @@ def segment_frames(folder, segment: Segment) -> np.ndarray:
     return np.stack([_load(folder, index) for index in range(segment.warm, segment.stop)])
 
 
-def store_segment(folder, frames: np.ndarray, state: dict, segment: Segment) -> None:
-    """Keep a segment painted elsewhere in the driver's folder, the manifest last, so a rerun skips it."""
+def segment_pngs(folder, segment: Segment) -> list[bytes]:
+    """The PNG files of the frames ``[warm, stop)`` of a painted segment, as they are on disk."""
+    return [mf.frame_path(folder, index).read_bytes() for index in range(segment.warm, segment.stop)]
+
+
+def store_segment(folder, pngs, state: dict, segment: Segment) -> None:
+    """Keep a segment painted elsewhere (its :func:`segment_pngs`) in the driver's folder, the manifest last,
+    so a rerun skips it."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for index, frame in zip(range(segment.warm, segment.stop), frames):
-        save_png(mf.frame_path(folder, index), frame)
+    for index, data in zip(range(segment.warm, segment.stop), pngs):
+        save_png_bytes(mf.frame_path(folder, index), data)
     mf.write_json_atomic(folder / mf.MANIFEST, state)
 
 
@@ -188,36 +198,75 @@ def is_done(folder, work: SegmentWork) -> bool:
             and state["last_key"] == work.segment.stop - 1)
 
 
-def assemble(out, plan, folder_of, *, audio_path, options: RenderOptions, fps: float, upscale=None) -> None:
-    """Write the video from the painted segments in time order, each overlap crossfaded into the tail before it.
+class Assembly:
+    """A segmented render's video, written while its segments are still being painted.
 
-    ``folder_of(segment)`` is the segment's folder; memory holds one segment at a time.
+    ``add(segment)`` says that a segment of ``plan`` is painted into ``folder_of(segment)``; segments
+    come in any order, and each one whose predecessors are all in is written at once, all but its
+    last frames, which wait to be crossfaded with the next segment's overlap. ``close()`` finishes
+    the file (every segment added), ``abort()`` drops it; memory holds one segment at a time.
+
+    Examples
+    --------
+    >>> video = Assembly("video.mp4", plan, folder_of, audio_path="song.mp3", options=options, fps=24)  # doctest: +SKIP
+    >>> for segment in plan:  # doctest: +SKIP
+    ...     paint(segment)  # in any order
+    ...     video.add(segment)
+    >>> video.close()  # doctest: +SKIP
     """
-    n_frames = plan[-1].stop
-    encoder = VideoEncoder(out, options.width, options.height, fps=fps, n_frames=n_frames, audio_path=audio_path,
-                           crf=options.crf, preset=options.preset)
-    upscale = upscale or resize
 
-    def write(frames):
+    def __init__(self, out, plan, folder_of, *, audio_path, options: RenderOptions, fps: float, upscale=None):
+        self.plan, self.folder_of, self.options = tuple(plan), folder_of, options
+        self.upscale = upscale or resize
+        self.encoder = VideoEncoder(out, options.width, options.height, fps=fps, n_frames=self.plan[-1].stop,
+                                    audio_path=audio_path, crf=options.crf, preset=options.preset)
+        self._painted = set()
+        self._written = 0  # segments written, their held tails aside
+        self._tail = None  # the last frames of the last segment written, that the next one's overlap blends into
+
+    def add(self, segment: Segment) -> None:
+        """Segment ``segment`` is painted: write it, and those after it that wait for it."""
+        self._painted.add(segment)
+        while self._written < len(self.plan) and self.plan[self._written] in self._painted:
+            self._write_next()
+
+    def _write_next(self) -> None:
+        segment = self.plan[self._written]
+        frames = segment_frames(self.folder_of(segment), segment)
+        lead = segment.start - segment.warm
+        if self._tail is not None:
+            self._write(crossfade(self._tail, frames[:lead]))
+        self._written += 1
+        after = self.plan[self._written] if self._written < len(self.plan) else None
+        held = len(frames) - (after.start - after.warm if after else 0)
+        self._write(frames[lead:held])
+        self._tail = frames[held:]
+
+    def _write(self, frames) -> None:
         for frame in frames:
-            if frame.shape[:2] != (options.height, options.width):
-                frame = upscale(frame, options.width, options.height)
-            encoder.write(frame)
+            if frame.shape[:2] != (self.options.height, self.options.width):
+                frame = self.upscale(frame, self.options.width, self.options.height)
+            self.encoder.write(frame)
 
-    try:
-        pending = None
-        for position, segment in enumerate(plan):
-            frames = segment_frames(folder_of(segment), segment)
-            lead = segment.start - segment.warm
-            if pending is not None:
-                write(pending[:len(pending) - lead])
-                write(crossfade(pending[len(pending) - lead:], frames[:lead]))
-            pending = frames[lead:]
-        write(pending)
-        encoder.close()
-    except BaseException:
-        encoder.abort()
-        raise
+    def close(self) -> None:
+        """Finish the video."""
+        if self._written < len(self.plan):
+            missing = [s.name for s in self.plan if s not in self._painted]
+            raise RenderError(f"cannot finish the video without {', '.join(missing)}; render again to paint them")
+        self.encoder.close()
+
+    def abort(self) -> None:
+        """Stop without writing the video."""
+        self.encoder.abort()
+
+    def __enter__(self) -> "Assembly":
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
 
 
 def check_folder(folder: Path, key: str, plan, *, resume: bool) -> None:
@@ -282,12 +331,11 @@ def prepare(out, schedule, *, model, options, speed, resume: bool, beats, downbe
     return works, folder, plan
 
 
-def finish(out, job, *, audio_path, upscale, seconds: float, made: int, progress):
-    """Assemble one render's video from its stored segments and write its report."""
+def video_of(out, job, *, audio_path, upscale=None) -> Assembly:
+    """The :class:`Assembly` of one render's video, from its :func:`prepare`'d ``job``."""
     works, folder, plan = job
-    assemble(out, plan, lambda segment: folder / segment.name, audio_path=audio_path, options=works[0].options,
-             fps=works[0].schedule.fps, upscale=upscale)
-    return write_report(out, folder, plan, made=made, seconds=seconds, progress=progress)
+    return Assembly(out, plan, lambda segment: folder / segment.name, audio_path=audio_path, options=works[0].options,
+                    fps=works[0].schedule.fps, upscale=upscale)
 
 
 def render_segmented(out, schedule, *, audio_path, model, workers: int, options: RenderOptions | None = None,
@@ -303,14 +351,15 @@ def render_segmented(out, schedule, *, audio_path, model, workers: int, options:
     works, folder, plan = job
     bar = SegmentsProgress(plan, progress)
     started = time.perf_counter()
-    try:
-        for work in works:
-            paint_segment(work, folder / work.segment.name, device=device,
-                          tick=functools.partial(bar.update, work.segment.name))
-    finally:
-        bar.close()
-    return finish(out, job, audio_path=audio_path, upscale=upscale, seconds=time.perf_counter() - started,
-                  made=bar.made, progress=progress)
+    with video_of(out, job, audio_path=audio_path, upscale=upscale) as video:
+        try:
+            for work in works:
+                paint_segment(work, folder / work.segment.name, device=device,
+                              tick=functools.partial(bar.update, work.segment.name))
+                video.add(work.segment)
+        finally:
+            bar.close()
+    return write_report(out, folder, plan, made=bar.made, seconds=time.perf_counter() - started, progress=progress)
 
 
-__all__ = ["render_segmented", "paint_segment", "assemble", "plan_for", "SegmentWork"]
+__all__ = ["render_segmented", "paint_segment", "Assembly", "plan_for", "SegmentWork"]

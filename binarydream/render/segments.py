@@ -1,24 +1,30 @@
 """A render cut into segments where the music allows a cut, so that several GPUs can paint one song at once.
 
 The img2img loop is sequential frame to frame, so a song only spreads over
-several GPUs if it is cut. :func:`plan_segments` cuts it at section starts
-moved to the nearest downbeat, merges pieces shorter than a few bars, splits
-long ones at downbeats until there are enough pieces to keep every worker
-busy, and :func:`longest_first` orders them for the scheduler. Each segment
-starts ``overlap`` frames before its cut (``warm``) so its first frames are
-no longer the cold frame painted from text; :func:`crossfade` blends those
-frames into the previous segment's tail. The plan is a pure function of its
-arguments, so every run (one process or a cluster) cuts the same way.
+several GPUs if it is cut. :func:`plan_segments` cuts it on downbeats into at
+most one segment per worker, chosen so that the longest segment, its warm-up
+overlap counted, is as short as it can be (the render lasts as long as that
+segment); among the cuts that achieve it, the fewest segments and then the
+most cuts on section starts. Each segment starts ``overlap`` frames before its
+cut (``warm``) so its first frames are no longer the cold frame painted from
+text; :func:`crossfade` blends those frames into the previous segment's tail.
+The plan is a pure function of its arguments, so every run (one process or a
+cluster) cuts the same way.
+
+More, shorter segments than workers would let a fast worker take over a slow
+one's share, but each segment paints an overlap more; on equal GPUs (one model,
+one resolution, frames of equal cost) the even split finishes first.
+:func:`longest_first` orders the segments of several renders sharing a cluster.
 
 Examples
 --------
 >>> import numpy as np
 >>> downbeats = np.arange(0, 400, 20)  # a bar every 20 frames
->>> plan = plan_segments(400, [0, 110, 250], downbeats, workers=1, min_frames=60, overlap=8)
+>>> plan = plan_segments(400, [0, 140, 250], downbeats, workers=3, min_frames=60, overlap=8)
 >>> [(s.start, s.stop) for s in plan]
-[(0, 100), (100, 240), (240, 400)]
->>> plan[1].warm, plan[1].name
-(92, 'segment-000100-000240')
+[(0, 140), (140, 260), (260, 400)]
+>>> plan[1].warm, plan[1].name, makespan(plan, 3)
+(132, 'segment-000140-000260', 148)
 """
 
 from __future__ import annotations
@@ -28,10 +34,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ParameterError
-
-SEGMENTS_PER_WORKER = 4
-"""The most pieces per worker the plan tries: more pieces balance the load but each one paints an overlap more."""
-
 
 @dataclass(frozen=True)
 class Segment:
@@ -77,16 +79,15 @@ def plan_segments(n_frames: int, section_starts, downbeat_frames, *, workers: in
     ----------
     n_frames : int
     section_starts : array-like of int
-        First frames of the sections (the schedule's ``sections``): the preferred cuts.
+        First frames of the sections (the schedule's ``sections``), moved to the nearest downbeat: the
+        cuts preferred among those that finish as early.
     downbeat_frames : array-like of int
-        Frames of the downbeats: every cut lands on one (an empty list: cuts stay where the sections put them).
+        Frames of the downbeats: every cut lands on one (an empty list: on any frame).
     workers : int
-        Workers that will paint: the longest segment is split at the downbeat nearest its middle, again
-        and again up to ``SEGMENTS_PER_WORKER * workers`` segments (or none can be split without one
-        under ``min_frames``), and the plan that finishes first on ``workers``, overlaps counted and
-        longest first (:func:`makespan`), is kept.
+        Workers that will paint: at most one segment each, the longest (``n_painted``) as short as
+        the cuts allow.
     min_frames : int
-        No segment shorter (a few bars); a song shorter than this is one segment.
+        No segment shorter (a few bars); a song shorter than twice this is one segment.
     overlap : int
         Frames each segment paints before its cut, to warm up.
 
@@ -106,34 +107,50 @@ def plan_segments(n_frames: int, section_starts, downbeat_frames, *, workers: in
     if min_frames < 1 or overlap < 0:
         raise ParameterError(f"min_frames must be >= 1 and overlap >= 0, got {min_frames} and {overlap}")
     downbeats = np.unique(np.asarray(list(downbeat_frames), dtype=np.int64))
-    downbeats = downbeats[(downbeats > 0) & (downbeats < n_frames)]
-    cuts = []
-    for start in sorted({_nearest(downbeats, int(s)) for s in section_starts}):
-        if start >= (cuts[-1] if cuts else 0) + min_frames and start <= n_frames - min_frames:
-            cuts.append(start)
-    bounds = [0, *cuts, n_frames]
+    cuts = downbeats if downbeats.size else np.arange(n_frames, dtype=np.int64)
+    cuts = cuts[(cuts >= min_frames) & (cuts <= n_frames - min_frames)]
+    preferred = np.isin(cuts, [_nearest(downbeats, int(s)) for s in section_starts])
+    points = np.concatenate([[0], cuts, [n_frames]])
+    low, high = -(-n_frames // workers), n_frames  # the longest segment's painted frames lie in [low, high]
+    while low < high:
+        middle = (low + high) // 2
+        if _fewest(points, preferred, longest=middle, min_frames=min_frames, overlap=overlap)[0] <= workers:
+            high = middle
+        else:
+            low = middle + 1
+    bounds = _fewest(points, preferred, longest=low, min_frames=min_frames, overlap=overlap)[1]
+    return tuple(Segment(a, b, max(0, a - overlap)) for a, b in zip(bounds[:-1], bounds[1:]))
 
-    def plan(bounds):
-        return tuple(Segment(a, b, max(0, a - overlap)) for a, b in zip(bounds[:-1], bounds[1:]))
 
-    best = plan(bounds)
-    while len(bounds) - 1 < SEGMENTS_PER_WORKER * workers:
-        splittable = [(bounds[i + 1] - bounds[i], i) for i in range(len(bounds) - 1)]
-        split = None
-        for _, i in sorted(splittable, reverse=True):
-            middle = (bounds[i] + bounds[i + 1]) // 2
-            inside = downbeats[(downbeats >= bounds[i] + min_frames) & (downbeats <= bounds[i + 1] - min_frames)]
-            candidates = inside if downbeats.size else np.array([middle] if bounds[i + 1] - bounds[i] >= 2 * min_frames
-                                                                 else [], dtype=np.int64)
-            if candidates.size:
-                split = (i, _nearest(candidates, middle))
-                break
-        if split is None:
-            break
-        bounds.insert(split[0] + 1, split[1])
-        if makespan(plan(bounds), workers) < makespan(best, workers):
-            best = plan(bounds)
-    return best
+def _fewest(points: np.ndarray, preferred: np.ndarray, *, longest: int, min_frames: int, overlap: int):
+    """The fewest segments from ``points[0]`` to ``points[-1]``, cut at ``points``, none painting more than
+    ``longest`` frames, and among those the most cuts at ``preferred`` ones: ``(count, bounds)``, or a count
+    of ``inf`` when there is none.
+
+    Dynamic programming from the end: ``cost[i]`` prices the best plan from ``points[i]`` on, a segment
+    costing ``len(points) + 1`` plus 1 when it ends at a cut not preferred, so fewer segments always win.
+    """
+    step = len(points) + 1
+    ends_plain = np.concatenate([~preferred, [False]]).astype(np.int64)  # per point after the first
+    cost = np.full(len(points), np.iinfo(np.int64).max // 2, dtype=np.int64)
+    cost[-1] = 0
+    after = np.zeros(len(points), dtype=np.int64)
+    for i in range(len(points) - 2, -1, -1):
+        start, warm = points[i], max(0, points[i] - overlap)
+        first = np.searchsorted(points, start + min_frames) if i else 1  # a song under min_frames: one segment
+        last = np.searchsorted(points, warm + longest, side="right")
+        if first >= last:
+            continue
+        options = cost[first:last] + step + ends_plain[first - 1:last - 1]
+        best = int(np.argmin(options))
+        cost[i], after[i] = options[best], first + best
+    if cost[0] >= np.iinfo(np.int64).max // 4:
+        return float("inf"), None
+    bounds, i = [int(points[0])], 0
+    while i != len(points) - 1:
+        i = int(after[i])
+        bounds.append(int(points[i]))
+    return len(bounds) - 1, bounds
 
 
 def makespan(segments, workers: int) -> int:
