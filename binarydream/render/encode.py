@@ -45,7 +45,20 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-class VideoEncoder:
+class FinishesOrAborts:
+    """A writer for a ``with`` block: ``close()`` when the block ends normally, ``abort()`` when it raises."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
+
+
+class VideoEncoder(FinishesOrAborts):
     """An mp4 being written: feed uint8 RGB frames with :meth:`write`, finish with :meth:`close`.
 
     Parameters
@@ -150,12 +163,3 @@ class VideoEncoder:
         self._partial.unlink(missing_ok=True)
         if self._log is not None:
             self._log.close()
-
-    def __enter__(self) -> "VideoEncoder":
-        return self
-
-    def __exit__(self, kind, value, traceback) -> None:
-        if kind is None:
-            self.close()
-        else:
-            self.abort()

@@ -29,7 +29,7 @@ from .. import timebase
 from ..errors import RenderError
 from . import manifest as mf
 from .cadence import diffusion_frames, segment_keys
-from .encode import VideoEncoder
+from .encode import FinishesOrAborts, VideoEncoder
 from .job import (RenderReport, frames_folder, load_png, manifest_base, model_name, read_image, save_png,
                   save_png_bytes)
 from .loop import frame_loop
@@ -198,7 +198,7 @@ def is_done(folder, work: SegmentWork) -> bool:
             and state["last_key"] == work.segment.stop - 1)
 
 
-class Assembly:
+class Assembly(FinishesOrAborts):
     """A segmented render's video, written while its segments are still being painted.
 
     ``add(segment)`` says that a segment of ``plan`` is painted into ``folder_of(segment)``; segments
@@ -258,15 +258,6 @@ class Assembly:
     def abort(self) -> None:
         """Stop without writing the video."""
         self.encoder.abort()
-
-    def __enter__(self) -> "Assembly":
-        return self
-
-    def __exit__(self, kind, value, traceback) -> None:
-        if kind is None:
-            self.close()
-        else:
-            self.abort()
 
 
 def check_folder(folder: Path, key: str, plan, *, resume: bool) -> None:
