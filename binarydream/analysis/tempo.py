@@ -110,7 +110,7 @@ class OctaveRules:
     backbeat: float = 1.0
     drum_clarity: float = 1.5
     kick_hz: float = 150.0
-    cymbal_hz: float = 1000.0
+    cymbal_hz: float = 700.0
     same_pulse: tuple[float, ...] = (1.0, 2.0, 0.5)
 
 
