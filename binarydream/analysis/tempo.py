@@ -77,13 +77,12 @@ class OctaveRules:
         (in octaves) is the beat.
     min_bpm : float
         Slowest beat.
-    backbeat : float
-        At or above this :func:`offbeat_ratio` in the kick's or the snare's
-        band (:class:`DrumEnvelopes`), that drum plays between the beats:
-        with the other on them, the beat is twice as fast.
-    drum_clarity : float
-        ... and its onsets there stand this far above its mean
-        (:func:`pulse_clarity`; a band with no drum in it is noise, about 1).
+    backbeat, drum_clarity : float
+        A drum plays between the beats when, in its band (the kick's or the
+        snare's, :class:`DrumEnvelopes`), :func:`offbeat_ratio` is at least
+        ``backbeat`` and the onsets half-way between the beats stand at least
+        ``drum_clarity`` times above the band's mean (:func:`pulse_clarity`;
+        a band with no drum in it is noise, about 1): the beat is twice as fast.
     kick_hz, cymbal_hz : float
         The kick's band lies below ``kick_hz``, the snare's between the two;
         above ``cymbal_hz`` the hats and cymbals, whose level is left out.
@@ -267,6 +266,11 @@ def choose_tempo(drums: DrumEnvelopes, track, bpm: float, *, drums_bpm: float | 
                  max_bpm: float = 200.0, rules: OctaveRules = OctaveRules()) -> tuple[float, np.ndarray]:
     """The tempo of the beat people would tap, and the beats tracked at it.
 
+    The drums' own tempo estimate replaces the mix's when the two are
+    octaves of one pulse; the rules of the module, read from what plays
+    below the cymbals, then move it an octave, or a drum playing between
+    its beats doubles it.
+
     Parameters
     ----------
     drums : DrumEnvelopes
@@ -303,8 +307,7 @@ def choose_tempo(drums: DrumEnvelopes, track, bpm: float, *, drums_bpm: float | 
         bpm = drums_bpm
     bpm = _octave(drums.low, track, bpm, max_bpm, rules)
     frames = track(bpm)
-    if 2 * bpm <= max_bpm and len(frames) >= 4 and any(_plays_between(band, frames, rules)
-                                                        for band in (drums.kick, drums.snare)):
+    if 2 * bpm <= max_bpm and any(_plays_between(band, frames, rules) for band in (drums.kick, drums.snare)):
         return 2 * bpm, track(2 * bpm)
     return bpm, frames
 
