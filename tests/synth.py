@@ -309,12 +309,14 @@ def _hit(kind: str, root: float, rng: np.random.Generator) -> np.ndarray:
                for k, ratio in enumerate((1.0, 1.26, 1.5, 2.0)))
 
 
-def groove_song(parts, *, sr: int = SR, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def groove_song(parts, *, sr: int = SR, seed: int = 0, gains_db=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A small band (drums, bass, strummed chords, a pad) playing ``parts`` one after the other.
 
     Each part is ``(groove, bpm, n_bars)``, ``groove`` a key of :data:`GROOVES`;
     a part of ``"waltz"`` has 3 beats a bar, the others 4. The chords change
     every bar (a pad holds each bar's chord), as they do in most songs.
+    ``gains_db`` maps an instrument (a key of a groove: "kick", "hat", ...)
+    to a level change in dB: the same band mixed differently.
 
     Returns
     -------
@@ -330,6 +332,7 @@ def groove_song(parts, *, sr: int = SR, seed: int = 0) -> tuple[np.ndarray, np.n
     [0.5, 2.5, 4.5, 6.5]
     """
     rng = np.random.default_rng(seed)
+    gains = {kind: 10.0 ** (db / 20.0) for kind, db in (gains_db or {}).items()}
     lead_in = 0.5
     bars = []                       # (start, beat period, beats in the bar, groove)
     start = lead_in
@@ -349,7 +352,7 @@ def groove_song(parts, *, sr: int = SR, seed: int = 0) -> tuple[np.ndarray, np.n
         for kind, positions in GROOVES[groove].items():
             for position in positions:
                 j0 = int((bar_start + position * period) * sr)
-                stroke = _at_rate(_hit(kind, root, rng), sr)[:n - j0]
+                stroke = gains.get(kind, 1.0) * _at_rate(_hit(kind, root, rng), sr)[:n - j0]
                 y[j0:j0 + len(stroke)] += stroke
     y += 0.003 * _at_rate(rng.standard_normal(int(np.ceil(n * SR / sr))), sr)[:n]
     beats = np.concatenate([s + p * np.arange(k) for s, p, k, _ in bars])

@@ -9,6 +9,7 @@ from synth import SR, band_song, click_track, groove_song, tempo_beats, tempo_ch
 from binarydream.analysis import analyze_signal
 from binarydream.analysis.beats import dominant_tempo, fold_octaves, to_octave, track_beats, track_grid
 from binarydream.analysis.features import spectral_features
+from binarydream.analysis.tempo import DrumEnvelopes, choose_tempo
 from binarydream.analysis.trackers import librosa_tracker
 from binarydream.analysis.trackers.resample import to_rate
 
@@ -84,6 +85,33 @@ def test_band_tempo_octave(groove, bpm, sr):
     assert grid.tempo == pytest.approx(bpm, rel=0.02)
     assert f_measure(truth, grid.beats) >= 0.95
     assert grid.tracker == "librosa" and grid.version == librosa.__version__
+
+
+@pytest.mark.parametrize("hats_db", [-9, 9])
+@pytest.mark.parametrize(("groove", "bpm"), [("ballad", 72), ("swing", 120), ("rock", 160), ("dnb", 172)])
+def test_the_hats_level_does_not_move_the_octave(groove, bpm, hats_db):
+    """The same bands with the hats and ride 9 dB softer or louder: the octave was read from the whole mix and
+    flipped (ballad 144 at +6 dB, swing 60 at +6, rock 80 at -6, drum'n'bass 86 at -3); now from the drums below them."""
+    y, truth, _ = groove_song([(groove, bpm, max(8, bpm // 9))], gains_db={"hat": hats_db, "ride": hats_db})
+    grid = track_grid(y, SR)
+    assert grid.tempo == pytest.approx(bpm, rel=0.02)
+    assert f_measure(truth, grid.beats) >= 0.95
+
+
+def test_a_drum_between_the_beats_doubles_them():
+    """Kick on the beats of a level, snare half-way between: the kick and snare alternate at twice its tempo, though
+    the snare is too soft in the whole drum curve for the rules read from it."""
+    n, period = 2000, 40
+    kick, snare = np.zeros(n), np.zeros(n)
+    kick[::period], snare[period // 2::period] = 1.0, 1.0
+
+    def track(bpm):
+        return np.arange(0, n, int(round(period * 60.0 / bpm)))
+
+    bpm, frames = choose_tempo(DrumEnvelopes(kick + 0.4 * snare, kick, snare), track, 60.0)
+    assert bpm == 120.0 and np.array_equal(frames, np.arange(0, n, period // 2))
+    noise = 0.1 * np.random.default_rng(0).random(n)                         # no snare: its band is noise
+    assert choose_tempo(DrumEnvelopes(kick + 0.4 * noise, kick, noise), track, 60.0)[0] == 60.0
 
 
 @pytest.mark.parametrize("song", ["band", "groove"])

@@ -27,7 +27,7 @@ import numpy as np
 from .features import spectral_features
 from .grid import BeatGrid, dominant_tempo
 from .meter import beat_descriptors, find_downbeats
-from .tempo import OctaveRules, choose_tempo
+from .tempo import DrumEnvelopes, OctaveRules, choose_tempo, drum_envelopes, pulse_clarity
 
 
 def tempo_estimates(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_bpm: float = 120.0,
@@ -105,17 +105,6 @@ def to_octave(local_bpm: np.ndarray, bpm, *, tolerance: float = 0.2) -> np.ndarr
     return np.where(np.abs(octaves - whole) <= tolerance, local_bpm / 2.0**whole, local_bpm)
 
 
-def _pulse_clarity(onset_envelope: np.ndarray, beat_frames: np.ndarray) -> float:
-    """Mean onset strength on the beats over the mean anywhere (about 1 for beats placed in noise)."""
-    import scipy.ndimage
-
-    if len(beat_frames) == 0:
-        return 0.0
-    # the strongest value within a hop of each point, on the beats as everywhere, so noise scores 1
-    peaks = scipy.ndimage.maximum_filter1d(onset_envelope, size=3, mode="nearest")
-    return float(np.mean(peaks[beat_frames]) / max(np.mean(peaks), 1e-12))
-
-
 @dataclass(frozen=True)
 class TrackerSettings:
     """Settings of the librosa beat tracker (:func:`track_beats`, :func:`track_grid`).
@@ -163,7 +152,7 @@ class TrackerSettings:
 
 
 def track_beats(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_bpm: float = 120.0,
-                tightness: float = 100.0, max_bpm: float = 200.0,
+                tightness: float = 100.0, max_bpm: float = 200.0, drums: DrumEnvelopes | None = None,
                 settings: TrackerSettings = TrackerSettings()) -> tuple[float, np.ndarray]:
     """Track the beats of an onset strength curve: the tempo octave people tap, a tempo that may change.
 
@@ -179,6 +168,9 @@ def track_beats(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_b
         How strictly beats keep the tempo (librosa's ``tightness``; 100 is its default).
     max_bpm : float
         Fastest beat.
+    drums : DrumEnvelopes or None
+        What plays below the cymbals (:func:`~.tempo.drum_envelopes`), from
+        which the tempo octave is chosen; None: the onset strength stands for it.
     settings : TrackerSettings
 
     Returns
@@ -207,8 +199,14 @@ def track_beats(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_b
                                        tightness=tightness)[1]
 
     librosa_bpm, local_bpm = tempo_estimates(onset_envelope, sr=sr, hop_length=hop_length, start_bpm=start_bpm)
-    bpm, frames = choose_tempo(onset_envelope, track, librosa_bpm, max_bpm=max_bpm, rules=settings.octave)
-    clarity = _pulse_clarity(onset_envelope, frames)
+    drums_bpm = None
+    if drums is None:
+        drums = DrumEnvelopes(onset_envelope, onset_envelope, onset_envelope)
+    else:
+        drums_bpm, _ = tempo_estimates(drums.low, sr=sr, hop_length=hop_length, start_bpm=start_bpm)
+    bpm, frames = choose_tempo(drums, track, librosa_bpm, drums_bpm=drums_bpm, max_bpm=max_bpm,
+                               rules=settings.octave)
+    clarity = pulse_clarity(onset_envelope, frames)
     local_bpm = to_octave(fold_octaves(local_bpm), bpm)
     # a song shorter than a minute is held to max_jumps in all: a rate scaled up from 40 s counts the few steps
     # of one tempo change as a song that hops between levels
@@ -217,7 +215,7 @@ def track_beats(onset_envelope: np.ndarray, *, sr: int, hop_length: int, start_b
     drifts = np.mean(np.abs(np.log2(local_bpm / bpm)) > settings.drift) >= settings.drift_share
     if drifts and jumps <= settings.max_jumps:
         following = track(local_bpm)
-        following_clarity = _pulse_clarity(onset_envelope, following)
+        following_clarity = pulse_clarity(onset_envelope, following)
         if following_clarity >= settings.follow_gain * clarity:
             frames, clarity = following, following_clarity
     if len(frames) < settings.min_beats or clarity < settings.min_clarity:
@@ -270,7 +268,8 @@ def track_grid(y: np.ndarray, sr: int, *, hop_length: int = 512, beats_per_bar: 
     onset = librosa.onset.onset_strength(S=mel_db, sr=sr, hop_length=hop_length, aggregate=np.median)
     if onset.mean() < settings.min_onset:
         onset = librosa.onset.onset_strength(S=mel_db, sr=sr, hop_length=hop_length, aggregate=np.mean)
-    _, beats = track_beats(onset, sr=sr, hop_length=hop_length, settings=settings)
+    drums = drum_envelopes(mel_db, sr=sr, hop_length=hop_length, rules=settings.octave, min_onset=settings.min_onset)
+    _, beats = track_beats(onset, sr=sr, hop_length=hop_length, drums=drums, settings=settings)
     if beats.size == 0:
         return BeatGrid(np.zeros(0), np.zeros(0), beats_per_bar or 4, "librosa", librosa.__version__)
     frames = librosa.time_to_frames(beats, sr=sr, hop_length=hop_length)
