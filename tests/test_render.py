@@ -185,6 +185,16 @@ def test_a_local_model_folder_loads_in_the_asked_dtype_without_deprecation_warni
     assert not [w for w in caught if "dtype" in str(w.message)], [str(w.message) for w in caught]
 
 
+def test_a_diffusers_before_0_40_is_given_torch_dtype_which_it_knows():
+    from types import SimpleNamespace
+
+    from binarydream.render.models import _in_dtype
+
+    assert _in_dtype(SimpleNamespace(__version__="0.35.2"), torch.float16) == {"torch_dtype": torch.float16}
+    assert _in_dtype(SimpleNamespace(__version__="0.40.0"), torch.float16) == {"dtype": torch.float16}
+    assert _in_dtype(SimpleNamespace(__version__="1.0.0.dev0"), torch.float16) == {"dtype": torch.float16}
+
+
 def test_a_missing_local_model_is_one_line_that_says_what_to_do(tmp_path):
     with pytest.raises(ModelNotFoundError) as error:
         load_pipeline(tmp_path / "no-such-model")

@@ -75,14 +75,21 @@ def _load_profile(diffusers, model: str, family: str | None):
     return PROFILES[_LOAD_FAMILY[architecture(classes)]]
 
 
+def _in_dtype(diffusers, dtype) -> dict:
+    """The loading keyword for ``dtype``: ``dtype=`` from diffusers 0.40 on (``torch_dtype=`` is deprecated
+    there), ``torch_dtype=`` before (an environment pinned to an older hub client, as WhisperX's is)."""
+    major, minor = (int(part) for part in diffusers.__version__.split(".")[:2])
+    return {"dtype" if (major, minor) >= (0, 40) else "torch_dtype": dtype}
+
+
 def _from_pretrained(diffusers, model: str, dtype, variant: str | None):
     load = diffusers.AutoPipelineForImage2Image.from_pretrained
     if variant is None:
-        return load(model, dtype=dtype, use_safetensors=True)
+        return load(model, **_in_dtype(diffusers, dtype), use_safetensors=True)
     try:
-        return load(model, dtype=dtype, use_safetensors=True, variant=variant)
+        return load(model, **_in_dtype(diffusers, dtype), use_safetensors=True, variant=variant)
     except (OSError, ValueError):
-        return load(model, dtype=dtype, use_safetensors=True)  # a repo without that variant
+        return load(model, **_in_dtype(diffusers, dtype), use_safetensors=True)  # a repo without that variant
 
 
 def load_pipeline(model, *, device: str | None = None, dtype=None, family: str | None = None):
@@ -135,7 +142,7 @@ def load_pipeline(model, *, device: str | None = None, dtype=None, family: str |
         if path.suffix != ".safetensors":
             raise ModelNotFoundError(f"only .safetensors checkpoints are loaded, got {path.name} "
                                      "(convert it, or use a diffusers folder with safetensors weights)")
-        pipe = _single_file_class(diffusers, path).from_single_file(str(path), dtype=dtype)
+        pipe = _single_file_class(diffusers, path).from_single_file(str(path), **_in_dtype(diffusers, dtype))
         return pipe.to(device)
     try:
         pipe = _from_pretrained(diffusers, str(model), dtype, profile.variant if gpu else None)
@@ -197,7 +204,7 @@ def speed_up(pipe, *, sdpa: bool = True, channels_last: bool = True, tiny_autoen
         tiny = tiny_autoencoder
         if not isinstance(tiny, torch.nn.Module):
             try:
-                tiny = diffusers.AutoencoderTiny.from_pretrained(str(tiny), dtype=denoiser.dtype,
+                tiny = diffusers.AutoencoderTiny.from_pretrained(str(tiny), **_in_dtype(diffusers, denoiser.dtype),
                                                                  use_safetensors=True)
             except (OSError, ValueError) as error:
                 raise _missing(str(tiny_autoencoder), type(error).__name__) from None
