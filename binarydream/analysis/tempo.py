@@ -178,11 +178,15 @@ def _strength_at(onset_envelope: np.ndarray, frames: np.ndarray) -> np.ndarray:
     return np.maximum.reduce([onset_envelope[np.clip(frames + d, 0, last)] for d in (-1, 0, 1)])
 
 
+def _between(beat_frames: np.ndarray, fraction: float) -> np.ndarray:
+    """The frames ``fraction`` of the way from each beat to the next."""
+    return np.rint(beat_frames[:-1] + fraction * np.diff(beat_frames)).astype(int)
+
+
 def _ratio_between(onset_envelope: np.ndarray, beat_frames: np.ndarray, fraction: float) -> float:
     """Mean onset strength ``fraction`` of the way from each beat to the next over that on the beats."""
     on = _strength_at(onset_envelope, beat_frames).mean()
-    points = np.rint(beat_frames[:-1] + fraction * np.diff(beat_frames)).astype(int)
-    return float(_strength_at(onset_envelope, points).mean() / max(on, 1e-12))
+    return float(_strength_at(onset_envelope, _between(beat_frames, fraction)).mean() / max(on, 1e-12))
 
 
 def offbeat_ratio(onset_envelope: np.ndarray, beat_frames: np.ndarray) -> float:
@@ -314,9 +318,8 @@ def choose_tempo(drums: DrumEnvelopes, track, bpm: float, *, drums_bpm: float | 
 
 def _plays_between(band: np.ndarray, beat_frames: np.ndarray, rules: OctaveRules) -> bool:
     """Whether a drum's band plays more half-way between the beats than on them, and clearly (it is not noise)."""
-    between = np.rint(beat_frames[:-1] + 0.5 * np.diff(beat_frames)).astype(int)
     return (offbeat_ratio(band, beat_frames) >= rules.backbeat
-            and pulse_clarity(band, between) >= rules.drum_clarity)
+            and pulse_clarity(band, _between(beat_frames, 0.5)) >= rules.drum_clarity)
 
 
 def pulse_clarity(onset_envelope: np.ndarray, frames: np.ndarray) -> float:
