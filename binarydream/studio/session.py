@@ -1,0 +1,284 @@
+"""One studio session: a song, its lyrics and schedule as last saved, and the files they are saved to.
+
+Each method is what one API route does, in library calls: the curve through
+``Schedule.__setitem__`` (the keyframe evaluator), the save through
+``Schedule.from_dict``/``schedule_file.save``, ``Lyrics.to_lrc`` and
+:mod:`binarydream.analysis.overrides`, the line through :func:`alignment.align`,
+the animatic through :func:`binarydream.render.preview`, Deforum through
+``Schedule.to_deforum``. Every write is atomic and keeps the file it replaces as
+``<file>.bak``.
+
+Examples
+--------
+>>> from binarydream import Song
+>>> session = Session(Song("examples/dream_example.ogg", lyrics="examples/dream_example.lrc"))  # doctest: +SKIP
+>>> session.curve("zoom", "0: (1 + 0.03*bass)")["values"][:2]  # doctest: +SKIP
+[1.0012, 1.0009]
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import numbers
+import secrets
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from ..errors import ParameterError
+from ..files import write_bytes_atomic, write_text_atomic
+from . import payload
+
+PEAK_RATE = 8000
+"""Sample rate (Hz) the waveform's peaks are taken at: enough for a picture, quick to decode."""
+PEAKS_PER_SECOND = 100
+MAX_PREVIEW = 60.0
+"""Longest preview range, in seconds."""
+PREVIEW_SIZE = (384, 216)
+"""Width and height of the page's animatic."""
+
+
+def write_keeping_backup(path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically; an existing file is first copied to ``<path>.bak`` (atomically too).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.lrc"
+    >>> _ = write_keeping_backup(p, "one"); _ = write_keeping_backup(p, "two")
+    >>> p.read_text(), p.with_name("a.lrc.bak").read_text()
+    ('two', 'one')
+    """
+    path = Path(path)
+    if path.exists():
+        write_bytes_atomic(path.with_name(path.name + ".bak"), path.read_bytes(), overwrite=True)
+    return write_text_atomic(path, text, overwrite=True)
+
+
+def _range(start, end, duration: float) -> tuple[float, float]:
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+            raise ParameterError(f"{name} must be seconds, got {value!r:.40}")
+    start, end = max(0.0, float(start)), min(float(end), duration)
+    if end <= start:
+        raise ParameterError(f"the range {start:g}-{end:g} s is empty: end must come after start, inside the song "
+                             f"({duration:.2f} s)")
+    return start, end
+
+
+class Session:
+    """What the studio shows and saves for one song.
+
+    Parameters
+    ----------
+    song : binarydream.Song
+        The song; its analysis (with its overrides) and lyrics are what the page shows first.
+    schedule : Schedule or None
+        The schedule to edit; None: the one at ``schedule_path`` when that file exists, else ``song.plan()``.
+    schedule_path, lrc_path : str, Path or None
+        Where the schedule and the lyrics are saved (default ``<song stem>.schedule.yaml`` and
+        ``<song stem>.lrc`` beside the song).
+    lyrics : alignment.Lyrics or None
+        Lyrics to show instead of ``song.lyrics``.
+
+    Examples
+    --------
+    >>> session = Session(song, schedule_path="out/song.schedule.yaml")  # doctest: +SKIP
+    >>> session.files["schedule"]  # doctest: +SKIP
+    'out/song.schedule.yaml'
+    """
+
+    def __init__(self, song, schedule=None, *, schedule_path=None, lrc_path=None, lyrics=None):
+        import alignment
+
+        from ..analysis.overrides import overrides_path
+        from ..audio import load_audio
+        from ..schedule import Schedule
+
+        self.song = song
+        stem = song.path.with_name(song.path.stem)
+        self.schedule_path = Path(schedule_path) if schedule_path else Path(f"{stem}.schedule.yaml")
+        self.lrc_path = Path(lrc_path) if lrc_path else Path(f"{stem}.lrc")
+        self.overrides_path = overrides_path(song.path)
+        self.lyrics = lyrics if lyrics is not None else song.lyrics
+        self.low_score = alignment.LOW_SCORE
+        if schedule is None:
+            schedule = Schedule.load(self.schedule_path, song=song) if self.schedule_path.is_file() else song.plan()
+        self.schedule = schedule if schedule.bound else schedule.bind(song.analysis, self.lyrics)
+        self._peaks = payload.waveform_peaks(load_audio(song.path, sr=PEAK_RATE)[0], PEAK_RATE, PEAKS_PER_SECOND)
+        self._lock = threading.Lock()
+        self._state = None
+        self._speech = None
+        self._folder = Path(tempfile.mkdtemp(prefix="binarydream-studio-"))
+        self.previews: dict[str, Path] = {}
+
+    @property
+    def files(self) -> dict:
+        """Where the schedule, the lyrics and the analysis overrides are saved."""
+        return {"schedule": str(self.schedule_path), "lrc": str(self.lrc_path),
+                "overrides": str(self.overrides_path)}
+
+    def state_bytes(self) -> bytes:
+        """The page's whole state as JSON bytes (see the studio contract), made once per save."""
+        from ..keyframes.signals import SIGNAL_NAMES
+
+        with self._lock:
+            if self._state is None:
+                song, schedule = self.song, self.schedule
+                state = {"song": {"name": song.path.name, "path": str(song.path), "duration": float(song.duration),
+                                  "fps": float(song.fps), "n_frames": song.n_frames},
+                         "analysis": payload.analysis_json(song.analysis),
+                         "waveform": self._peaks,
+                         "lyrics": payload.lyrics_json(self.lyrics, self.low_score),
+                         "low_confidence": self.low_score,
+                         "schedule": payload.schedule_json(schedule),
+                         "curves": payload.curves_json(schedule),
+                         "signals": list(SIGNAL_NAMES),
+                         "files": self.files}
+                self._state = json.dumps(state, separators=(",", ":")).encode()
+            return self._state
+
+    def state(self) -> dict:
+        """:meth:`state_bytes` as data."""
+        return json.loads(self.state_bytes())
+
+    def curve(self, name, source) -> dict:
+        """Curve ``name``'s values from keyframe string ``source``, on a copy of the schedule (nothing changes).
+
+        Returns ``{"values": [...], "curves": {every curve that changed with it: values}}``.
+        Raises :class:`~binarydream.errors.ParameterError` for an unknown curve and the evaluator's
+        :class:`~binarydream.errors.KeyframeError` or :class:`~binarydream.errors.ScheduleError` for a bad string.
+        """
+        schedule = self.schedule
+        if not isinstance(name, str) or name not in schedule.curve_names:
+            raise ParameterError(f"no curve {name!r:.40} in this schedule; its curves are "
+                                 f"{', '.join(schedule.curve_names)}")
+        if not isinstance(source, str):
+            raise ParameterError(f"source must be a keyframe string, got {source!r:.40}")
+        trial = copy.deepcopy(schedule)
+        trial[name] = source
+        changed = payload.values_json({other: trial[other] for other in trial.curve_names
+                                       if other == name or not _same(trial[other], schedule[other])})
+        return {"values": changed[name], "curves": changed}
+
+    def edited_schedule(self, data):
+        """The session's schedule with the page's prompts and curves (:func:`payload.schedule_from_json`), bound."""
+        return payload.schedule_from_json(data, self.schedule, song=_Bound(self.song.analysis, self.lyrics))
+
+    def save(self, body) -> dict:
+        """Write the schedule, the LRC (word tags) and the overrides the page sent; returns ``{"written": [...]}``.
+
+        Everything is checked before anything is written; each file keeps its previous version as ``.bak``.
+        """
+        from ..analysis.overrides import Overrides, overrides_json
+        from ..schedule_file import load as load_document, save as save_schedule
+
+        if not isinstance(body, dict):
+            raise ParameterError("the body must be an object with schedule, lyrics and overrides")
+        lyrics = self.lyrics
+        if body.get("lyrics") is not None:
+            lyrics = payload.lyrics_from_json(body["lyrics"], previous=self.lyrics)
+        overrides = None
+        if body.get("overrides") is not None:
+            given = body["overrides"]
+            if not isinstance(given, dict):
+                raise ParameterError("overrides must be {\"downbeats\": [...] or null, \"section_labels\": {...}}")
+            downbeats = given.get("downbeats")
+            if downbeats is not None and not isinstance(downbeats, list):
+                raise ParameterError("overrides.downbeats must be a list of seconds or null")
+            labels = given.get("section_labels") or {}
+            if not isinstance(labels, dict):
+                raise ParameterError("overrides.section_labels must be an object of section index to label")
+            overrides = Overrides(downbeats=None if downbeats is None else tuple(downbeats), section_labels=labels)
+        with self._lock:
+            previous = self.song.overrides
+            if overrides is not None:
+                self.song.use_overrides(overrides)
+            try:
+                schedule = payload.schedule_from_json(body.get("schedule", {}), self.schedule,
+                                                      song=_Bound(self.song.analysis, lyrics))
+            except BaseException:
+                if overrides is not None:
+                    self.song.use_overrides(previous)
+                raise
+            written = []
+            document = load_document(self.schedule_path) if self.schedule_path.is_file() else None
+            backup = self.schedule_path.with_name(self.schedule_path.name + ".bak")
+            if self.schedule_path.is_file():
+                write_bytes_atomic(backup, self.schedule_path.read_bytes(), overwrite=True)
+            written.append(save_schedule(self.schedule_path, schedule.to_dict(), document, overwrite=True))
+            if lyrics is not None and body.get("lyrics") is not None:
+                written.append(write_keeping_backup(self.lrc_path, lyrics.to_lrc()))
+            if overrides is not None:
+                written.append(write_keeping_backup(self.overrides_path, overrides_json(overrides) + "\n"))
+            self.schedule, self.lyrics, self._state = schedule, lyrics, None
+        return {"written": [str(path) for path in written]}
+
+    def realign(self, index, start, end) -> dict:
+        """Line ``index`` aligned again, its own text, inside ``[start, end]`` seconds of the audio.
+
+        Uses :func:`alignment.align` with the song's Whisper model; returns ``{"line": ...}`` (not saved).
+        """
+        import alignment
+        from alignment.backends import SAMPLE_RATE
+
+        from ..audio import load_audio
+
+        lines = self.lyrics.lines if self.lyrics is not None else []
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(lines):
+            raise ParameterError(f"index must be a lyric line number from 0 to {len(lines) - 1}, got {index!r:.20}")
+        start, end = _range(start, end, self.song.duration)
+        if self._speech is None:
+            self._speech = load_audio(self.song.path, sr=SAMPLE_RATE)[0]
+        clip = self._speech[int(start * SAMPLE_RATE):int(math.ceil(end * SAMPLE_RATE))]
+        line = lines[index]
+        found = alignment.align(clip, line.text).lines[0]
+        words = tuple(alignment.Word(w.text, round(w.start + start, 3), round(w.end + start, 3), w.score)
+                      for w in found.words)
+        placed = alignment.Line(line.text, words[0].start, words[-1].end, words, line.stanza, found.score)
+        return {"line": payload.line_json(placed, self.low_score)}
+
+    def preview(self, start, end, schedule_data=None) -> dict:
+        """The animatic of ``[start, end]`` seconds (at most :data:`MAX_PREVIEW`) with the page's schedule."""
+        from ..render import preview
+
+        start, end = _range(start, end, self.song.duration)
+        if end - start > MAX_PREVIEW:
+            raise ParameterError(f"a preview range is at most {MAX_PREVIEW:g} s, got {end - start:.1f} s: "
+                                 "choose a shorter one")
+        schedule = self.edited_schedule(schedule_data) if schedule_data else self.schedule
+        key = secrets.token_hex(8)
+        out = self._folder / f"{key}.mp4"
+        preview(out, schedule, audio_path=self.song.path, analysis=self.song.analysis, lyrics=self.lyrics,
+                width=PREVIEW_SIZE[0], height=PREVIEW_SIZE[1], start=start, end=end)
+        self.previews[key] = out
+        return {"url": f"/api/preview/{key}.mp4", "start": start, "end": end}
+
+    def export_deforum(self, schedule_data=None) -> dict:
+        """Deforum settings JSON of the page's schedule beside the schedule file (``<name>.deforum.json``)."""
+        schedule = self.edited_schedule(schedule_data) if schedule_data else self.schedule
+        name = self.schedule_path.name.rsplit(".", 1)[0] + ".deforum.json"
+        out = write_keeping_backup(self.schedule_path.with_name(name),
+                                   json.dumps(schedule.to_deforum(), indent=1, ensure_ascii=False) + "\n")
+        return {"written": str(out)}
+
+    def close(self) -> None:
+        """Delete the previews made in this session."""
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _same(a, b) -> bool:
+    import numpy as np
+
+    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+
+
+class _Bound:
+    """What ``Schedule.from_dict(song=...)`` reads of a song: its analysis and lyrics (the session's own)."""
+
+    def __init__(self, analysis, lyrics):
+        self.analysis, self.lyrics = analysis, lyrics
+
