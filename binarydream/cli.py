@@ -214,8 +214,8 @@ def cmd_studio(args) -> list[Path]:
             args.lyrics = str(lrc)
     try:
         song = _song(args)
-        studio = start(song, schedule_path=args.schedule, lrc_path=lrc, port=args.port,
-                       open_browser=not args.no_browser)
+        studio = start(song, schedule_path=args.schedule, lrc_path=lrc, lyrics_model=args.lyrics_model,
+                       language=args.language, port=args.port, open_browser=not args.no_browser)
         print(f"binarydream studio: {studio.url}  (Ctrl-C to stop)", flush=True)
         studio.serve_until_interrupted()
     except KeyboardInterrupt:

@@ -45,8 +45,8 @@ def _score(value, what: str):
     return float(value)
 
 
-def _rounded(values, digits: int = 5) -> list:
-    """Values as plain floats to ``digits`` significant digits: small JSON, far below what a plot shows."""
+def _rounded(values, digits: int = 7) -> list:
+    """Values as plain floats to ``digits`` significant digits: float32 precision, what a plot can show."""
     values = np.asarray(values, dtype=np.float64)
     return [float(f"{v:.{digits}g}") if math.isfinite(v) else None for v in values.tolist()]
 
@@ -216,11 +216,11 @@ def schedule_json(schedule) -> dict:
 
 
 def values_json(curves: dict) -> dict:
-    """``{name: per-frame values}`` as plain floats to 5 significant digits (None where not finite).
+    """``{name: per-frame values}`` as plain floats to 7 significant digits (None where not finite).
 
     Examples
     --------
-    >>> values_json({"zoom": np.array([1.0, 1.0000001, 2.0])})
+    >>> values_json({"zoom": np.array([1.0, 1.00000001, 2.0])})
     {'zoom': [1.0, 1.0, 2.0]}
     """
     return {name: _rounded(values) for name, values in curves.items()}

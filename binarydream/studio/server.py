@@ -258,8 +258,8 @@ class Studio:
             self.stop()
 
 
-def start(song, schedule=None, *, schedule_path=None, lrc_path=None, lyrics=None, host: str = "127.0.0.1",
-          port: int = 0, open_browser: bool = False) -> Studio:
+def start(song, schedule=None, *, schedule_path=None, lrc_path=None, lyrics=None, lyrics_model=None, language=None,
+          host: str = "127.0.0.1", port: int = 0, open_browser: bool = False) -> Studio:
     """Serve the studio of ``song`` in a background thread; returns the running :class:`Studio`.
 
     Parameters
@@ -273,6 +273,8 @@ def start(song, schedule=None, *, schedule_path=None, lrc_path=None, lyrics=None
         :class:`~binarydream.Song` reads next time (:mod:`binarydream.analysis.overrides`).
     lyrics : alignment.Lyrics or None
         Lyrics to show instead of ``song.lyrics``.
+    lyrics_model, language : str or None
+        Whisper model (name or folder) and language for re-aligning a line (:func:`alignment.align`).
     host : str
         Address to bind; keep 127.0.0.1 (this machine only) unless you know why not.
     port : int
@@ -292,7 +294,8 @@ def start(song, schedule=None, *, schedule_path=None, lrc_path=None, lyrics=None
             from None
     from .session import Session
 
-    session = Session(song, schedule, schedule_path=schedule_path, lrc_path=lrc_path, lyrics=lyrics)
+    session = Session(song, schedule, schedule_path=schedule_path, lrc_path=lrc_path, lyrics=lyrics,
+                      lyrics_model=lyrics_model, language=language)
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     try:
         sock.bind((host, port))

@@ -83,6 +83,8 @@ class Session:
         ``<song stem>.lrc`` beside the song).
     lyrics : alignment.Lyrics or None
         Lyrics to show instead of ``song.lyrics``.
+    lyrics_model, language : str or None
+        For re-aligning a line (:func:`alignment.align`'s ``model`` and ``language``).
 
     Examples
     --------
@@ -91,7 +93,8 @@ class Session:
     'out/song.schedule.yaml'
     """
 
-    def __init__(self, song, schedule=None, *, schedule_path=None, lrc_path=None, lyrics=None):
+    def __init__(self, song, schedule=None, *, schedule_path=None, lrc_path=None, lyrics=None, lyrics_model=None,
+                 language=None):
         import alignment
 
         from ..analysis.overrides import overrides_path
@@ -105,6 +108,7 @@ class Session:
         self.overrides_path = overrides_path(song.path)
         self.lyrics = lyrics if lyrics is not None else song.lyrics
         self.low_score = alignment.LOW_SCORE
+        self._align_options = {"model": lyrics_model, "language": language}
         if schedule is None:
             schedule = Schedule.load(self.schedule_path, song=song) if self.schedule_path.is_file() else song.plan()
         self.schedule = schedule if schedule.bound else schedule.bind(song.analysis, self.lyrics)
@@ -235,7 +239,7 @@ class Session:
             self._speech = load_audio(self.song.path, sr=SAMPLE_RATE)[0]
         clip = self._speech[int(start * SAMPLE_RATE):int(math.ceil(end * SAMPLE_RATE))]
         line = lines[index]
-        found = alignment.align(clip, line.text).lines[0]
+        found = alignment.align(clip, line.text, **self._align_options).lines[0]
         words = tuple(alignment.Word(w.text, round(w.start + start, 3), round(w.end + start, 3), w.score)
                       for w in found.words)
         placed = alignment.Line(line.text, words[0].start, words[-1].end, words, line.stanza, found.score)
