@@ -1,0 +1,32 @@
+// The server's JSON API (see binarydream/studio/server.py). Every call carries the page's token.
+
+export const token = new URLSearchParams(location.search).get('token') || '';
+
+/** A URL the browser fetches by itself (<audio>, <video>), which cannot send headers. */
+export function mediaUrl(path) {
+  return `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+}
+
+async function call(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: {'X-Studio-Token': token, ...(body === undefined ? {} : {'Content-Type': 'application/json'})},
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let data;
+  try {
+    data = await response.json();
+  } catch {
+    throw new Error(`${method} ${path}: the server answered ${response.status} without JSON`);
+  }
+  if (!response.ok) throw new Error(data.error || `${method} ${path}: ${response.status}`);
+  return data;
+}
+
+export const getState = () => call('GET', '/api/state');
+/** Evaluates a curve's keyframe string: {values} or {error} (an evaluator error is not a failed call). */
+export const evalCurve = (name, source) => call('POST', '/api/curve', {name, source});
+export const save = (body) => call('POST', '/api/save', body);
+export const realign = (index, start, end) => call('POST', '/api/realign', {index, start, end});
+export const preview = (start, end, schedule) => call('POST', '/api/preview', {start, end, schedule});
+export const exportDeforum = (schedule) => call('POST', '/api/export/deforum', {schedule});
