@@ -31,7 +31,7 @@ export function mount(container, ctx) {
   const ws = WaveSurfer.create({
     container: body, height: HEIGHT, media: ctx.audio,
     peaks: [peaks.map((p) => p[1]), peaks.map((p) => p[0])], duration: ctx.state.song.duration,
-    renderFunction: drawPeaks, cursorWidth: 0, hideScrollbar: true, autoScroll: false, autoCenter: false,
+    renderFunction: drawPeaks, progressColor: '#a9dcff', cursorWidth: 0, hideScrollbar: true, autoScroll: false, autoCenter: false,
     minPxPerSec: 1, fillParent: true, plugins: [regions],
   });
   regions.enableDragSelection({color: 'rgba(255, 196, 0, 0.18)'});
