@@ -232,7 +232,20 @@ def test_a_preview_of_two_seconds_plays_for_two_seconds(studio):
         frames = sum(1 for _ in container.decode(video=0))
         audio = container.streams.audio[0]
         assert float(audio.duration * audio.time_base) == pytest.approx(2.0, abs=0.05)
+        sr = audio.rate
+    with av.open(str(path)) as container:
+        heard = np.concatenate([f.to_ndarray().mean(axis=0) for f in container.decode(audio=0)])
     assert frames == 48
+    # the sound is the song's from 10 s: its loudness follows that stretch, not the song's start
+    from binarydream.audio import load_audio
+
+    song = load_audio(studio.session.song.path, sr=sr)[0]
+
+    def loudness(y):
+        return np.sqrt((y[:len(y) // 1024 * 1024].reshape(-1, 1024) ** 2).mean(axis=1))[:40]
+
+    assert np.corrcoef(loudness(heard), loudness(song[10 * sr:12 * sr]))[0, 1] > 0.95
+    assert np.corrcoef(loudness(heard), loudness(song[:2 * sr]))[0, 1] < 0.5
     status, data, _ = call(studio, "POST", "/api/preview", {"start": 12, "end": 10})
     assert status == 400 and "empty" in data["error"]
 
