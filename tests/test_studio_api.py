@@ -138,6 +138,7 @@ def test_state_has_every_lane(studio):
     assert set(data["curves"]) == set(data["schedule"]["curves"]) >= {"zoom", "angle", "strength", "seed"}
     assert all(len(values) == song["n_frames"] for values in data["curves"].values())
     assert "bass" in data["signals"] and data["files"]["overrides"].endswith("dream_example.overrides.json")
+    assert data["overrides"] == {"downbeats": None, "section_labels": {}}
 
 
 def test_a_curve_evaluates_as_the_library_does(studio):
@@ -199,6 +200,7 @@ def test_save_writes_what_reads_back_and_keeps_backups(studio, folder):
         np.testing.assert_allclose(values, loaded[name], rtol=1e-4, atol=1e-9, err_msg=name)
     assert {"frame": frame, "prompts": [["a lighthouse in fog", 1.5]]} in after["schedule"]["prompts"]
     assert after["analysis"]["sections"][1]["label"] == "chorus"
+    assert after["overrides"] == {"downbeats": pytest.approx(downbeats), "section_labels": {"1": "chorus"}}
 
     # the LRC has word tags, and reads back to the times the page sent
     lrc = alignment.load(folder / "dream_example.lrc")

@@ -137,6 +137,19 @@ def read_overrides(path) -> Overrides:
     return Overrides(downbeats=None if downbeats is None else tuple(downbeats), section_labels=labels)
 
 
+def overrides_data(overrides: Overrides | None) -> dict:
+    """Plain data of ``overrides`` (None: none): ``{"downbeats": [...] or None, "section_labels": {"index": label}}``.
+
+    Examples
+    --------
+    >>> overrides_data(Overrides(section_labels={2: "chorus"})), overrides_data(None)
+    ({'downbeats': None, 'section_labels': {'2': 'chorus'}}, {'downbeats': None, 'section_labels': {}})
+    """
+    overrides = overrides or Overrides()
+    return {"downbeats": None if overrides.downbeats is None else list(overrides.downbeats),
+            "section_labels": {str(k): v for k, v in sorted(overrides.section_labels.items())}}
+
+
 def overrides_json(overrides: Overrides) -> str:
     """The text of an overrides file for ``overrides`` (what :func:`read_overrides` reads back).
 
@@ -145,8 +158,7 @@ def overrides_json(overrides: Overrides) -> str:
     >>> print(overrides_json(Overrides(downbeats=(0.5, 2.5))))
     {"binarydream_overrides": 1, "downbeats": [0.5, 2.5], "section_labels": {}}
     """
-    return json.dumps({FORMAT: 1, "downbeats": None if overrides.downbeats is None else list(overrides.downbeats),
-                       "section_labels": {str(k): v for k, v in sorted(overrides.section_labels.items())}})
+    return json.dumps({FORMAT: 1, **overrides_data(overrides)})
 
 
 def find_overrides(song_path, overrides="auto") -> Overrides | None:

@@ -127,6 +127,7 @@ class Session:
 
     def state_bytes(self) -> bytes:
         """The page's whole state as JSON bytes (see the studio contract), made once per save."""
+        from ..analysis.overrides import find_overrides, overrides_data
         from ..keyframes.signals import SIGNAL_NAMES
 
         with self._lock:
@@ -141,6 +142,7 @@ class Session:
                          "schedule": payload.schedule_json(schedule),
                          "curves": payload.curves_json(schedule),
                          "signals": list(SIGNAL_NAMES),
+                         "overrides": overrides_data(find_overrides(song.path, song.overrides)),
                          "files": self.files}
                 self._state = json.dumps(state, separators=(",", ":")).encode()
             return self._state
