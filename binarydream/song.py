@@ -91,7 +91,7 @@ class Song:
         self._lyrics_source = lyrics
         self._alignment_options = {"model": lyrics_model, "language": language, "device": device,
                                    "backend": lyrics_backend, "vocals": vocals}
-        self._analysis = None
+        self._analysis = self._heard = None
         self._lyrics = None
         self._overrides = overrides
 
@@ -123,9 +123,9 @@ class Song:
             from .analysis import analyze
             from .analysis.overrides import apply_overrides, find_overrides
 
-            overrides = find_overrides(self.path, self._overrides)
-            self._analysis = apply_overrides(analyze(self.path, fps=self.fps, cache_dir=self.cache_dir,
-                                                     beats=self.beats), overrides)
+            if self._heard is None:  # the analysis as heard, kept so that other overrides need no new analysis
+                self._heard = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir, beats=self.beats)
+            self._analysis = apply_overrides(self._heard, find_overrides(self.path, self._overrides))
         return self._analysis
 
     @property

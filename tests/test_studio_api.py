@@ -16,6 +16,7 @@ pytest.importorskip("uvicorn")
 
 import alignment  # noqa: E402
 from binarydream import Schedule, Song  # noqa: E402
+from binarydream.errors import BinaryDreamError  # noqa: E402
 from binarydream.keyframes import parse  # noqa: E402
 from binarydream.studio import start  # noqa: E402
 
@@ -284,3 +285,22 @@ def test_realign_finds_a_misplaced_line_in_its_range(tmp_path, monkeypatch):
         assert status == 400 and "index" in data["error"]
     finally:
         studio.stop()
+
+
+def test_song_reads_its_overrides_and_changes_them_without_a_new_analysis(folder, monkeypatch):
+    import binarydream.analysis
+    from binarydream.analysis.overrides import Overrides, overrides_path
+
+    path = folder / "dream_example.ogg"
+    song = Song(path, fps=24, cache_dir=folder / "cache", beats="librosa", overrides=None)
+    heard = song.analysis
+    runs = []
+    analyze = binarydream.analysis.analyze
+    monkeypatch.setattr(binarydream.analysis, "analyze", lambda *a, **k: runs.append(1) or analyze(*a, **k))
+    song.use_overrides(Overrides(downbeats=(heard.beats[2] + 0.01,), section_labels={0: "intro"}))
+    assert song.analysis.downbeats.tolist() == [heard.beats[2]] and song.analysis.sections[0].label == "intro"
+    assert runs == [] and song.analysis.beats is heard.beats
+    overrides_path(path).write_text('{"downbeats": [1]}')
+    with pytest.raises(BinaryDreamError, match="not a binarydream overrides file"):
+        Song(path, fps=24, cache_dir=folder / "cache", beats="librosa").analysis
+    overrides_path(path).unlink()

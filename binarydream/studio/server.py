@@ -312,6 +312,9 @@ def start(song, schedule=None, *, schedule_path=None, lrc_path=None, lyrics=None
     thread.start()
     while not server.started and thread.is_alive():
         thread.join(0.02)
+    if not server.started:
+        session.close()
+        raise BinaryDreamError(f"the studio's server did not start on {host}:{port}: see the message above")
     url = f"http://{'127.0.0.1' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/?token={token}"
     if open_browser:
         webbrowser.open(url)

@@ -204,7 +204,7 @@ class Session:
             if overrides is not None:
                 self.song.use_overrides(overrides)
             try:
-                schedule = payload.schedule_from_json(body.get("schedule", {}), self.schedule,
+                schedule = payload.schedule_from_json(body.get("schedule") or {}, self.schedule,
                                                       song=_Bound(self.song.analysis, lyrics))
             except BaseException:
                 if overrides is not None:
