@@ -50,6 +50,16 @@ def hand_lrc(name: str, folder: Path) -> Path:
     return Lyrics(timed).save(folder / f"{name}.lrc")
 
 
+def songs(folder: Path) -> list[tuple[Path, Path]]:
+    """``(audio, lyrics)`` of the example and of each devdata song (its hand LRC written into ``folder``)."""
+    items = [(ROOT / "examples" / "dream_example.ogg", ROOT / "examples" / "dream_example.lrc")]
+    if SONGS.is_dir():
+        items += [(path, hand_lrc(path.stem, folder)) for path in sorted(SONGS.glob("*.mp3"))]
+    else:
+        print(f"{SONGS} not found: the real songs are skipped")
+    return items
+
+
 def request(port: int, token: str, method: str, path: str, body=None) -> tuple[float, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     began = time.perf_counter()
@@ -87,11 +97,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        items = [(ROOT / "examples" / "dream_example.ogg", ROOT / "examples" / "dream_example.lrc")]
-        if SONGS.is_dir():
-            items += [(path, hand_lrc(path.stem, tmp)) for path in sorted(SONGS.glob("*.mp3"))]
-        else:
-            print(f"{SONGS} not found: the real songs are skipped")
+        items = songs(tmp)
         print(f"{'song':28s} {'length':>7s} {'start':>7s} {'state':>7s} {'size':>8s} {'curve':>7s} curves lines")
         for audio, lyrics in items:
             folder = tmp / audio.stem
