@@ -101,7 +101,7 @@ def analysis_json(analysis) -> dict:
 
 
 def lyrics_json(lyrics, low_score: float) -> dict | None:
-    """Lines and words of :class:`alignment.Lyrics` for the page; a line is ``low`` when its score is below ``low_score``.
+    """Lines and words of :class:`alignment.Lyrics` for the page; ``low``: a line scored below ``low_score``.
 
     Examples
     --------

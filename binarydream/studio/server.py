@@ -63,6 +63,11 @@ class Guard:
         The session's secret.
     hosts : set of str
         Accepted ``Host`` values (``"127.0.0.1:8765"``, ...); origins are ``http://`` + these.
+
+    Examples
+    --------
+    >>> Guard(app, token=secrets.token_urlsafe(24), hosts={"127.0.0.1:8765"}).origins  # doctest: +SKIP
+    {'http://127.0.0.1:8765'}
     """
 
     def __init__(self, app, *, token: str, hosts: set):
@@ -242,13 +247,23 @@ class Studio:
     _thread: threading.Thread = field(repr=False)
 
     def stop(self) -> None:
-        """Stop serving, wait for the server to finish, and delete this session's previews."""
+        """Stop serving, wait for the server to finish, and delete this session's previews.
+
+        Examples
+        --------
+        >>> studio.stop()  # doctest: +SKIP
+        """
         self._server.should_exit = True
         self._thread.join(timeout=10)
         self.session.close()
 
     def serve_until_interrupted(self) -> None:
-        """Block until Ctrl-C (or the server stops), then stop."""
+        """Block until Ctrl-C (or the server stops), then stop.
+
+        Examples
+        --------
+        >>> start(song, open_browser=True).serve_until_interrupted()  # doctest: +SKIP
+        """
         try:
             while self._thread.is_alive():
                 self._thread.join(0.5)

@@ -121,12 +121,24 @@ class Session:
 
     @property
     def files(self) -> dict:
-        """Where the schedule, the lyrics and the analysis overrides are saved."""
+        """Where the schedule, the lyrics and the analysis overrides are saved.
+
+        Examples
+        --------
+        >>> sorted(session.files)  # doctest: +SKIP
+        ['lrc', 'overrides', 'schedule']
+        """
         return {"schedule": str(self.schedule_path), "lrc": str(self.lrc_path),
                 "overrides": str(self.overrides_path)}
 
     def state_bytes(self) -> bytes:
-        """The page's whole state as JSON bytes (see the studio contract), made once per save."""
+        """The page's whole state as JSON bytes (see the studio contract), made once per save.
+
+        Examples
+        --------
+        >>> session.state_bytes()[:9]  # doctest: +SKIP
+        b'{"song":{'
+        """
         from ..analysis.overrides import find_overrides, overrides_data
         from ..keyframes.signals import SIGNAL_NAMES
 
@@ -148,7 +160,13 @@ class Session:
             return self._state
 
     def state(self) -> dict:
-        """:meth:`state_bytes` as data."""
+        """:meth:`state_bytes` as data.
+
+        Examples
+        --------
+        >>> session.state()["song"]["fps"]  # doctest: +SKIP
+        30.0
+        """
         return json.loads(self.state_bytes())
 
     def curve(self, name, source) -> dict:
@@ -157,6 +175,11 @@ class Session:
         Returns ``{"values": [...], "curves": {every curve that changed with it: values}}``.
         Raises :class:`~binarydream.errors.ParameterError` for an unknown curve and the evaluator's
         :class:`~binarydream.errors.KeyframeError` or :class:`~binarydream.errors.ScheduleError` for a bad string.
+
+        Examples
+        --------
+        >>> sorted(session.curve("energy", "0: (1)")["curves"])  # doctest: +SKIP
+        ['energy', 'pace', 'steady', 'strength', 'translation_x', 'zoom', ...]
         """
         schedule = self.schedule
         if not isinstance(name, str) or name not in schedule.curve_names:
@@ -171,13 +194,25 @@ class Session:
         return {"values": changed[name], "curves": changed}
 
     def edited_schedule(self, data):
-        """The session's schedule with the page's prompts and curves (:func:`payload.schedule_from_json`), bound."""
+        """The session's schedule with the page's prompts and curves (:func:`payload.schedule_from_json`), bound.
+
+        Examples
+        --------
+        >>> session.edited_schedule({"curves": {"zoom": "0: (1.01)"}})["zoom"][0]  # doctest: +SKIP
+        1.01
+        """
         return payload.schedule_from_json(data, self.schedule, song=_Bound(self.song.analysis, self.lyrics))
 
     def save(self, body) -> dict:
         """Write the schedule, the LRC (word tags) and the overrides the page sent; returns ``{"written": [...]}``.
 
         Everything is checked before anything is written; each file keeps its previous version as ``.bak``.
+
+        Examples
+        --------
+        >>> session.save({"schedule": {"curves": {"zoom": "0: (1.01)"}},
+        ...               "overrides": {"section_labels": {"0": "intro"}}})  # doctest: +SKIP
+        {'written': ['song.schedule.yaml', 'song.overrides.json']}
         """
         from ..analysis.overrides import Overrides, overrides_json
         from ..schedule_file import load as load_document, save as save_schedule
@@ -227,6 +262,11 @@ class Session:
         """Line ``index`` aligned again, its own text, inside ``[start, end]`` seconds of the audio.
 
         Uses :func:`alignment.align` with the song's Whisper model; returns ``{"line": ...}`` (not saved).
+
+        Examples
+        --------
+        >>> session.realign(0, 0.5, 5.5)["line"]["start"]  # doctest: +SKIP
+        1.52
         """
         import alignment
         from alignment.backends import SAMPLE_RATE
@@ -248,7 +288,13 @@ class Session:
         return {"line": payload.line_json(placed, self.low_score)}
 
     def preview(self, start, end, schedule_data=None) -> dict:
-        """The animatic of ``[start, end]`` seconds (at most :data:`MAX_PREVIEW`) with the page's schedule."""
+        """The animatic of ``[start, end]`` seconds (at most :data:`MAX_PREVIEW`) with the page's schedule.
+
+        Examples
+        --------
+        >>> session.preview(10.0, 12.0)["url"]  # doctest: +SKIP
+        '/api/preview/3f2a9c0e1b7d4a56.mp4'
+        """
         from ..render import preview
 
         start, end = _range(start, end, self.song.duration)
@@ -264,7 +310,13 @@ class Session:
         return {"url": f"/api/preview/{key}.mp4", "start": start, "end": end}
 
     def export_deforum(self, schedule_data=None) -> dict:
-        """Deforum settings JSON of the page's schedule beside the schedule file (``<name>.deforum.json``)."""
+        """Deforum settings JSON of the page's schedule beside the schedule file (``<name>.deforum.json``).
+
+        Examples
+        --------
+        >>> session.export_deforum()  # doctest: +SKIP
+        {'written': 'song.schedule.deforum.json'}
+        """
         schedule = self.edited_schedule(schedule_data) if schedule_data else self.schedule
         name = self.schedule_path.name.rsplit(".", 1)[0] + ".deforum.json"
         out = write_keeping_backup(self.schedule_path.with_name(name),
@@ -272,7 +324,12 @@ class Session:
         return {"written": str(out)}
 
     def close(self) -> None:
-        """Delete the previews made in this session."""
+        """Delete the previews made in this session.
+
+        Examples
+        --------
+        >>> session.close()  # doctest: +SKIP
+        """
         shutil.rmtree(self._folder, ignore_errors=True)
 
 
