@@ -27,20 +27,10 @@ pytest.importorskip("starlette", reason="the studio needs uvicorn and Starlette:
 from alignment.formats import parse_lrc  # noqa: E402
 from binarydream import Schedule, Song  # noqa: E402
 from binarydream.studio import start  # noqa: E402
+from studio_support import EVERY_LANE_SHOWS, LAUNCH_ARGS, PLAYHEAD_SAMPLE, find_chromium, lane_counts, type_curve  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
 ZOOM = "0: (1 + 0.03*bass)"
-
-
-def find_chromium() -> str | None:
-    """``$BINARYDREAM_CHROMIUM``, else Debian's ``/usr/bin/chromium``, else one on PATH."""
-    for candidate in (os.environ.get("BINARYDREAM_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
 
 
 CHROMIUM = find_chromium()
@@ -132,22 +122,8 @@ def save(page):
     assert page.locator("[data-testid=dirty]").is_hidden()
 
 
-EVERY_LANE_SHOWS = """(expected) => {
-  const q = (s) => document.querySelectorAll(s);
-  const waveform = document.querySelector('[data-testid=lane-waveform] .lane-body');
-  const beats = document.querySelector('[data-testid=lane-beats] canvas');
-  return waveform?.dataset.drawn === 'true' && beats?.width > 0
-    && q('[data-testid=section]').length === expected.sections
-    && q('[data-testid=lyric-line]').length === expected.lines
-    && q('[data-testid=prompt-keyframe]').length === expected.prompts
-    && q('.lane.curve .uplot canvas').length === expected.curves
-    && document.querySelector('[data-testid=playhead]')?.dataset.time !== undefined;
-}"""
-
-
 def test_every_lane_shows_within_2_s(studio, page, shots):
-    expected = {"sections": len(studio.state["analysis"]["sections"]), "lines": len(studio.state["lyrics"]["lines"]),
-                "prompts": len(studio.state["schedule"]["prompts"]), "curves": len(studio.state["curves"])}
+    expected = lane_counts(studio.state)
     assert min(expected.values()) > 0
     opened = time.perf_counter()
     page.goto(studio.url)
@@ -162,16 +138,6 @@ def test_every_lane_shows_within_2_s(studio, page, shots):
     if low:
         colour = page.eval_on_selector("[data-testid=lyric-line].low", "n => getComputedStyle(n).borderTopColor")
         assert colour == "rgb(220, 20, 60)"
-
-
-PLAYHEAD_SAMPLE = """() => {
-  const playhead = document.querySelector('[data-testid=playhead]');
-  const body = document.querySelector('[data-testid=lane-waveform] .lane-body').getBoundingClientRect();
-  const box = playhead.getBoundingClientRect();
-  const view = window.studio.view;
-  return {wall: performance.now() / 1000, audio: document.querySelector('audio').currentTime,
-          shown: view.time(box.left + box.width / 2 - body.left), paused: document.querySelector('audio').paused};
-}"""
 
 
 def test_playing_moves_the_playhead_with_the_audio(studio, page):
@@ -224,16 +190,9 @@ def test_dragging_a_lyric_line_then_saving_changes_the_lrc(studio, page, shots):
 def test_typing_a_curve_redraws_it_within_200_ms(studio, page, shots):
     open_studio(page, studio.url)
     original = page.evaluate("window.studio.curves.zoom.values")
-    page.click("[data-testid=lane-curve-zoom] .lane-label")
-    source = page.locator("[data-testid=curve-source]")
-    source.click()
-    page.keyboard.press("Control+A")
-    page.evaluate("document.addEventListener('keydown', () => { window.lastKeyAt = performance.now(); }, true)")
-    page.keyboard.type(ZOOM, delay=20)
-    body = page.locator("[data-testid=lane-curve-zoom] .lane-body")
-    page.wait_for_selector(f"[data-testid=lane-curve-zoom] .lane-body[data-drawn-source='{ZOOM}']", timeout=5_000)
-    lag_ms = page.evaluate("(n) => Number(n.dataset.drawnAt) - window.lastKeyAt", body.element_handle())
+    lag_ms = type_curve(page, "zoom", ZOOM)
     assert 0 < lag_ms < 200, f"the zoom curve redrew {lag_ms:.0f} ms after the last keystroke"
+    body = page.locator("[data-testid=lane-curve-zoom] .lane-body")
     drawn = page.evaluate("window.studio.curves.zoom.values")
     assert drawn == pytest.approx(studio.session.curve("zoom", ZOOM)["values"], abs=1e-5)
     assert 1.0 <= min(drawn) < max(drawn) <= 1.03 + 1e-6 and not np.allclose(drawn, original)

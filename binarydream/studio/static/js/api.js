@@ -7,9 +7,9 @@ export function mediaUrl(path) {
   return `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
 }
 
-async function call(method, path, body) {
+async function call(method, path, body, signal) {
   const response = await fetch(path, {
-    method,
+    method, signal,
     headers: {'X-Studio-Token': token, ...(body === undefined ? {} : {'Content-Type': 'application/json'})},
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -25,7 +25,7 @@ async function call(method, path, body) {
 
 export const getState = () => call('GET', '/api/state');
 /** Evaluates a curve's keyframe string: {values} or {error} (an evaluator error is not a failed call). */
-export const evalCurve = (name, source) => call('POST', '/api/curve', {name, source});
+export const evalCurve = (name, source, signal) => call('POST', '/api/curve', {name, source}, signal);
 export const save = (body) => call('POST', '/api/save', body);
 export const realign = (index, start, end) => call('POST', '/api/realign', {index, start, end});
 export const preview = (start, end, schedule) => call('POST', '/api/preview', {start, end, schedule});

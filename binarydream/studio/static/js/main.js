@@ -221,7 +221,7 @@ async function boot() {
     } else if ((event.key === 'Delete' || event.key === 'Backspace') && ctx.selection.kind === 'prompts') {
       const index = ctx.selection.key;
       ctx.select(null, null);
-      store.edit('delete a prompt keyframe', (doc) => { doc.prompts.splice(index, 1); });
+      store.edit('delete a prompt keyframe', ['prompts'], (doc) => { doc.prompts.splice(index, 1); });
     }
   });
   window.addEventListener('beforeunload', (event) => {

@@ -1,5 +1,6 @@
 // The one store every edit goes through: the document (what a save writes), undo and redo stacks of
-// whole documents, and whether the document differs from the last one saved.
+// whole documents, and whether the document differs from the last one saved. An edit copies only the
+// parts it names, so a lane sees its part unchanged (the same object) and need not redraw.
 
 const LIMIT = 300;     // undo steps kept
 const MERGE_MS = 1200; // edits with the same merge key this close together are one undo step (typing)
@@ -20,6 +21,13 @@ export function documentFromState(state) {
   };
 }
 
+/** The document with `parts` (names of its keys) deep-copied, the rest shared. */
+function copyParts(doc, parts) {
+  const next = {...doc};
+  for (const part of parts) next[part] = structuredClone(doc[part]);
+  return next;
+}
+
 export class Store {
   constructor(doc) {
     this.doc = doc;
@@ -38,9 +46,12 @@ export class Store {
   subscribe(fn) { this.listeners.add(fn); return () => this.listeners.delete(fn); }
   emit(reason) { for (const fn of this.listeners) fn(this.doc, reason); }
 
-  /** One edit: fn changes a copy of the document in place. Same mergeKey within MERGE_MS: one undo step. */
-  edit(label, fn, {mergeKey = null} = {}) {
-    const next = structuredClone(this.doc);
+  /**
+   * One edit: fn changes a copy of the document's `parts` in place (e.g. ['lyrics']).
+   * The same mergeKey within MERGE_MS: one undo step.
+   */
+  edit(label, parts, fn, {mergeKey = null} = {}) {
+    const next = copyParts(this.doc, parts);
     fn(next);
     const now = performance.now();
     const merge = mergeKey !== null && this.lastEdit.key === mergeKey && now - this.lastEdit.at < MERGE_MS
@@ -52,10 +63,10 @@ export class Store {
   }
 
   /** A drag: begin once, move any number of times (each from the state at begin), end once. */
-  begin(label) { this.gesture = {before: this.doc, label}; }
+  begin(label, parts) { this.gesture = {before: this.doc, label, parts}; }
   move(fn) {
     if (!this.gesture) return;
-    const next = structuredClone(this.gesture.before);
+    const next = copyParts(this.gesture.before, this.gesture.parts);
     fn(next);
     this.doc = next;
     this.emit(this.gesture.label);

@@ -39,7 +39,8 @@ export function mount(container, ctx) {
     });
   });
   ctx.view.subscribe(draw);
-  ctx.store.subscribe(draw);
+  let shown = ctx.store.doc.downbeats;
+  ctx.store.subscribe((doc) => { if (doc.downbeats !== shown) { shown = doc.downbeats; draw(); } });
   draw();
 
   const timeAt = (event) => ctx.view.time(event.clientX - body.getBoundingClientRect().left);
@@ -49,7 +50,7 @@ export function mount(container, ctx) {
     const index = nearest(ctx.store.doc.downbeats, time);
     const hit = index >= 0 && Math.abs(ctx.store.doc.downbeats[index] - time) * ctx.view.pxPerSec <= HIT_PX;
     if (!hit) { drag(event, () => {}, (moved) => { if (!moved) ctx.seek(time); }); return; }
-    ctx.store.begin('move a downbeat');
+    ctx.store.begin('move a downbeat', ['downbeats']);
     drag(event, (dx, e) => {
       let t = timeAt(e);
       if (!e.altKey && beats.length) t = beats[nearest(beats, t)];
@@ -65,7 +66,7 @@ export function mount(container, ctx) {
     const beat = beats[nearest(beats, time)];
     if (beat === undefined || Math.abs(beat - time) * ctx.view.pxPerSec > HIT_PX) return;
     const hit = ctx.store.doc.downbeats.findIndex((t) => Math.abs(t - beat) < 1e-3);
-    ctx.store.edit(hit >= 0 ? 'remove a downbeat' : 'add a downbeat', (doc) => {
+    ctx.store.edit(hit >= 0 ? 'remove a downbeat' : 'add a downbeat', ['downbeats'], (doc) => {
       if (hit >= 0) doc.downbeats.splice(hit, 1);
       else { doc.downbeats.push(beat); doc.downbeats.sort((a, b) => a - b); }
     });

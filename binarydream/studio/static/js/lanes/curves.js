@@ -43,7 +43,7 @@ export function mount(container, ctx) {
       series: [{}, {stroke: '#7ee0b5', width: 1.5, fill: 'rgba(126, 224, 181, 0.08)', points: {show: false}}],
     }, [times, ctx.state.curves[name]], body);
     curves[name] = {name, lane, label, body, sub, plot, values: ctx.state.curves[name],
-      source: ctx.store.doc.curves[name], error: '', pending: null, timer: null, inFlight: false, dependents: []};
+      source: ctx.store.doc.curves[name], error: '', pending: null, timer: null, request: null, dependents: []};
     describe(curves[name]);
   }
 
@@ -72,29 +72,29 @@ export function mount(container, ctx) {
     for (const other of curve.dependents) draw(curves[other], changed[other], ctx.store.doc.curves[other]);
   }
 
-  // Latest wins: one request per curve at a time; what was typed meanwhile is sent when it returns.
+  // Latest wins: a new keystroke cancels the request still waiting for an older string.
   async function evaluate(curve) {
-    if (curve.inFlight) return;
     const source = curve.pending;
     curve.pending = null;
-    curve.inFlight = true;
+    curve.request?.abort();
+    const request = new AbortController();
+    curve.request = request;
     try {
-      const answer = await ctx.api.evalCurve(curve.name, source);
-      if (ctx.store.doc.curves[curve.name] === source) {
-        curve.error = answer.error || '';
-        if (answer.values) {
-          draw(curve, answer.values, source);
-          redrawDependents(curve, answer.curves || {});
-        } else describe(curve);
-        ctx.onCurveError(curve.name, curve.error);
-      }
+      const answer = await ctx.api.evalCurve(curve.name, source, request.signal);
+      if (ctx.store.doc.curves[curve.name] !== source) return;
+      curve.error = answer.error || '';
+      if (answer.values) {
+        draw(curve, answer.values, source);
+        redrawDependents(curve, answer.curves || {});
+      } else describe(curve);
+      ctx.onCurveError(curve.name, curve.error);
     } catch (error) {
+      if (request.signal.aborted) return;
       curve.error = error.message;
       describe(curve);
       ctx.onCurveError(curve.name, curve.error);
     } finally {
-      curve.inFlight = false;
-      if (curve.pending !== null) evaluate(curve);
+      if (curve.request === request) curve.request = null;
     }
   }
 
@@ -145,7 +145,7 @@ export function inspect(ctx, name) {
   const input = el('textarea', {rows: 3, spellcheck: false, dataset: {testid: 'curve-source'},
     value: source ?? '',
     placeholder: 'values from code; type a keyframe string to replace them, e.g. 0: (1 + 0.03*bass)',
-    oninput: () => ctx.store.edit(`edit ${name}`, (doc) => { doc.curves[name] = input.value; },
+    oninput: () => ctx.store.edit(`edit ${name}`, ['curves'], (doc) => { doc.curves[name] = input.value; },
       {mergeKey: `curve:${name}`})});
   const node = el('div', {class: 'inspect'},
     el('h3', {}, `Curve: ${name}`),

@@ -53,7 +53,8 @@ export function mount(container, ctx) {
     body.replaceChildren(...items);
   });
   ctx.view.subscribe(render);
-  ctx.store.subscribe(render);
+  let shown = ctx.store.doc.lyrics;
+  ctx.store.subscribe((doc) => { if (doc.lyrics !== shown) { shown = doc.lyrics; render(); } });
   ctx.onSelect(render);
   render();
 
@@ -73,7 +74,7 @@ export function mount(container, ctx) {
       : box.right - event.clientX <= EDGE_PX ? 'end' : 'move';
     const duration = ctx.state.song.duration;
     ctx.select('line', index);
-    ctx.store.begin(mode === 'move' ? 'move a lyric line' : 'stretch a lyric line');
+    ctx.store.begin(mode === 'move' ? 'move a lyric line' : 'stretch a lyric line', ['lyrics']);
     drag(event, (dx) => {
       const dt = dx / ctx.view.pxPerSec;
       let {start, end} = line;
@@ -100,7 +101,7 @@ export function nudge(ctx, index, beats) {
   const {beats: grid, tempo} = ctx.state.analysis;
   const shift = beats * beatPeriod(grid, tempo, line.start);
   const start = Math.max(0, Math.min(ctx.state.song.duration - (line.end - line.start), line.start + shift));
-  ctx.store.edit('nudge a lyric line', (doc) => {
+  ctx.store.edit('nudge a lyric line', ['lyrics'], (doc) => {
     doc.lyrics.lines[index] = placeLine(line, start, start + (line.end - line.start));
   });
 }
@@ -116,7 +117,7 @@ export function inspect(ctx, index) {
     status.textContent = 'aligning…';
     try {
       const result = await ctx.api.realign(index, start, end);
-      ctx.store.edit('re-align a lyric line', (doc) => { doc.lyrics.lines[index] = result.line; });
+      ctx.store.edit('re-align a lyric line', ['lyrics'], (doc) => { doc.lyrics.lines[index] = result.line; });
       status.textContent = `aligned: ${result.line.start.toFixed(2)} – ${result.line.end.toFixed(2)} s`;
     } catch (error) {
       status.textContent = error.message;

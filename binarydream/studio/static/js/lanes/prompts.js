@@ -58,7 +58,10 @@ export function mount(container, ctx) {
     body.replaceChildren(...items);
   });
   ctx.view.subscribe(render);
-  ctx.store.subscribe(render);
+  let shown = [ctx.store.doc.prompts, ctx.store.doc.negative];
+  ctx.store.subscribe((doc) => {
+    if (doc.prompts !== shown[0] || doc.negative !== shown[1]) { shown = [doc.prompts, doc.negative]; render(); }
+  });
   ctx.onSelect(render);
   render();
 
@@ -75,7 +78,7 @@ export function mount(container, ctx) {
     const index = Number(node.dataset.index);
     const frame0 = ctx.store.doc[kind][index].frame;
     ctx.select(kind, index);
-    ctx.store.begin('move a prompt keyframe');
+    ctx.store.begin('move a prompt keyframe', [kind]);
     drag(event, (dx) => {
       const frame = Math.max(0, Math.min(ctx.state.schedule.n_frames - 1,
         Math.round(frame0 + (dx / ctx.view.pxPerSec) * fps)));
@@ -90,7 +93,7 @@ export function addAtPlayhead(ctx) {
   const existing = ctx.store.doc.prompts.findIndex((k) => k.frame === frame);
   if (existing >= 0) { ctx.select('prompts', existing); ctx.focusInspector(); return; }
   const active = activeAt(ctx.store.doc.prompts, frame);
-  ctx.store.edit('add a prompt keyframe', (doc) => {
+  ctx.store.edit('add a prompt keyframe', ['prompts'], (doc) => {
     doc.prompts.push({frame, prompts: active ? structuredClone(active.prompts) : [['a dream', 1]]});
   });
   ctx.select('prompts', ctx.store.doc.prompts.length - 1);
@@ -109,12 +112,12 @@ export function inspect(ctx, kind, index) {
       const prompts = parsePrompts(text.value);
       error.textContent = prompts.length ? '' : 'a keyframe needs at least one prompt';
       if (!prompts.length) return;
-      ctx.store.edit('edit a prompt keyframe', (doc) => { doc[kind][index].prompts = prompts; },
+      ctx.store.edit('edit a prompt keyframe', [kind], (doc) => { doc[kind][index].prompts = prompts; },
         {mergeKey: `${kind}:${index}`});
     }});
   const remove = () => {
     ctx.select(null, null);
-    ctx.store.edit('delete a prompt keyframe', (doc) => { doc[kind].splice(index, 1); });
+    ctx.store.edit('delete a prompt keyframe', [kind], (doc) => { doc[kind].splice(index, 1); });
   };
   return el('div', {class: 'inspect'},
     el('h3', {}, `${kind === 'prompts' ? 'Prompt' : 'Negative prompt'} at frame ${keyframe.frame}`),

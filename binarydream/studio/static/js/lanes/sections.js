@@ -29,7 +29,8 @@ export function mount(container, ctx) {
     body.replaceChildren(...items);
   });
   ctx.view.subscribe(render);
-  ctx.store.subscribe(render);
+  let shown = ctx.store.doc.sections;
+  ctx.store.subscribe((doc) => { if (doc.sections !== shown) { shown = doc.sections; render(); } });
   ctx.onSelect(render);
   render();
 
@@ -59,7 +60,7 @@ export function inspect(ctx, index) {
   const section = ctx.store.doc.sections[index];
   if (!section) return null;
   const input = el('input', {type: 'text', value: section.label, dataset: {testid: 'section-label'},
-    oninput: () => ctx.store.edit('rename a section', (doc) => { doc.sections[index].label = input.value.trim() || section.label; },
+    oninput: () => ctx.store.edit('rename a section', ['sections'], (doc) => { doc.sections[index].label = input.value.trim() || section.label; },
       {mergeKey: `section:${index}`})});
   return el('div', {class: 'inspect'},
     el('h3', {}, `Section ${index + 1}`),
