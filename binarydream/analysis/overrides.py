@@ -123,17 +123,30 @@ def read_overrides(path) -> Overrides:
         raise ParameterError(f"{path} is not valid JSON ({error}): fix it or delete it") from None
     if not isinstance(data, dict) or FORMAT not in data:
         raise ParameterError(f"{path} is not a binarydream overrides file (no {FORMAT!r} entry): rename it")
-    unknown = sorted(set(data) - {FORMAT, "downbeats", "section_labels"})
+    return overrides_from_data({key: value for key, value in data.items() if key != FORMAT}, where=str(path))
+
+
+def overrides_from_data(data, *, where: str = "overrides") -> Overrides:
+    """:class:`Overrides` from plain data ``{"downbeats": [...] or None, "section_labels": {"index": label}}``.
+
+    Examples
+    --------
+    >>> overrides_from_data({"downbeats": [0.5, 2.5], "section_labels": {"1": "chorus"}})
+    Overrides(downbeats=(0.5, 2.5), section_labels={1: 'chorus'})
+    """
+    if not isinstance(data, dict):
+        raise ParameterError(f'{where} must be {{"downbeats": [...] or null, "section_labels": {{...}}}}')
+    unknown = sorted(set(data) - {"downbeats", "section_labels"})
     if unknown:
-        raise ParameterError(f"{path}: unknown entries {unknown}; an overrides file has downbeats and section_labels")
+        raise ParameterError(f"{where}: unknown entries {unknown}; overrides have downbeats and section_labels")
     labels = data.get("section_labels") or {}
     if not isinstance(labels, dict):
-        raise ParameterError(f"{path}: section_labels must be a mapping of section index to label")
+        raise ParameterError(f"{where}: section_labels must be a mapping of section index to label")
     downbeats = data.get("downbeats")
     if downbeats is not None and not (isinstance(downbeats, list)
                                       and all(isinstance(t, (int, float)) and not isinstance(t, bool)
                                               for t in downbeats)):
-        raise ParameterError(f"{path}: downbeats must be a list of seconds, or null")
+        raise ParameterError(f"{where}: downbeats must be a list of seconds, or null")
     return Overrides(downbeats=None if downbeats is None else tuple(downbeats), section_labels=labels)
 
 

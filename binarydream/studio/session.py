@@ -19,9 +19,11 @@ Examples
 from __future__ import annotations
 
 import copy
+import errno
 import json
 import math
 import numbers
+import os
 import secrets
 import shutil
 import tempfile
@@ -29,7 +31,7 @@ import threading
 from pathlib import Path
 
 from ..errors import ParameterError
-from ..files import write_bytes_atomic, write_text_atomic
+from ..files import check_writable, write_bytes_atomic, write_text_atomic
 from . import payload
 
 PEAK_RATE = 8000
@@ -214,26 +216,19 @@ class Session:
         ...               "overrides": {"section_labels": {"0": "intro"}}})  # doctest: +SKIP
         {'written': ['song.schedule.yaml', 'song.overrides.json']}
         """
-        from ..analysis.overrides import Overrides, overrides_json
+        from ..analysis.overrides import overrides_from_data, overrides_json
         from ..schedule_file import load as load_document, save as save_schedule
 
         if not isinstance(body, dict):
             raise ParameterError("the body must be an object with schedule, lyrics and overrides")
-        lyrics = self.lyrics
-        if body.get("lyrics") is not None:
-            lyrics = payload.lyrics_from_json(body["lyrics"], previous=self.lyrics)
-        overrides = None
-        if body.get("overrides") is not None:
-            given = body["overrides"]
-            if not isinstance(given, dict):
-                raise ParameterError("overrides must be {\"downbeats\": [...] or null, \"section_labels\": {...}}")
-            downbeats = given.get("downbeats")
-            if downbeats is not None and not isinstance(downbeats, list):
-                raise ParameterError("overrides.downbeats must be a list of seconds or null")
-            labels = given.get("section_labels") or {}
-            if not isinstance(labels, dict):
-                raise ParameterError("overrides.section_labels must be an object of section index to label")
-            overrides = Overrides(downbeats=None if downbeats is None else tuple(downbeats), section_labels=labels)
+        new_lyrics = body.get("lyrics") is not None
+        lyrics = payload.lyrics_from_json(body["lyrics"], previous=self.lyrics) if new_lyrics else self.lyrics
+        overrides = None if body.get("overrides") is None else overrides_from_data(body["overrides"])
+        targets = [self.schedule_path] + [self.lrc_path] * new_lyrics + [self.overrides_path] * (overrides is not None)
+        for path in targets:  # a folder that cannot be written fails the save before any file changes
+            check_writable(path, overwrite=True)
+            if not os.access(path.parent, os.W_OK):
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
         with self._lock:
             previous = self.song.overrides
             if overrides is not None:
@@ -245,13 +240,12 @@ class Session:
                 if overrides is not None:
                     self.song.use_overrides(previous)
                 raise
-            written = []
             document = load_document(self.schedule_path) if self.schedule_path.is_file() else None
-            backup = self.schedule_path.with_name(self.schedule_path.name + ".bak")
             if self.schedule_path.is_file():
-                write_bytes_atomic(backup, self.schedule_path.read_bytes(), overwrite=True)
-            written.append(save_schedule(self.schedule_path, schedule.to_dict(), document, overwrite=True))
-            if lyrics is not None and body.get("lyrics") is not None:
+                write_bytes_atomic(self.schedule_path.with_name(self.schedule_path.name + ".bak"),
+                                   self.schedule_path.read_bytes(), overwrite=True)
+            written = [save_schedule(self.schedule_path, schedule.to_dict(), document, overwrite=True)]
+            if new_lyrics and lyrics is not None:
                 written.append(write_keeping_backup(self.lrc_path, lyrics.to_lrc()))
             if overrides is not None:
                 written.append(write_keeping_backup(self.overrides_path, overrides_json(overrides) + "\n"))
