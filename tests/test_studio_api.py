@@ -304,3 +304,30 @@ def test_song_reads_its_overrides_and_changes_them_without_a_new_analysis(folder
     with pytest.raises(BinaryDreamError, match="not a binarydream overrides file"):
         Song(path, fps=24, cache_dir=folder / "cache", beats="librosa").analysis
     overrides_path(path).unlink()
+
+
+def test_the_command_prints_its_url_and_stops_on_ctrl_c_with_one_line(folder, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    from urllib.parse import urlsplit
+
+    command = [sys.executable, "-m", "binarydream.cli", "studio", str(folder / "dream_example.ogg"), "--fps", "24",
+               "--beats", "librosa", "--cache-dir", str(folder / "cache"), "--schedule", str(tmp_path / "s.yaml"),
+               "--no-browser"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("binarydream studio: http://127.0.0.1:") and "Ctrl-C" in line, line
+        url = urlsplit(line.split()[2])
+        connection = http.client.HTTPConnection("127.0.0.1", url.port, timeout=60)
+        connection.request("GET", f"/api/state?{url.query}")
+        assert json.loads(connection.getresponse().read())["song"]["fps"] == 24
+        connection.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0 and "Traceback" not in err
+    assert err.strip().splitlines()[-1] == "binarydream studio: stopped"
