@@ -211,6 +211,19 @@ def test_save_writes_what_reads_back_and_keeps_backups(studio, folder):
     assert after["lyrics"]["lines"][1]["start"] == pytest.approx(moved["start"], abs=0.006)
 
 
+def test_save_keeps_the_comments_and_key_forms_of_the_file(studio, folder):
+    path = folder / "dream.schedule.yaml"
+    if not path.is_file():
+        call(studio, "POST", "/api/save", {})
+    text = path.read_text()
+    path.write_text("# my dream, by hand\n" + text.replace("prompts:", "prompts:  # what to paint", 1))
+    status, data, _ = call(studio, "POST", "/api/save", {"schedule": {"curves": {"angle": "0: (0.5)"}}})
+    assert status == 200, data
+    saved = path.read_text()
+    assert saved.startswith("# my dream, by hand\n") and "prompts:  # what to paint" in saved
+    assert Schedule.load(path, song=studio.session.song).curve_source("angle") == "0: (0.5)"
+
+
 def test_a_bad_save_writes_nothing(studio, folder):
     before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     status, data, _ = call(studio, "POST", "/api/save", {"schedule": {"curves": {"zoom": "0: (1 +"}},
