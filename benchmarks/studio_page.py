@@ -27,7 +27,7 @@ sys.path[:1] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
 from binarydream import Song  # noqa: E402
 from binarydream.studio import start  # noqa: E402
-from studio import SONGS, hand_lrc, request  # noqa: E402
+from studio import request, songs  # noqa: E402
 from studio_support import EVERY_LANE_SHOWS, LAUNCH_ARGS, PLAYHEAD_SAMPLE, find_chromium, lane_counts, type_curve  # noqa: E402
 
 ZOOM = "0: (1 + 0.03*bass)"
@@ -74,11 +74,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         tmp = Path(tmp)
         browser = playwright.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
-        items = [(ROOT / "examples" / "dream_example.ogg", ROOT / "examples" / "dream_example.lrc")]
-        if SONGS.is_dir():
-            items += [(path, hand_lrc(path.stem, tmp)) for path in sorted(SONGS.glob("*.mp3"))]
-        else:
-            print(f"{SONGS} not found: the real songs are skipped")
+        items = songs(tmp)
         print(f"{'song':28s} {'length':>7s} {'lanes':>7s} {'curve':>8s} {'playhead':>9s} {'rate':>6s} curves lines")
         for audio, lyrics in items:
             folder = tmp / audio.stem

@@ -176,6 +176,7 @@ def test_dragging_a_lyric_line_then_saving_changes_the_lrc(studio, page, shots):
     assert page.locator("[data-testid=dirty]").is_visible()
     page.screenshot(path=shots / "lyric-dragged.png")
     save(page)
+    assert not Path(studio.state["files"]["overrides"]).exists()   # nothing heard was overridden
     after = parse_lrc(lrc.read_text()).lines[1]
     assert after.text == before.text
     assert after.start == pytest.approx(before.start + shift, abs=0.006)   # LRC keeps hundredths
@@ -185,6 +186,41 @@ def test_dragging_a_lyric_line_then_saving_changes_the_lrc(studio, page, shots):
     page.wait_for_selector("body[data-ready=true]")
     shown = float(page.locator("[data-testid=lyric-line]").nth(1).get_attribute("data-start"))
     assert shown == pytest.approx(after.start, abs=0.006)
+
+
+def test_a_moved_downbeat_and_a_renamed_section_are_saved_as_overrides(studio, page):
+    open_studio(page, studio.url)
+    downbeats, beats = studio.state["analysis"]["downbeats"], studio.state["analysis"]["beats"]
+    moved = downbeats[2]
+    target = min((b for b in beats if b > moved), key=lambda b: b - moved)   # the beat after it
+    canvas = page.locator("[data-testid=lane-beats] .lane-body")
+    box = canvas.bounding_box()
+    x0, x1 = page.evaluate("(ts) => ts.map((t) => window.studio.view.x(t))", [moved, target])
+    page.mouse.move(box["x"] + x0, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + (x0 + x1) / 2, box["y"] + 20, steps=3)
+    page.mouse.move(box["x"] + x1, box["y"] + 20, steps=3)
+    page.mouse.up()
+    assert page.evaluate("window.studio.store.doc.downbeats[2]") == pytest.approx(target, abs=1e-6)   # snapped
+    section = page.locator("[data-testid=section]").first
+    section.dblclick()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("intro")
+    save(page)
+    saved = json.loads(Path(studio.state["files"]["overrides"]).read_text())
+    assert saved["section_labels"] == {"0": "intro"}
+    assert min(abs(np.array(saved["downbeats"]) - target)) < 1e-3
+    assert min(abs(np.array(saved["downbeats"]) - moved)) > 0.1
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.locator("[data-testid=section]").first.locator(".section-label").inner_text() == "intro"
+    assert page.evaluate("window.studio.store.doc.downbeats[2]") == pytest.approx(target, abs=1e-3)
+    # a later save keeps them, though nothing was moved or renamed this time
+    page.click("[data-testid=lane-curve-zoom] .lane-label")
+    page.locator("[data-testid=curve-source]").click()
+    page.keyboard.type(" ")
+    save(page)
+    assert json.loads(Path(studio.state["files"]["overrides"]).read_text()) == saved
 
 
 def test_typing_a_curve_redraws_it_within_200_ms(studio, page, shots):

@@ -22,8 +22,9 @@ function scheduleBody(doc) {
 }
 
 /**
- * The analysis overrides to save: the file is written whole, so the ones already in effect (state.overrides)
- * are kept, plus the downbeats if moved here and the labels of the sections renamed here.
+ * The analysis overrides to save, or null to leave the file as it is (nothing moved or renamed since the
+ * last save). The file is written whole, so the ones already in effect (state.overrides) are kept, plus the
+ * downbeats if moved here and the labels of the sections renamed here.
  */
 function overridesBody(doc, state) {
   const kept = state.overrides ?? {downbeats: null, section_labels: {}};
@@ -31,7 +32,11 @@ function overridesBody(doc, state) {
   const moved = doc.downbeats.length !== base.downbeats.length
     || doc.downbeats.some((t, i) => Math.abs(t - base.downbeats[i]) > 1e-6);
   const labels = {...(kept.section_labels ?? {})};
-  doc.sections.forEach((section, i) => { if (section.label !== base.sections[i].label) labels[String(i)] = section.label; });
+  let renamed = false;
+  doc.sections.forEach((section, i) => {
+    if (section.label !== base.sections[i].label) { labels[String(i)] = section.label; renamed = true; }
+  });
+  if (!moved && !renamed) return null;
   return {downbeats: moved ? doc.downbeats : kept.downbeats ?? null, section_labels: labels};
 }
 
@@ -73,9 +78,11 @@ async function boot() {
     focusInspector() {
       requestAnimationFrame(() => $('inspector').querySelector('textarea, input')?.focus());
     },
-    onCurveError(name, message) {
-      ctx.curveErrors[name] = message;
-      if (ctx.selection.kind === 'curve' && ctx.selection.key === name) $('inspector').firstChild?.showError?.(message);
+    onCurveError(name, message, detail = '') {
+      ctx.curveErrors[name] = {message, detail};
+      if (ctx.selection.kind === 'curve' && ctx.selection.key === name) {
+        $('inspector').firstChild?.showError?.(message, detail);
+      }
     },
     scheduleBody: () => scheduleBody(store.doc),
   };

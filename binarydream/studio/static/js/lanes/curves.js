@@ -87,7 +87,7 @@ export function mount(container, ctx) {
         draw(curve, answer.values, source);
         redrawDependents(curve, answer.curves || {});
       } else describe(curve);
-      ctx.onCurveError(curve.name, curve.error);
+      ctx.onCurveError(curve.name, curve.error, answer.detail);
     } catch (error) {
       if (request.signal.aborted) return;
       curve.error = error.message;
@@ -141,7 +141,12 @@ export function mount(container, ctx) {
 /** The inspector for one curve: its keyframe string, the evaluator's error, the names it may use. */
 export function inspect(ctx, name) {
   const source = ctx.store.doc.curves[name];
-  const error = el('p', {class: 'error', dataset: {testid: 'curve-error'}}, ctx.curveErrors[name] || '');
+  const error = el('p', {class: 'error', dataset: {testid: 'curve-error'}});
+  const showError = (message = '', detail = '') => {
+    error.textContent = message;
+    error.title = detail;   // the evaluator's full message, with the caret under the place it stopped
+  };
+  showError(ctx.curveErrors[name]?.message, ctx.curveErrors[name]?.detail);
   const input = el('textarea', {rows: 3, spellcheck: false, dataset: {testid: 'curve-source'},
     value: source ?? '',
     placeholder: 'values from code; type a keyframe string to replace them, e.g. 0: (1 + 0.03*bass)',
@@ -152,6 +157,6 @@ export function inspect(ctx, name) {
     input, error,
     el('p', {class: 'muted small'}, 'keys: frames, 2.5s, 16b · names: t, ', ctx.state.signals.join(', '),
       ', pulse(…), smooth(…), lerp(…)'));
-  node.showError = (message) => { error.textContent = message; };
+  node.showError = showError;
   return node;
 }

@@ -34,13 +34,14 @@ export function mount(container, ctx) {
     (lyrics()?.lines ?? []).forEach((line, index) => {
       if (line.end < view.start || line.start > view.end) return;
       const selected = ctx.selection.kind === 'line' && ctx.selection.key === index;
+      const width = (line.end - line.start) * view.pxPerSec;
       items.push(el('div', {
         class: `line${line.low ? ' low' : ''}${selected ? ' selected' : ''}`,
         dataset: {testid: 'lyric-line', index: String(index), start: line.start.toFixed(3)},
         title: `${line.text}\n${line.start.toFixed(2)} – ${line.end.toFixed(2)} s`
           + (line.score === null ? '' : ` · score ${line.score.toFixed(2)}`),
-        style: {left: `${view.x(line.start)}px`, width: `${Math.max(2, (line.end - line.start) * view.pxPerSec)}px`},
-      }, el('span', {class: 'line-text'}, line.text)));
+        style: {left: `${view.x(line.start)}px`, width: `${Math.max(2, width)}px`},
+      }, width > 28 ? el('span', {class: 'line-text'}, line.text) : ''));
       for (const word of line.words) {
         const width = (word.end - word.start) * view.pxPerSec;
         const weak = word.score !== null && word.score < low;
@@ -115,6 +116,7 @@ export function inspect(ctx, index) {
     // The aligner searches a second either side of where the line now sits.
     const start = Math.max(0, line.start - 1), end = Math.min(ctx.state.song.duration, line.end + 1);
     status.textContent = 'aligning…';
+    status.classList.remove('error');
     try {
       const result = await ctx.api.realign(index, start, end);
       ctx.store.edit('re-align a lyric line', ['lyrics'], (doc) => { doc.lyrics.lines[index] = result.line; });

@@ -52,7 +52,7 @@ export function mount(container, ctx) {
             index: String(index), frame: String(keyframe.frame)},
           title: `frame ${keyframe.frame} (${time.toFixed(2)} s)\n${text}`,
           style: {left: `${view.x(time)}px`, maxWidth: `${Math.max(12, room)}px`},
-        }, el('span', {class: 'diamond'}), el('span', {class: 'keyframe-text'}, text)));
+        }, el('span', {class: 'diamond'}), room > 36 ? el('span', {class: 'keyframe-text'}, text) : ''));
       });
     }
     body.replaceChildren(...items);
