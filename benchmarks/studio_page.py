@@ -54,7 +54,7 @@ def measure(browser, audio: Path, lyrics: Path, cache: Path) -> dict:
         page.wait_for_function("document.querySelector('audio').currentTime > 0.3", timeout=10_000)
         samples = []
         for _ in range(6):
-            samples.append(page.evaluate(PLAYHEAD_SAMPLE))
+            samples.append(page.evaluate(PLAYHEAD_SAMPLE, False))
             page.wait_for_timeout(400)
         context.close()
     finally:

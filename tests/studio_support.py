@@ -43,15 +43,19 @@ EVERY_LANE_SHOWS = """(expected) => {
 }"""
 
 # The playhead read back from where it is drawn (as a time on the page's timeline), beside the audio's time
-# and the wall clock, in one go.
-PLAYHEAD_SAMPLE = """() => {
-  const playhead = document.querySelector('[data-testid=playhead]');
-  const body = document.querySelector('[data-testid=lane-waveform] .lane-body').getBoundingClientRect();
-  const box = playhead.getBoundingClientRect();
-  const audio = document.querySelector('audio');
-  return {wall: performance.now() / 1000, audio: audio.currentTime, paused: audio.paused,
-          shown: window.studio.view.time(box.left + box.width / 2 - body.left)};
-}"""
+# and the wall clock, in one go. With inFrame true it is read in the next animation frame, just after the page
+# has moved the playhead (how it is drawn); false: at once (what a viewer sees, one frame late at most).
+PLAYHEAD_SAMPLE = """(inFrame) => new Promise((done) => {
+  const sample = () => {
+    const playhead = document.querySelector('[data-testid=playhead]');
+    const body = document.querySelector('[data-testid=lane-waveform] .lane-body').getBoundingClientRect();
+    const box = playhead.getBoundingClientRect();
+    const audio = document.querySelector('audio');
+    done({wall: performance.now() / 1000, audio: audio.currentTime, paused: audio.paused,
+          shown: window.studio.view.time(box.left + box.width / 2 - body.left)});
+  };
+  if (inFrame) requestAnimationFrame(sample); else sample();
+})"""
 
 
 def type_curve(page, name: str, source: str) -> float:

@@ -13,6 +13,10 @@ async function call(method, path, body, signal) {
     headers: {'X-Studio-Token': token, ...(body === undefined ? {} : {'Content-Type': 'application/json'})},
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  return answer(response, method, path);
+}
+
+async function answer(response, method, path) {
   let data;
   try {
     data = await response.json();
@@ -24,6 +28,12 @@ async function call(method, path, body, signal) {
 }
 
 export const getState = () => call('GET', '/api/state');
+/** The state index.html asked for before the modules loaded (once), else a new request. */
+export function firstState() {
+  const early = window.studioState;
+  window.studioState = null;
+  return early ? early.then((response) => answer(response, 'GET', '/api/state')) : getState();
+}
 /** Evaluates a curve's keyframe string: {values} or {error} (an evaluator error is not a failed call). */
 export const evalCurve = (name, source, signal) => call('POST', '/api/curve', {name, source}, signal);
 export const save = (body) => call('POST', '/api/save', body);

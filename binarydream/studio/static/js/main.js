@@ -48,7 +48,7 @@ function setStatus(message, kind = '') {
 
 async function boot() {
   const opened = performance.now();
-  const state = await api.getState();
+  const state = await api.firstState();
   const store = new Store(documentFromState(state));
   const view = new View(state.song.duration);
   const audio = $('audio');
