@@ -316,3 +316,9 @@ def test_undo_brings_back_the_last_state(studio, page):
     settle(page)
     assert section.locator(".section-label").inner_text() == "verse"
     assert page.locator("[data-testid=dirty]").is_visible()
+    # closing with unsaved changes asks first
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
