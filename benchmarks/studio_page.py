@@ -28,7 +28,7 @@ sys.path[:1] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 from binarydream import Song  # noqa: E402
 from binarydream.studio import start  # noqa: E402
 from studio import request, songs  # noqa: E402
-from studio_support import EVERY_LANE_SHOWS, LAUNCH_ARGS, PLAYHEAD_SAMPLE, find_chromium, lane_counts, type_curve  # noqa: E402
+from studio_support import EVERY_LANE_SHOWS, LAUNCH_ARGS, find_chromium, lane_counts, play_and_sample, type_curve  # noqa: E402
 
 ZOOM = "0: (1 + 0.03*bass)"
 
@@ -50,12 +50,7 @@ def measure(browser, audio: Path, lyrics: Path, cache: Path) -> dict:
             if attempt < 2:
                 context.close()
         lag_ms = type_curve(page, "zoom", ZOOM)
-        page.click("[data-testid=play]")
-        page.wait_for_function("document.querySelector('audio').currentTime > 0.3", timeout=10_000)
-        samples = []
-        for _ in range(6):
-            samples.append(page.evaluate(PLAYHEAD_SAMPLE, False))
-            page.wait_for_timeout(400)
+        samples = play_and_sample(page, 6, in_frame=False)
         context.close()
     finally:
         studio.stop()

@@ -58,6 +58,17 @@ PLAYHEAD_SAMPLE = """(inFrame) => new Promise((done) => {
 })"""
 
 
+def play_and_sample(page, count: int, *, in_frame: bool) -> list[dict]:
+    """Clicks Play, then reads PLAYHEAD_SAMPLE ``count`` times, 0.4 s apart."""
+    page.click("[data-testid=play]")
+    page.wait_for_function("document.querySelector('audio').currentTime > 0.3", timeout=10_000)
+    samples = []
+    for _ in range(count):
+        samples.append(page.evaluate(PLAYHEAD_SAMPLE, in_frame))
+        page.wait_for_timeout(400)
+    return samples
+
+
 def type_curve(page, name: str, source: str) -> float:
     """Types ``source`` into curve ``name``'s editor as a person does; returns the milliseconds from the last
     keystroke to the lane redrawn with it, measured in the page."""

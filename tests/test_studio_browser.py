@@ -28,7 +28,8 @@ pytest.importorskip("starlette", reason="the studio needs uvicorn and Starlette:
 from alignment.formats import parse_lrc  # noqa: E402
 from binarydream import Schedule, Song  # noqa: E402
 from binarydream.studio import start  # noqa: E402
-from studio_support import EVERY_LANE_SHOWS, LAUNCH_ARGS, PLAYHEAD_SAMPLE, find_chromium, lane_counts, type_curve  # noqa: E402
+from studio_support import (EVERY_LANE_SHOWS, LAUNCH_ARGS, PLAYHEAD_SAMPLE, find_chromium, lane_counts,  # noqa: E402
+                            play_and_sample, type_curve)
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples"
 ZOOM = "0: (1 + 0.03*bass)"
@@ -150,12 +151,7 @@ def test_every_lane_shows_within_2_s(studio, page, shots):
 
 def test_playing_moves_the_playhead_with_the_audio(studio, page):
     open_studio(page, studio.url)
-    page.click("[data-testid=play]")
-    page.wait_for_function("document.querySelector('audio').currentTime > 0.3", timeout=10_000)
-    samples = []
-    for _ in range(5):
-        samples.append(page.evaluate(PLAYHEAD_SAMPLE, True))
-        page.wait_for_timeout(400)
+    samples = play_and_sample(page, 5, in_frame=True)
     for sample in samples:
         # where the playhead is drawn, read back as a time, is the audio's time when it was drawn
         assert abs(sample["shown"] - sample["audio"]) < 0.05, sample

@@ -70,3 +70,20 @@ export function perFrame(fn) {
     pending = args;
   };
 }
+
+/** Redraws a lane when the view moves, the selection changes, or one of the document's `parts` changes. */
+export function redrawOn(ctx, parts, render) {
+  ctx.view.subscribe(render);
+  let shown = parts.map((part) => ctx.store.doc[part]);
+  ctx.store.subscribe((doc) => {
+    if (parts.some((part, i) => doc[part] !== shown[i])) { shown = parts.map((part) => doc[part]); render(); }
+  });
+  ctx.onSelect(render);
+  render();
+}
+
+/** A press on a lane's empty space: on release, seeks to where it was (unless it became a drag). */
+export function seekOnClick(ctx, body, event, then = () => {}) {
+  const time = ctx.view.time(event.clientX - body.getBoundingClientRect().left);
+  drag(event, () => {}, (moved) => { if (!moved) { ctx.seek(time); then(); } });
+}

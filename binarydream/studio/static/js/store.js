@@ -86,22 +86,17 @@ export class Store {
     this.redoStack = [];
   }
 
-  undo() {
-    const step = this.undoStack.pop();
-    if (!step) return;
-    this.redoStack.push({doc: this.doc, label: step.label});
-    this.doc = step.doc;
-    this.lastEdit = {key: null, at: 0};
-    this.emit('undo');
-  }
+  undo() { this.travel(this.undoStack, this.redoStack, 'undo'); }
+  redo() { this.travel(this.redoStack, this.undoStack, 'redo'); }
 
-  redo() {
-    const step = this.redoStack.pop();
+  /** Back (or forward) one step: the document now goes on the other stack. */
+  travel(from, to, reason) {
+    const step = from.pop();
     if (!step) return;
-    this.undoStack.push({doc: this.doc, label: step.label});
+    to.push({doc: this.doc, label: step.label});
     this.doc = step.doc;
     this.lastEdit = {key: null, at: 0};
-    this.emit('redo');
+    this.emit(reason);
   }
 
   markSaved() { this.saved = this.doc; this.emit('saved'); }

@@ -1,6 +1,6 @@
 // Beats and downbeats. Drag a downbeat to move it (it snaps to the nearest beat; Alt: no snap);
 // double-click a beat to make it a downbeat or not.
-import {drag, fitCanvas, makeLane, perFrame} from '../dom.js';
+import {drag, fitCanvas, makeLane, perFrame, redrawOn, seekOnClick} from '../dom.js';
 
 const HEIGHT = 30;
 const HIT_PX = 6;
@@ -38,10 +38,7 @@ export function mount(container, ctx) {
       if (spacing * perBar >= 22) { g.fillStyle = '#c9a24a'; g.fillText(String(bar + 1), x + 4, 11); }
     });
   });
-  ctx.view.subscribe(draw);
-  let shown = ctx.store.doc.downbeats;
-  ctx.store.subscribe((doc) => { if (doc.downbeats !== shown) { shown = doc.downbeats; draw(); } });
-  draw();
+  redrawOn(ctx, ['downbeats'], draw);
 
   const timeAt = (event) => ctx.view.time(event.clientX - body.getBoundingClientRect().left);
 
@@ -49,7 +46,7 @@ export function mount(container, ctx) {
     const time = timeAt(event);
     const index = nearest(ctx.store.doc.downbeats, time);
     const hit = index >= 0 && Math.abs(ctx.store.doc.downbeats[index] - time) * ctx.view.pxPerSec <= HIT_PX;
-    if (!hit) { drag(event, () => {}, (moved) => { if (!moved) ctx.seek(time); }); return; }
+    if (!hit) { seekOnClick(ctx, body, event); return; }
     ctx.store.begin('move a downbeat', ['downbeats']);
     drag(event, (dx, e) => {
       let t = timeAt(e);

@@ -1,6 +1,6 @@
 // Lyric lines and their words. Low-confidence lines and words show in crimson (#DC143C, as in the
 // plot). Drag a line to move it, drag its edges to stretch it; its words follow, in proportion.
-import {drag, el, makeLane, perFrame} from '../dom.js';
+import {drag, el, makeLane, perFrame, redrawOn, seekOnClick} from '../dom.js';
 
 const HEIGHT = 52;
 const EDGE_PX = 6;
@@ -53,20 +53,11 @@ export function mount(container, ctx) {
     });
     body.replaceChildren(...items);
   });
-  ctx.view.subscribe(render);
-  let shown = ctx.store.doc.lyrics;
-  ctx.store.subscribe((doc) => { if (doc.lyrics !== shown) { shown = doc.lyrics; render(); } });
-  ctx.onSelect(render);
-  render();
+  redrawOn(ctx, ['lyrics'], render);
 
   body.addEventListener('pointerdown', (event) => {
     const node = event.target.closest('.line');
-    const bodyLeft = body.getBoundingClientRect().left;
-    if (!node) {
-      const time = ctx.view.time(event.clientX - bodyLeft);
-      drag(event, () => {}, (moved) => { if (!moved) ctx.seek(time); });
-      return;
-    }
+    if (!node) { seekOnClick(ctx, body, event); return; }
     event.preventDefault();
     const index = Number(node.dataset.index);
     const line = lyrics().lines[index];
@@ -90,7 +81,7 @@ export function mount(container, ctx) {
       ctx.store.move((doc) => { doc.lyrics.lines[index] = placeLine(line, start, end); });
     }, (moved) => {
       ctx.store.end();
-      if (!moved) ctx.seek(ctx.view.time(event.clientX - bodyLeft));
+      if (!moved) ctx.seek(ctx.view.time(event.clientX - body.getBoundingClientRect().left));
     });
   });
 }

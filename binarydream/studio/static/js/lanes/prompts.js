@@ -1,6 +1,6 @@
 // Prompt keyframes: positive above, negative below. Drag one to move it; click to edit it; "+ Prompt"
 // (or P) adds one at the playhead.
-import {drag, el, makeLane, perFrame} from '../dom.js';
+import {drag, el, makeLane, perFrame, redrawOn, seekOnClick} from '../dom.js';
 
 const HEIGHT = 46;
 
@@ -57,22 +57,11 @@ export function mount(container, ctx) {
     }
     body.replaceChildren(...items);
   });
-  ctx.view.subscribe(render);
-  let shown = [ctx.store.doc.prompts, ctx.store.doc.negative];
-  ctx.store.subscribe((doc) => {
-    if (doc.prompts !== shown[0] || doc.negative !== shown[1]) { shown = [doc.prompts, doc.negative]; render(); }
-  });
-  ctx.onSelect(render);
-  render();
+  redrawOn(ctx, ['prompts', 'negative'], render);
 
   body.addEventListener('pointerdown', (event) => {
     const node = event.target.closest('.keyframe');
-    const bodyLeft = body.getBoundingClientRect().left;
-    if (!node) {
-      const time = ctx.view.time(event.clientX - bodyLeft);
-      drag(event, () => {}, (moved) => { if (!moved) ctx.seek(time); });
-      return;
-    }
+    if (!node) { seekOnClick(ctx, body, event); return; }
     event.preventDefault();
     const {kind} = node.dataset;
     const index = Number(node.dataset.index);

@@ -1,6 +1,6 @@
 // Sections: label and energy level. Click to select, double-click to rename (the name is saved as an
 // analysis override the song then uses).
-import {drag, el, makeLane, perFrame} from '../dom.js';
+import {el, makeLane, perFrame, redrawOn, seekOnClick} from '../dom.js';
 
 const HEIGHT = 34;
 const LEVEL_ALPHA = {low: 0.22, mid: 0.42, medium: 0.42, high: 0.68};
@@ -28,24 +28,15 @@ export function mount(container, ctx) {
     });
     body.replaceChildren(...items);
   });
-  ctx.view.subscribe(render);
-  let shown = ctx.store.doc.sections;
-  ctx.store.subscribe((doc) => { if (doc.sections !== shown) { shown = doc.sections; render(); } });
-  ctx.onSelect(render);
-  render();
+  redrawOn(ctx, ['sections'], render);
 
   const indexAt = (event) => {
     const node = event.target.closest('.section');
     return node ? Number(node.dataset.index) : -1;
   };
   body.addEventListener('pointerdown', (event) => {
-    const time = ctx.view.time(event.clientX - body.getBoundingClientRect().left);
     const index = indexAt(event);
-    drag(event, () => {}, (moved) => {
-      if (moved) return;
-      ctx.seek(time);
-      if (index >= 0) ctx.select('section', index);
-    });
+    seekOnClick(ctx, body, event, () => { if (index >= 0) ctx.select('section', index); });
   });
   body.addEventListener('dblclick', (event) => {
     const index = indexAt(event);
