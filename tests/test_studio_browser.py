@@ -26,6 +26,7 @@ pytest.importorskip("uvicorn", reason="the studio needs uvicorn and Starlette: p
 pytest.importorskip("starlette", reason="the studio needs uvicorn and Starlette: pip install 'binarydream[studio]'")
 
 from alignment.formats import parse_lrc  # noqa: E402
+from alignment_support import whisper_base_folder  # noqa: E402
 from binarydream import Schedule, Song  # noqa: E402
 from binarydream.studio import start  # noqa: E402
 from studio_support import (EVERY_LANE_SHOWS, LAUNCH_ARGS, PLAYHEAD_SAMPLE, find_chromium, lane_counts,  # noqa: E402
@@ -47,14 +48,15 @@ def studio(tmp_path_factory):
     folder = tmp_path_factory.mktemp("studio")
     for suffix in (".ogg", ".lrc"):
         shutil.copy(EXAMPLE / f"dream_example{suffix}", folder / f"dream_example{suffix}")
-    song = Song(folder / "dream_example.ogg", lyrics=folder / "dream_example.lrc", cache_dir=folder / "cache")
+    # the default analysis cache, keyed by the audio's bytes: later runs open at once, as a user's second run does
+    song = Song(folder / "dream_example.ogg", lyrics=folder / "dream_example.lrc")
     song.analysis
     # as the aligner would score them: one line it was unsure of (LRC lines carry no score)
     lyrics = parse_lrc((folder / "dream_example.lrc").read_text())
     lyrics.lines = [replace(line, score=UNSURE if i == UNSURE_LINE else 0.9,
                             words=tuple(replace(w, score=UNSURE if i == UNSURE_LINE else 0.9) for w in line.words))
                     for i, line in enumerate(lyrics.lines)]
-    running = start(song, lyrics=lyrics, lrc_path=folder / "dream_example.lrc")
+    running = start(song, lyrics=lyrics, lrc_path=folder / "dream_example.lrc", lyrics_model=str(whisper_base_folder()))
     state = api_state(running)   # the page's first request, answered once before any page is timed
     yield SimpleNamespace(url=running.url, song=song, session=running.session, state=state, running=running)
     running.stop()
@@ -318,3 +320,22 @@ def test_undo_brings_back_the_last_state(studio, page):
     page.close(run_before_unload=True)
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"]
+
+
+def test_re_aligning_a_line_puts_it_back_where_it_is_sung(studio, page):
+    open_studio(page, studio.url)
+    truth = parse_lrc((EXAMPLE / "dream_example.lrc").read_text()).lines[UNSURE_LINE]
+    line = page.locator("[data-testid=lyric-line]").nth(UNSURE_LINE)
+    drag_by(page, line, round(0.8 * page.evaluate("window.studio.view.pxPerSec")))   # now 0.8 s late
+    page.click("[data-testid=realign]")
+    status = page.locator("[data-testid=realign-status]")
+    page.wait_for_function("(n) => n.textContent.startsWith('aligned')", arg=status.element_handle(), timeout=180_000)
+    words = page.evaluate(f"window.studio.store.doc.lyrics.lines[{UNSURE_LINE}].words")
+    assert [w["text"] for w in words] == [w.text for w in truth.words]
+    assert [w["start"] for w in words] == pytest.approx([w.start for w in truth.words], abs=0.15)
+    settle(page)
+    shown = float(page.locator("[data-testid=lyric-line]").nth(UNSURE_LINE).get_attribute("data-start"))
+    assert shown == pytest.approx(words[0]["start"], abs=1e-3)
+    page.click("[data-testid=undo]")   # back to where it was dragged
+    settle(page)
+    assert float(line.get_attribute("data-start")) == pytest.approx(truth.start + 0.8, abs=0.1)
