@@ -150,8 +150,10 @@ export function inspect(ctx, name) {
   const input = el('textarea', {rows: 3, spellcheck: false, dataset: {testid: 'curve-source'},
     value: source ?? '',
     placeholder: 'values from code; type a keyframe string to replace them, e.g. 0: (1 + 0.03*bass)',
-    oninput: () => ctx.store.edit(`edit ${name}`, ['curves'], (doc) => { doc.curves[name] = input.value; },
-      {mergeKey: `curve:${name}`})});
+    oninput: () => ctx.store.edit(`edit ${name}`, ['curves'], (doc) => {
+      // emptied, a curve that came as values from code goes back to them
+      doc.curves[name] = input.value.trim() === '' && ctx.state.schedule.curves[name] === null ? null : input.value;
+    }, {mergeKey: `curve:${name}`})});
   const node = el('div', {class: 'inspect'},
     el('h3', {}, `Curve: ${name}`),
     input, error,
