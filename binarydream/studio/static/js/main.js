@@ -104,18 +104,15 @@ async function boot() {
   const measure = () => view.setWidth(lanesEl.querySelector('.lane-body').clientWidth);
   new ResizeObserver(measure).observe(lanesEl);
   measure();
-  let syncing = false;
+  // Within a pixel the two agree, so the view setting the scroller and back settles at once.
+  const apart = () => Math.abs(scroller.scrollLeft - view.start * view.pxPerSec) > 1;
   view.subscribe(() => {
     spacer.style.width = `${view.contentWidth}px`;
-    const left = Math.round(view.start * view.pxPerSec);
-    if (Math.abs(scroller.scrollLeft - left) > 1) { syncing = true; scroller.scrollLeft = left; }
+    if (apart()) scroller.scrollLeft = Math.round(view.start * view.pxPerSec);
     $('zoom-level').textContent = `${Math.round(view.pxPerSec)} px/s`;
   });
   view.emit();
-  scroller.addEventListener('scroll', () => {
-    if (syncing) { syncing = false; return; }
-    view.setStart(scroller.scrollLeft / view.pxPerSec);
-  });
+  scroller.addEventListener('scroll', () => { if (apart()) view.setStart(scroller.scrollLeft / view.pxPerSec); });
   $('timeline').addEventListener('wheel', (event) => {
     const body = lanesEl.querySelector('.lane-body').getBoundingClientRect();
     if (event.ctrlKey || event.metaKey) {
