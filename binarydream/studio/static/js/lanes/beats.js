@@ -12,9 +12,11 @@ function nearest(times, time) {
 }
 
 export function mount(container, ctx) {
-  const {beats, tempo, beats_per_bar: perBar} = ctx.state.analysis;
-  const {body} = makeLane(container, {id: 'beats', title: 'beats', height: HEIGHT,
+  const {beats, tempo, beats_per_bar: perBar, downbeat_confidence: sure} = ctx.state.analysis;
+  const {body, label} = makeLane(container, {id: 'beats', title: 'beats', height: HEIGHT,
     subtitle: `${tempo.toFixed(1)} bpm · ${perBar}/bar`});
+  label.title = 'drag a downbeat to move it (Alt: off the beats); double-click a beat to make it a downbeat or not'
+    + (sure === null || sure === undefined ? '' : `\ndownbeat confidence ${sure.toFixed(2)}`);
   const canvas = body.appendChild(document.createElement('canvas'));
 
   const draw = perFrame(() => {
