@@ -273,6 +273,13 @@ def test_a_prompt_added_at_the_playhead_is_saved(studio, page):
     # the saved curves read back to the values the page drew
     for name in ("zoom", "strength"):
         assert list(loaded[name]) == pytest.approx(page.evaluate(f"window.studio.curves['{name}'].values"), abs=1e-4)
+    # and Export Deforum writes the same schedule as Deforum settings
+    page.click("[data-testid=export]")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('wrote')", timeout=30_000)
+    written = Path(page.inner_text("[data-testid=status]").removeprefix("wrote "))
+    settings = json.loads(written.read_text())
+    assert settings["prompts"][str(frame)] == loaded.to_deforum()["prompts"][str(frame)]
+    assert "a lighthouse in a storm" in settings["prompts"][str(frame)]
 
 
 def test_a_10_s_range_previews_in_the_page(studio, page, shots):
