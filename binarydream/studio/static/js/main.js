@@ -43,6 +43,7 @@ function overridesBody(doc, state) {
 function setStatus(message, kind = '') {
   const status = $('status');
   status.textContent = message;
+  status.title = message;
   status.className = kind;
 }
 

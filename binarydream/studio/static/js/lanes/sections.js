@@ -21,7 +21,8 @@ export function mount(container, ctx) {
         class: `section${selected ? ' selected' : ''}`,
         dataset: {testid: 'section', index: String(index)},
         title: `${section.label} · ${section.level} energy (${section.energy.toFixed(2)})`,
-        style: {left: `${left}px`, width: `${Math.max(1, width - 1)}px`,
+        // the label stays in sight while the section's start is scrolled off to the left
+        style: {left: `${left}px`, width: `${Math.max(1, width - 1)}px`, paddingLeft: `${6 + Math.max(0, -left)}px`,
           background: `rgba(126, 104, 214, ${alpha})`},
       }, el('span', {class: 'section-label'}, section.label),
       el('span', {class: 'section-level'}, section.level)));
