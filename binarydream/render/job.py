@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import checks, timebase
 from ..errors import RenderError
+from ..files import output_target
 from . import manifest as mf
 from .cadence import diffusion_frames
 from .encode import VideoEncoder
@@ -300,6 +301,7 @@ def check_output(out, width: int, height: int, *, overwrite: bool) -> None:
     checks.check_output_path(out)
     checks.video_format(out)
     checks.check_frame_size(width, height)
+    output_target(out)
     if Path(out).exists() and not overwrite:
         raise RenderError(f"{out} exists; pass overwrite=True (--overwrite) to replace it, or choose another path")
 
