@@ -3,6 +3,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import pytest
 
@@ -68,3 +69,72 @@ def test_deeply_nested_deforum_settings_are_one_line(tmp_path, depth):
     prompts = json.dumps("[" * 50_000 + "]" * 50_000)
     with pytest.raises(ScheduleError, match="prompts are not a JSON object"):
         Schedule.from_deforum({"max_frames": 3, "fps": 30, "prompts": json.loads(prompts)})
+
+
+@pytest.fixture(scope="module")
+def cached_song(tmp_path_factory):
+    """A song, a cache folder holding its analysis, and that analysis file's bytes."""
+    from binarydream.analysis import analyze
+    from render_support import write_song
+
+    folder = tmp_path_factory.mktemp("cached")
+    song = write_song(folder / "song.wav", 4.0)
+    analysis = analyze(song, fps=10, cache_dir=folder / "cache", beats="librosa")
+    [entry] = (folder / "cache").iterdir()
+    return song, folder / "cache", entry.name, entry.read_bytes(), analysis
+
+
+def _crafted(good: bytes, **meta_changes) -> bytes:
+    import io
+
+    import numpy as np
+
+    with np.load(io.BytesIO(good)) as data:
+        arrays = {name: data[name] for name in data.files}
+    meta = {**json.loads(str(arrays["meta"])), **meta_changes}
+    buffer = io.BytesIO()
+    np.savez(buffer, **{**arrays, "meta": np.array(json.dumps(meta))})
+    return buffer.getvalue()
+
+
+DAMAGE = {
+    "empty": lambda good: b"",
+    "truncated": lambda good: good[: len(good) // 2],
+    "corrupt": lambda good: good[:40] + bytes(200) + good[240:],
+    "not a zip": lambda good: b"PK\x03\x04 this is no zip file",
+    "tempo is a list": lambda good: _crafted(good, tempo=[120]),
+    "a section of five": lambda good: _crafted(good, sections=[[0, 4, "A", None, 5]]),
+    "duration is text": lambda good: _crafted(good, duration="long"),
+}
+
+
+@pytest.mark.parametrize("damage", [*DAMAGE, "a folder", "a folder with a file"])
+def test_a_damaged_analysis_cache_file_is_a_miss_warned_once_and_replaced(tmp_path, cached_song, damage):
+    import numpy as np
+
+    from binarydream.analysis import analyze
+
+    song, source, name, good, analysis = cached_song
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    entry = cache / name
+    if damage.startswith("a folder"):
+        entry.mkdir()
+        if damage.endswith("file"):
+            (entry / "keep.txt").write_text("someone's")
+    else:
+        entry.write_bytes(DAMAGE[damage](good))
+    with pytest.warns(UserWarning) as caught:
+        again = analyze(song, fps=10, cache_dir=cache, beats="librosa")
+    messages = [str(w.message) for w in caught]
+    assert sum(f"the cache file {entry} cannot be read" in m for m in messages) == 1, messages
+    assert again.tempo == analysis.tempo and np.array_equal(again.beats, analysis.beats)
+    if damage == "a folder with a file":  # not ours to remove: kept, and the analysis goes on without the cache
+        assert (entry / "keep.txt").read_text() == "someone's"
+        assert any("cannot write the analysis cache" in m for m in messages)
+        with warnings.catch_warnings(record=True) as later:
+            warnings.simplefilter("always")
+            analyze(song, fps=10, cache_dir=cache, beats="librosa")
+        assert not any("cannot be read" in str(w.message) for w in later)  # once per file, not per run
+    else:
+        assert entry.read_bytes() == good  # replaced by the recomputed analysis
