@@ -36,6 +36,7 @@ from .preview import preview
 from .profiles import PROFILES, ModelProfile, detect_profile
 from .upscale import make_upscaler
 from .warp3d import uses_3d
+from .weights import weights_fingerprint
 
 
 def _painter(model, options: RenderOptions, speed: SpeedOptions, *, device, step_callback):
@@ -44,9 +45,12 @@ def _painter(model, options: RenderOptions, speed: SpeedOptions, *, device, step
     The line is the profile with the user's steps, guidance and scheduler where given: the values in force.
     """
     if callable(model) and not hasattr(model, "components"):
-        return model, resolve(options, None), {"model": model_name(model), "dtype": "painter", "speed": {}}, None
+        return model, resolve(options, None), {"model": model_name(model), "weights": weights_fingerprint(model),
+                                               "dtype": "painter", "speed": {}}, None
     from .painter import DiffusersPainter
 
+    # A pipeline object is fingerprinted as given, before loading may cast it or swap its autoencoder.
+    given = None if isinstance(model, (str, os.PathLike)) else weights_fingerprint(model)
     pipe = load_pipeline(model, device=device, dtype=speed.dtype, family=options.profile)
     profile = detect_profile(pipe, options.profile)
     options = resolve(options, profile)
@@ -57,7 +61,12 @@ def _painter(model, options: RenderOptions, speed: SpeedOptions, *, device, step
     painter = DiffusersPainter(pipe, *options.render_size, guidance_scale=options.guidance_scale,
                                step_callback=step_callback)
     # Speed options change the bits on some devices, so a resume must use the same ones.
-    record = {"model": model_name(model), "dtype": str(pipe.dtype),
+    # The weights by what they are, not by name: a resume with others (a folder updated in place, another hub
+    # revision, another pipeline object) is refused.
+    weights = given if given is not None else weights_fingerprint(model)
+    if tiny is not None:
+        weights = f"{weights}; tiny autoencoder {weights_fingerprint(tiny)}"
+    record = {"model": model_name(model), "weights": weights, "dtype": str(pipe.dtype),
               "speed": {"sdpa": speed.sdpa, "channels_last": speed.channels_last, "compile": speed.compile,
                         "tiny_autoencoder": None if tiny is None else model_name(tiny)}}
     in_force = dataclasses.replace(profile, steps=options.steps, guidance_scale=options.guidance_scale,

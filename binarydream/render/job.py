@@ -320,6 +320,10 @@ def _start_state(folder: Path, base: dict, schedule, resume: bool):
     if state is not None:
         if state.get("schedule") != base["schedule"] or state.get("settings") != base["settings"]:
             changed = mf.changed_settings(state.get("settings", {}), base["settings"])
+            if "weights" in changed:
+                raise RenderError(f"{folder} holds a render made with other weights than {base['settings']['model']}"
+                                  "'s now (the folder or file changed, another hub revision, or another pipeline): "
+                                  "render to another output name, or pass resume=False (--no-resume) to start over")
             if state.get("schedule") != base["schedule"]:
                 changed.insert(0, "schedule")
             raise RenderError(f"{folder} holds a render made with a different {', '.join(changed) or 'version'}; "
