@@ -7,8 +7,9 @@ finished segment in the render folder as it arrives, so a driver run again
 after a crash submits only the segments still missing; it writes the video's
 frames up to the first segment still painting meanwhile, so little is left
 to encode after the last. A task paints into a scratch folder on its own
-machine (private to the user, :func:`scratch_root`; removed when the segment is
-done), with its own manifest: when its worker dies, Ray runs it again
+machine (private to the user, :func:`scratch_root`; removed when the segment is done,
+and what segments stopped part way left on the driver's machine when the render is
+finished), with its own manifest: when its worker dies, Ray runs it again
 (``max_retries``) and, on the same machine, it continues from its last
 diffused frame. Frames come back as their PNG files through Ray's object
 store, never through a shared disk. The video equals the one-process
@@ -109,12 +110,15 @@ def _scratch(work) -> Path:
 
 
 def _remove_scratch(folder: Path) -> None:
-    """Remove a segment's scratch folder, and its render's folders once no other segment is left in them."""
+    """Remove a scratch folder, and the folders above it up to :func:`scratch_root` that it leaves empty."""
     shutil.rmtree(folder, ignore_errors=True)
-    for parent in (folder.parent, folder.parent.parent):
+    root = scratch_root()
+    for parent in folder.parents:
+        if parent == root:
+            break
         try:
             parent.rmdir()
-        except OSError:  # another segment of the render is still there
+        except OSError:  # another segment or render is still there
             break
 
 
@@ -245,6 +249,8 @@ def render_all_on_ray(renders, *, address=True, resource: str | None = None, pro
         made = submit(ray, [(works, folder, video) for (works, folder, _), video in zip(jobs, videos)],
                       resource=resource, progress=progress)
     seconds = time.perf_counter() - started
+    for works, _, _ in jobs:  # what tasks stopped part way (a driver killed before) left on this machine
+        _remove_scratch(_scratch(works[0]).parent)
     return [write_report(r.out, folder, plan, made=made, seconds=seconds, progress=progress)
             for r, (_, folder, plan) in zip(renders, jobs)]
 
