@@ -57,18 +57,16 @@ def check_nesting(data, name: str) -> tuple[int, int]:
     if not isinstance(data, _NESTED):
         return 0, 1
     measured = {}  # id of a container -> (depth, values), each shared container measured once
-    open_ = set()  # containers whose parts are being measured: meeting one again is a loop
+    parts = {}  # id of a container being measured -> (its nested parts, its count of scalars and keys)
     keep = []  # the containers measured, so that their ids are not reused while this runs
     stack = [(data, False)]
     while stack:
         node, parts_done = stack.pop()
         key = id(node)
         if parts_done:
-            depth, values = 0, 1
-            for child in _children(node):
-                child_depth, child_values = measured[id(child)] if isinstance(child, _NESTED) else (0, 1)
-                depth, values = max(depth, child_depth), values + child_values
-            depth += 1
+            nested, scalars = parts.pop(key)
+            depth = 1 + max((measured[id(child)][0] for child in nested), default=0)
+            values = 1 + scalars + sum(measured[id(child)][1] for child in nested)
             if depth > MAX_DEPTH:
                 raise ScheduleError(f"{name} nests more than {MAX_DEPTH} levels deep: a schedule is a few levels of "
                                     "mappings and lists; is this the right file?")
@@ -76,16 +74,17 @@ def check_nesting(data, name: str) -> tuple[int, int]:
                 raise ScheduleError(f"{name} expands to more than {MAX_VALUES} values (aliases, *name, repeat parts "
                                     "of it): write the repeated parts out, or repeat fewer")
             measured[key] = (depth, values)
-            open_.discard(key)
             keep.append(node)
             continue
         if key in measured:
             continue
-        open_.add(key)
+        children = _children(node)
+        nested = [child for child in children if isinstance(child, _NESTED)]
+        parts[key] = (nested, len(children) - len(nested))
         stack.append((node, True))
-        for child in _children(node):
-            if isinstance(child, _NESTED) and id(child) not in measured:
-                if id(child) in open_:
-                    raise ScheduleError(f"{name} contains itself (an alias inside its own anchor): remove that alias")
+        for child in nested:
+            if id(child) in parts:  # being measured: an ancestor of this one
+                raise ScheduleError(f"{name} contains itself (an alias inside its own anchor): remove that alias")
+            if id(child) not in measured:
                 stack.append((child, False))
     return measured[id(data)]
