@@ -110,7 +110,8 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
         steps=2, cadence=1, seed_mode="section", guidance_scale=..., tiny_autoencoder=True``, ...),
         replacing the one in ``options`` or ``speed``.
     resume : bool
-        Continue a partial render of the same schedule and settings; False starts over.
+        Continue a partial render of the same schedule, settings and weights (by what they are:
+        :func:`binarydream.render.weights.weights_fingerprint`); False starts over.
     device : str, optional
         None: cuda, then mps, then cpu.
     overwrite : bool
@@ -150,8 +151,8 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
     Raises
     ------
     RenderError
-        ``out`` exists, another run is rendering it, the folder holds a render with another schedule or
-        settings, or encoding failed.
+        ``out`` exists, another run is rendering it, the folder holds a render with another schedule,
+        settings or weights, or encoding failed.
     ParameterError
         An unknown setting, or one out of range (size, steps, seed, device), or ``out`` is a folder or not a
         video name.
