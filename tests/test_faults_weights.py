@@ -71,6 +71,32 @@ def test_a_resume_with_another_pipeline_object_of_the_same_class_is_refused(tmp_
     assert report.resumed_from == last and report.made == 19 - last
 
 
+def test_the_same_pipeline_object_with_a_tiny_autoencoder_resumes(tmp_path, song, tokenizer):
+    """The render swaps the tiny autoencoder into the object given: used again, the object holds it, and it is
+    still the same weights."""
+    from diffusers import AutoencoderTiny
+
+    torch.manual_seed(0)
+    tiny = AutoencoderTiny(encoder_block_out_channels=(8, 8), decoder_block_out_channels=(8, 8),
+                           num_encoder_blocks=(1, 1), num_decoder_blocks=(1, 1), latent_channels=4,
+                           upsampling_scaling_factor=2)
+    pipe = tiny_pipeline(tokenizer, seed=0)
+    out = tmp_path / "video.mp4"
+    with pytest.raises(KeyboardInterrupt):
+        paint(out, song, pipe, tiny_autoencoder=tiny, step_callback=StopAfter(12))
+    assert pipe.vae is tiny
+    last = json.loads((tmp_path / "video.frames" / "manifest.json").read_text())["last_key"]
+    assert paint(out, song, pipe, tiny_autoencoder=tiny).resumed_from == last
+
+
+def test_a_compiled_unet_has_the_weights_of_the_one_it_wraps(tokenizer):
+    pipe = tiny_pipeline(tokenizer, seed=0)
+    before = weights_fingerprint(pipe)
+    pipe.unet = torch.compile(pipe.unet)  # as speed_up(compile=True) leaves it (compiled when first called)
+    assert weights_fingerprint(pipe) == before
+    assert weights_fingerprint(pipe, skip=("vae",)) != before
+
+
 def test_a_resume_from_a_model_folder_updated_in_place_is_refused(tmp_path, song, tokenizer):
     folder = tmp_path / "model"
     tiny_pipeline(tokenizer, seed=0).save_pretrained(folder)

@@ -49,23 +49,25 @@ def _painter(model, options: RenderOptions, speed: SpeedOptions, *, device, step
                                                "dtype": "painter", "speed": {}}, None
     from .painter import DiffusersPainter
 
-    # A pipeline object is fingerprinted as given, before loading may cast it or swap its autoencoder.
-    given = None if isinstance(model, (str, os.PathLike)) else weights_fingerprint(model)
     pipe = load_pipeline(model, device=device, dtype=speed.dtype, family=options.profile)
     profile = detect_profile(pipe, options.profile)
     options = resolve(options, profile)
     use_scheduler(pipe, options.scheduler)
     tiny = profile.tiny_vae if speed.tiny_autoencoder is True else speed.tiny_autoencoder
+    # The weights by what they are, not by name, so that a resume with others (a folder updated in place, another
+    # hub revision, another pipeline object) is refused. A pipeline object is taken as loaded (cast to the dtype)
+    # and before the tiny autoencoder replaces its own, which is then left out: it paints nothing, and an object
+    # used again still holds the tiny one from the run before.
+    weights = weights_fingerprint(model if isinstance(model, (str, os.PathLike)) else pipe,
+                                  skip=("vae",) if tiny is not None else ())
     speed_up(pipe, sdpa=speed.sdpa, channels_last=speed.channels_last, tiny_autoencoder=tiny, compile=speed.compile)
+    if tiny is not None:  # an object as cast to the pipeline's dtype, as it paints
+        weights = f"{weights}; tiny autoencoder " + str(weights_fingerprint(
+            tiny if isinstance(tiny, (str, os.PathLike)) else pipe.vae))
     pipe.set_progress_bar_config(disable=True)
     painter = DiffusersPainter(pipe, *options.render_size, guidance_scale=options.guidance_scale,
                                step_callback=step_callback)
     # Speed options change the bits on some devices, so a resume must use the same ones.
-    # The weights by what they are, not by name: a resume with others (a folder updated in place, another hub
-    # revision, another pipeline object) is refused.
-    weights = given if given is not None else weights_fingerprint(model)
-    if tiny is not None:
-        weights = f"{weights}; tiny autoencoder {weights_fingerprint(tiny)}"
     record = {"model": model_name(model), "weights": weights, "dtype": str(pipe.dtype),
               "speed": {"sdpa": speed.sdpa, "channels_last": speed.channels_last, "compile": speed.compile,
                         "tiny_autoencoder": None if tiny is None else model_name(tiny)}}

@@ -116,22 +116,26 @@ def tensors_fingerprint(modules) -> str:
     return _digest(sha)
 
 
-def _modules(model) -> list:
+def _modules(model, skip) -> list:
     import torch
 
     if isinstance(model, torch.nn.Module):
-        return [("", model)]
-    components = getattr(model, "components", None)
-    if isinstance(components, dict):
-        return [(name, part) for name, part in components.items() if isinstance(part, torch.nn.Module)]
-    return []
+        parts = [("", model)]
+    elif isinstance(getattr(model, "components", None), dict):
+        parts = [(name, part) for name, part in model.components.items() if name not in skip]
+    else:
+        return []
+    # torch.compile wraps a module; its weights are the wrapped one's.
+    parts = [(name, getattr(part, "_orig_mod", part)) for name, part in parts]
+    return [(name, part) for name, part in parts if isinstance(part, torch.nn.Module)]
 
 
-def weights_fingerprint(model) -> str | None:
+def weights_fingerprint(model, *, skip=()) -> str | None:
     """A short text naming what ``model``'s weights are (see the module's notes); None when nothing tells.
 
     ``model`` is what a render takes: a hub id, a local folder or file, a pipeline, a torch module,
     or a painter (one with a ``pipe`` attribute is fingerprinted by it; another callable gives None).
+    ``skip`` names pipeline components left out (the autoencoder, when a tiny one paints instead).
 
     Examples
     --------
@@ -147,7 +151,7 @@ def weights_fingerprint(model) -> str | None:
     if hasattr(model, "pipe") and not hasattr(model, "components"):
         model = model.pipe
     try:
-        modules = _modules(model)
+        modules = _modules(model, skip)
     except ImportError:  # no torch: the model cannot be a pipeline
         return None
     return f"tensors {tensors_fingerprint(modules)}" if modules else None
