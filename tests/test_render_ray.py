@@ -185,3 +185,5 @@ def test_a_segment_failing_with_our_error_raises_it_as_one_line(tmp_path, cluste
     with pytest.raises(RenderError, match="^the painter broke$"):
         on_ray(tmp_path / "video.mp4", song, BrokenPainter())
     assert not (tmp_path / "video.mp4").exists()
+    video = hashlib.sha256(str((tmp_path / "video.mp4").absolute()).encode()).hexdigest()[:16]
+    assert not list(scratch_root().glob(f"*/{video}"))  # a segment that painted nothing leaves no scratch

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BinaryDreamError, MissingDependencyError, ParameterError, RenderError
+from .manifest import MANIFEST
 from .options import RenderOptions, SpeedOptions
 from .segmented import (SegmentsProgress, is_done, paint_segment, prepare, segment_pngs, store_segment, video_of,
                         write_report)
@@ -136,7 +137,12 @@ def paint_task(work, tracker):
             tracker.update.remote(_name(work), made)
             sent[0] = time.monotonic()
 
-    state = paint_segment(work, folder, tick=tick, durable=False)
+    try:
+        state = paint_segment(work, folder, tick=tick, durable=False)
+    except BaseException:
+        if not (folder / MANIFEST).exists():  # nothing a retry could continue from
+            _remove_scratch(folder)
+        raise
     pngs = segment_pngs(folder, work.segment)
     _remove_scratch(folder)
     return pngs, state
