@@ -138,3 +138,23 @@ def test_a_hub_id_is_fingerprinted_by_the_commit_of_its_cached_snapshot(tmp_path
     (repo / "refs" / "main").write_text("b" * 40)  # the repository moved on and was downloaded again
     assert weights_fingerprint("someone/dream-model") == f"hub someone/dream-model@{'b' * 40}"
     assert weights_fingerprint("someone/not-downloaded") is None
+
+
+def test_a_resume_after_the_hub_repository_moved_to_another_revision_is_refused(tmp_path, song, tokenizer,
+                                                                               hub_offline, monkeypatch):
+    import huggingface_hub.constants
+
+    repo = tmp_path / "hub" / "models--someone--tiny-dream"
+    for commit, seed in (("a" * 40, 0), ("b" * 40, 1)):
+        tiny_pipeline(tokenizer, seed=seed).save_pretrained(repo / "snapshots" / commit)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("a" * 40)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    out = tmp_path / "video.mp4"
+    stopped_part_way(out, song, "someone/tiny-dream")
+    manifest = json.loads((tmp_path / "video.frames" / "manifest.json").read_text())
+    assert manifest["settings"]["weights"] == f"hub someone/tiny-dream@{'a' * 40}"
+    (repo / "refs" / "main").write_text("b" * 40)  # the repository moved on, and the new revision was fetched
+    with pytest.raises(RenderError, match="holds a render made with other weights than someone/tiny-dream's now"):
+        paint(out, song, "someone/tiny-dream")
+    assert not out.exists()
