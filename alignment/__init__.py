@@ -37,6 +37,7 @@ from binarydream.errors import AudioError, LyricsError
 from .backends import SAMPLE_RATE, Transcript, get_backend
 from .lyrics import Line, Lyrics, Word
 from .textfile import names_a_file, read_text
+from .written import fit_to_song
 
 __all__ = ["transcribe", "align", "load", "LOW_SCORE", "Lyrics", "Line", "Word"]
 
@@ -197,6 +198,8 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
     ['never', 'let', 'me', 'go']
     """
     text, source = _read_lyrics(lyrics)
+    y = _audio(audio)
+    text = fit_to_song(text, len(y) / SAMPLE_RATE, source=source)  # before any model: too long, or lines too long
     written, stanzas, stanza = [], [], 0
     for raw in text.splitlines():
         if not raw.strip():
@@ -206,7 +209,6 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
         stanzas.append(stanza)
     if not written:
         raise LyricsError(f"{source} holds no words: give the lyrics, one sung line per line")
-    y = _audio(audio)
     backend = get_backend(backend)
     if hasattr(backend, "force_align"):
         from .models import default_device, default_model

@@ -88,8 +88,11 @@ def names_a_file(lyrics) -> bool:
         return False
     text = lyrics.strip()
     path = Path(text).expanduser()
-    if text and path.is_file():
-        return True
+    try:
+        if text and path.is_file():
+            return True
+    except OSError:  # longer than a file name may be (pasted lyrics on one line): the text itself
+        return False
     if text.lower().endswith(LYRICS_SUFFIXES):
         raise LyricsError(f"lyrics file not found: {path} (give an existing text, .lrc or .srt file, or the text)")
     if text and " " not in text and _PATH_LIKE.search(text):

@@ -37,6 +37,7 @@ from .errors import KeyframeError, ScheduleError
 from .keyframes import parse
 from .keyframes.emit import format_number, keyframe_string
 from .keyframes.prompts import deforum_prompt, mix_prompts, parse_prompt
+from .nesting import check_nesting
 
 TOLERANCE = 0.01
 """Largest difference between a schedule's curve and its Deforum string, as a share of the curve's range."""
@@ -131,8 +132,11 @@ def _read(settings) -> dict:
         raise ScheduleError(f"cannot read the Deforum settings {path}: {error.strerror}") from None
     except ValueError as error:
         raise ScheduleError(f"{path} is not Deforum settings JSON: {error}") from None
+    except RecursionError:  # json nests a call per level
+        raise ScheduleError(f"{path} nests too deep to read: Deforum settings are a JSON object of settings") from None
     if not isinstance(data, dict):
         raise ScheduleError(f"{path} is not Deforum settings: expected a JSON object of settings")
+    check_nesting(data, str(path))
     return data
 
 
@@ -151,7 +155,7 @@ def _prompts(data) -> tuple[dict, dict]:
     if isinstance(prompts, str):
         try:
             prompts = json.loads(prompts)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ScheduleError("Deforum's prompts are not a JSON object of frame: prompt") from None
     if not isinstance(prompts, dict):
         raise ScheduleError(f"Deforum's prompts must map frames to prompts, got {type(prompts).__name__}")

@@ -15,12 +15,52 @@ FileExistsError: ...notes.txt exists; pass overwrite=True (--overwrite) to repla
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
+_KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a named pipe"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def output_target(path) -> Path:
+    """The file a write to ``path`` lands in: a symbolic link's target; refuses a device, pipe or socket there.
+
+    Outputs are written beside their target and renamed over it, which would replace a link by a
+    file and a device (``/dev/full``) or a named pipe by a regular file: the link is followed instead,
+    and anything but a regular file (or nothing) is refused.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> folder = tempfile.mkdtemp()
+    >>> os.symlink("real.txt", os.path.join(folder, "link.txt"))
+    >>> output_target(os.path.join(folder, "link.txt")).name
+    'real.txt'
+    >>> os.mkfifo(os.path.join(folder, "pipe"))
+    >>> output_target(os.path.join(folder, "pipe"))
+    Traceback (most recent call last):
+    ...
+    binarydream.errors.ParameterError: cannot write to .../pipe: it is a named pipe, not a regular file; give a file path (--out)
+    """
+    from .errors import ParameterError
+
+    path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return path  # nothing there yet (or a parent that is no folder, which the write reports)
+    for test, kind in _KINDS:
+        if test(mode):
+            raise ParameterError(f"cannot write to {path}: it is {kind}, not a regular file; give a file path (--out)")
+    return path
+
 
 def check_writable(path, *, overwrite: bool = False) -> Path:
-    """Refuse an existing ``path`` unless ``overwrite``, and a folder always; create its parent folder.
+    """Refuse an existing ``path`` unless ``overwrite``, a folder, a device or a pipe always; create its parent
+    folder. Returns the path to write: a symbolic link's target (:func:`output_target`).
 
     Examples
     --------
@@ -29,7 +69,7 @@ def check_writable(path, *, overwrite: bool = False) -> Path:
     """
     from .checks import check_output_path
 
-    path = check_output_path(path)
+    path = output_target(check_output_path(path))
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} exists; pass overwrite=True (--overwrite) to replace it, or choose another path")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,6 +103,7 @@ def write_bytes_atomic(path, data: bytes, *, overwrite: bool = False, durable: b
 
     ``durable``: on disk before it replaces the old file, so that also a crash of the machine leaves one
     or the other (False: a crash of the process only, for scratch files that do not outlive the machine).
+    Through a symbolic link the link's target is written; a device or a pipe at ``path`` is refused.
 
     Examples
     --------

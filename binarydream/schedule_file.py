@@ -19,6 +19,7 @@ from .errors import ScheduleError
 from .files import write_text_atomic
 from .keyframes.emit import format_number
 from .keyframes.prompts import parse_prompt
+from .nesting import check_nesting
 
 FORMAT = "binarydream_schedule"
 FILE_KEYS = ("n_frames", "fps", "bpm", "beats", "blend_frames", "sections", "prompts", "negative_prompts", "render",
@@ -182,6 +183,9 @@ def save(path, data: dict, document=None, *, overwrite: bool = False) -> Path:
 def load(path):
     """The data of a schedule file: a ruamel.yaml document (comments kept) for YAML, a dict for JSON.
 
+    Data nested too deep or too large once its YAML aliases are expanded is refused
+    (:func:`binarydream.nesting.check_nesting`).
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -205,6 +209,10 @@ def load(path):
     except (ValueError, YAMLError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ScheduleError(f"{path} is not valid {'JSON' if suffix == '.json' else 'YAML'}: {first_line}") from None
+    except RecursionError:  # the parsers nest a call per level
+        raise ScheduleError(f"{path} nests too deep to read: a schedule is a few levels of mappings and lists; "
+                            "is this the right file?") from None
     if getattr(data, "tag", None) is not None and getattr(data.tag, "value", None):
         raise ScheduleError(f"{path} is not valid YAML: tag {data.tag.value} is not allowed in a schedule")
+    check_nesting(data, str(path))
     return data

@@ -1,6 +1,7 @@
 """A render spread over a local 2-worker Ray cluster equals the one-process segmented render, bit for bit,
 also when a worker dies mid-segment and when the driver, a process of its own, is killed and run again."""
 
+import hashlib
 import json
 import os
 import signal
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 import torch
 
-from binarydream.render.distributed import render_on_ray
+from binarydream.render.distributed import render_on_ray, scratch_root
 from binarydream.render.loop import frame_seeds
 from binarydream.render.painter import DiffusersPainter
 from binarydream.render.segmented import render_segmented
@@ -136,6 +137,8 @@ def test_a_driver_killed_mid_render_and_run_again_ends_with_the_same_video(tmp_p
     again = subprocess.run([*driver, str(opened)], capture_output=True, text=True, timeout=DRIVER_SECONDS)
     assert again.returncode == 0, again.stdout + again.stderr
     assert kept.stat().st_mtime_ns == painted  # the kept segment is not painted again
+    video = hashlib.sha256(str(out.absolute()).encode()).hexdigest()[:16]
+    assert not list(scratch_root().glob(f"*/{video}"))  # what the killed driver's task left is removed
     frames = video_frames(out)
     assert len(frames) == 40 and all(np.array_equal(a, b) for a, b in zip(frames, video_frames(reference)))
 
@@ -182,3 +185,5 @@ def test_a_segment_failing_with_our_error_raises_it_as_one_line(tmp_path, cluste
     with pytest.raises(RenderError, match="^the painter broke$"):
         on_ray(tmp_path / "video.mp4", song, BrokenPainter())
     assert not (tmp_path / "video.mp4").exists()
+    video = hashlib.sha256(str((tmp_path / "video.mp4").absolute()).encode()).hexdigest()[:16]
+    assert not list(scratch_root().glob(f"*/{video}"))  # a segment that painted nothing leaves no scratch

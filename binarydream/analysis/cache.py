@@ -4,7 +4,9 @@ The key hashes the audio file's bytes (not its name or date, so a renamed copy
 hits and an edited file misses), the analysis parameters, the frame rate, the
 beat tracker's name and version (which :func:`~binarydream.analysis.analyze`
 puts in the parameters) and :data:`CODE_VERSION`, which changes whenever the
-analysis would give different numbers. Files are written atomically, so a crash never leaves half a file.
+analysis would give different numbers. Files are written atomically, so a crash never leaves half a file;
+one damaged all the same (truncated, emptied, crafted, a folder) is a miss with one warning naming it, and
+is replaced (:mod:`binarydream.cache_files`).
 
 Examples
 --------
@@ -24,13 +26,15 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
+import numbers
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-from ..files import write_bytes_atomic
-from .result import Analysis, Section
+from ..cache_files import read_cached, write_cached
+from .result import ENVELOPE_NAMES, Analysis, Section
 
 CODE_VERSION = "2"
 """Bumped whenever a change to the analysis code changes its results; old cache files are then ignored."""
@@ -78,7 +82,7 @@ def save(analysis: Analysis, cache_dir, key: str) -> Path | None:
     path = cache_path(Path(cache_dir).expanduser(), key)
     try:
         return _write(analysis, path, key)
-    except OSError as error:
+    except OSError as error:  # also a folder in the entry's place that holds files
         warnings.warn(f"cannot write the analysis cache {path} ({error.strerror or error}); going on without it: "
                       "give another cache_dir (--cache-dir), or cache_dir=False (--no-cache)", stacklevel=3)
         return None
@@ -93,11 +97,11 @@ def _write(analysis: Analysis, path: Path, key: str) -> Path:
     arrays = {f"envelope_{name}": values for name, values in analysis.envelopes.items()}
     buffer = io.BytesIO()
     np.savez(buffer, meta=np.array(json.dumps(meta)), beats=analysis.beats, downbeats=analysis.downbeats, **arrays)
-    return write_bytes_atomic(path, buffer.getvalue(), overwrite=True)
+    return write_cached(path, buffer.getvalue())
 
 
 def load(cache_dir, key: str) -> Analysis | None:
-    """The cached analysis with ``key``, or None when there is none (or it cannot be read).
+    """The cached analysis with ``key``, or None when there is none (or it cannot be read: one warning names it).
 
     Examples
     --------
@@ -105,18 +109,61 @@ def load(cache_dir, key: str) -> Analysis | None:
     >>> load(tempfile.mkdtemp(), "ff" * 32) is None
     True
     """
-    path = cache_path(Path(cache_dir).expanduser(), key)
-    try:
-        if not path.is_file():
+    return read_cached(cache_path(Path(cache_dir).expanduser(), key), lambda path: _read(path, key))
+
+
+def _real(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise TypeError(f"{name} is {value!r}, not a number")
+    return float(value)
+
+
+def _text(value, name: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} is {value!r}, not text")
+    return value
+
+
+def _times(array: np.ndarray, name: str, dtype=np.float64) -> np.ndarray:
+    if array.ndim != 1 or array.dtype.kind not in "fi" or not np.all(np.isfinite(array)):
+        raise TypeError(f"{name} is not a list of numbers")
+    return array.astype(dtype, copy=False)
+
+
+def _section(item) -> Section:
+    if not (isinstance(item, list) and len(item) == 4):
+        raise TypeError(f"a section is {item!r}, not [start, end, label, energy]")
+    start, end, label, energy = item
+    return Section(_real(start, "a section's start"), _real(end, "a section's end"), _text(label, "a section's label"),
+                   None if energy is None else _real(energy, "a section's energy"))
+
+
+def _read(path: Path, key: str) -> Analysis | None:
+    """The analysis in a cache file, checked value by value (a file may be damaged or crafted)."""
+    with np.load(path, allow_pickle=False) as data:
+        meta = json.loads(str(data["meta"]))
+        if not isinstance(meta, dict):
+            raise TypeError("its metadata is not a mapping")
+        if meta.get("key") != key:
             return None
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            if meta.get("key") != key:
-                return None
-            envelopes = {name[len("envelope_"):]: data[name] for name in data.files if name.startswith("envelope_")}
-            return Analysis(duration=meta["duration"], fps=meta["fps"], tempo=meta["tempo"],
-                            beats=data["beats"], downbeats=data["downbeats"], beats_per_bar=meta["beats_per_bar"],
-                            sections=[Section(*s) for s in meta["sections"]], envelopes=envelopes,
-                            tracker=meta["tracker"], tracker_version=meta["tracker_version"])
-    except (OSError, ValueError, KeyError):
-        return None
+        envelopes = {name[len("envelope_"):]: _times(data[name], name, np.float32)
+                     for name in data.files if name.startswith("envelope_")}
+        missing = [name for name in ENVELOPE_NAMES if name not in envelopes]
+        if missing:
+            raise KeyError(f"no {', '.join(missing)} envelope")
+        beats_per_bar = meta["beats_per_bar"]
+        if isinstance(beats_per_bar, bool) or not isinstance(beats_per_bar, int) or beats_per_bar < 1:
+            raise TypeError(f"beats_per_bar is {beats_per_bar!r}, not a whole number")
+        sections = meta["sections"]
+        if not isinstance(sections, list) or not sections:
+            raise TypeError("its sections are not a list")
+        analysis = Analysis(duration=_real(meta["duration"], "duration"), fps=_real(meta["fps"], "fps"),
+                            tempo=_real(meta["tempo"], "tempo"), beats=_times(data["beats"], "beats"),
+                            downbeats=_times(data["downbeats"], "downbeats"), beats_per_bar=beats_per_bar,
+                            sections=[_section(item) for item in sections], envelopes=envelopes,
+                            tracker=_text(meta["tracker"], "tracker"),
+                            tracker_version=_text(meta["tracker_version"], "tracker_version"))
+    wrong = [name for name, values in envelopes.items() if values.shape != (analysis.n_frames,)]
+    if wrong:
+        raise ValueError(f"envelope {wrong[0]} has {envelopes[wrong[0]].size} values for {analysis.n_frames} frames")
+    return analysis

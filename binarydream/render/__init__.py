@@ -36,6 +36,7 @@ from .preview import preview
 from .profiles import PROFILES, ModelProfile, detect_profile
 from .upscale import make_upscaler
 from .warp3d import uses_3d
+from .weights import weights_fingerprint
 
 
 def _painter(model, options: RenderOptions, speed: SpeedOptions, *, device, step_callback):
@@ -44,7 +45,8 @@ def _painter(model, options: RenderOptions, speed: SpeedOptions, *, device, step
     The line is the profile with the user's steps, guidance and scheduler where given: the values in force.
     """
     if callable(model) and not hasattr(model, "components"):
-        return model, resolve(options, None), {"model": model_name(model), "dtype": "painter", "speed": {}}, None
+        return model, resolve(options, None), {"model": model_name(model), "weights": weights_fingerprint(model),
+                                               "dtype": "painter", "speed": {}}, None
     from .painter import DiffusersPainter
 
     pipe = load_pipeline(model, device=device, dtype=speed.dtype, family=options.profile)
@@ -52,12 +54,21 @@ def _painter(model, options: RenderOptions, speed: SpeedOptions, *, device, step
     options = resolve(options, profile)
     use_scheduler(pipe, options.scheduler)
     tiny = profile.tiny_vae if speed.tiny_autoencoder is True else speed.tiny_autoencoder
+    # The weights by what they are, not by name, so that a resume with others (a folder updated in place, another
+    # hub revision, another pipeline object) is refused. A pipeline object is taken as loaded (cast to the dtype)
+    # and before the tiny autoencoder replaces its own, which is then left out: it paints nothing, and an object
+    # used again still holds the tiny one from the run before.
+    weights = weights_fingerprint(model if isinstance(model, (str, os.PathLike)) else pipe,
+                                  skip=("vae",) if tiny is not None else ())
     speed_up(pipe, sdpa=speed.sdpa, channels_last=speed.channels_last, tiny_autoencoder=tiny, compile=speed.compile)
+    if tiny is not None:  # an object as cast to the pipeline's dtype, as it paints
+        weights = f"{weights}; tiny autoencoder " + str(weights_fingerprint(
+            tiny if isinstance(tiny, (str, os.PathLike)) else pipe.vae))
     pipe.set_progress_bar_config(disable=True)
     painter = DiffusersPainter(pipe, *options.render_size, guidance_scale=options.guidance_scale,
                                step_callback=step_callback)
     # Speed options change the bits on some devices, so a resume must use the same ones.
-    record = {"model": model_name(model), "dtype": str(pipe.dtype),
+    record = {"model": model_name(model), "weights": weights, "dtype": str(pipe.dtype),
               "speed": {"sdpa": speed.sdpa, "channels_last": speed.channels_last, "compile": speed.compile,
                         "tiny_autoencoder": None if tiny is None else model_name(tiny)}}
     in_force = dataclasses.replace(profile, steps=options.steps, guidance_scale=options.guidance_scale,
@@ -101,7 +112,8 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
         steps=2, cadence=1, seed_mode="section", guidance_scale=..., tiny_autoencoder=True``, ...),
         replacing the one in ``options`` or ``speed``.
     resume : bool
-        Continue a partial render of the same schedule and settings; False starts over.
+        Continue a partial render of the same schedule, settings and weights (by what they are:
+        :func:`binarydream.render.weights.weights_fingerprint`); False starts over.
     device : str, optional
         None: cuda, then mps, then cpu.
     overwrite : bool
@@ -141,8 +153,8 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
     Raises
     ------
     RenderError
-        ``out`` exists, another run is rendering it, the folder holds a render with another schedule or
-        settings, or encoding failed.
+        ``out`` exists, another run is rendering it, the folder holds a render with another schedule,
+        settings or weights, or encoding failed.
     ParameterError
         An unknown setting, or one out of range (size, steps, seed, device), or ``out`` is a folder or not a
         video name.

@@ -7,7 +7,9 @@ finished segment in the render folder as it arrives, so a driver run again
 after a crash submits only the segments still missing; it writes the video's
 frames up to the first segment still painting meanwhile, so little is left
 to encode after the last. A task paints into a scratch folder on its own
-machine, with its own manifest: when its worker dies, Ray runs it again
+machine (private to the user, :func:`scratch_root`; removed when the segment is done,
+and what segments stopped part way left on the driver's machine when the render is
+finished), with its own manifest: when its worker dies, Ray runs it again
 (``max_retries``) and, on the same machine, it continues from its last
 diffused frame. Frames come back as their PNG files through Ray's object
 store, never through a shared disk. The video equals the one-process
@@ -21,13 +23,16 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import stat
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BinaryDreamError, MissingDependencyError, ParameterError, RenderError
+from .manifest import MANIFEST
 from .options import RenderOptions, SpeedOptions
 from .segmented import (SegmentsProgress, is_done, paint_segment, prepare, segment_pngs, store_segment, video_of,
                         write_report)
@@ -78,8 +83,44 @@ def cluster_workers(ray, resource: str | None) -> int:
     return count
 
 
+def scratch_root() -> Path:
+    """This user's private scratch folder for segments on this machine: ``TMP/binarydream-segments-UID``, mode 0700.
+
+    A folder of that name made by someone else, a link, or one others may read is refused: its frames
+    would be theirs to read or to swap.
+
+    Examples
+    --------
+    >>> import stat
+    >>> stat.S_IMODE(scratch_root().stat().st_mode) == 0o700
+    True
+    """
+    uid = os.geteuid() if hasattr(os, "geteuid") else None
+    root = Path(tempfile.gettempdir()) / (f"binarydream-segments-{uid}" if uid is not None else "binarydream-segments")
+    with contextlib.suppress(FileExistsError):
+        root.mkdir(mode=0o700)
+    info = os.lstat(root)
+    if uid is not None and not (stat.S_ISDIR(info.st_mode) and info.st_uid == uid and not info.st_mode & 0o077):
+        raise RenderError(f"the scratch folder {root} is not a private folder of this user (another user made it, "
+                          "or it is a link or open to others): remove it, or point TMPDIR elsewhere")
+    return root
+
+
 def _scratch(work) -> Path:
-    return Path(tempfile.gettempdir()) / "binarydream-segments" / work.fingerprint / work.video / work.segment.name
+    return scratch_root() / work.fingerprint / work.video / work.segment.name
+
+
+def _remove_scratch(folder: Path) -> None:
+    """Remove a scratch folder, and the folders above it up to :func:`scratch_root` that it leaves empty."""
+    shutil.rmtree(folder, ignore_errors=True)
+    root = scratch_root()
+    for parent in folder.parents:
+        if parent == root:
+            break
+        try:
+            parent.rmdir()
+        except OSError:  # another segment or render is still there
+            break
 
 
 def _name(work) -> str:
@@ -96,9 +137,14 @@ def paint_task(work, tracker):
             tracker.update.remote(_name(work), made)
             sent[0] = time.monotonic()
 
-    state = paint_segment(work, folder, tick=tick, durable=False)
+    try:
+        state = paint_segment(work, folder, tick=tick, durable=False)
+    except BaseException:
+        if not (folder / MANIFEST).exists():  # nothing a retry could continue from
+            _remove_scratch(folder)
+        raise
     pngs = segment_pngs(folder, work.segment)
-    shutil.rmtree(folder, ignore_errors=True)
+    _remove_scratch(folder)
     return pngs, state
 
 
@@ -209,6 +255,8 @@ def render_all_on_ray(renders, *, address=True, resource: str | None = None, pro
         made = submit(ray, [(works, folder, video) for (works, folder, _), video in zip(jobs, videos)],
                       resource=resource, progress=progress)
     seconds = time.perf_counter() - started
+    for works, _, _ in jobs:  # what tasks stopped part way (a driver killed before) left on this machine
+        _remove_scratch(_scratch(works[0]).parent)
     return [write_report(r.out, folder, plan, made=made, seconds=seconds, progress=progress)
             for r, (_, folder, plan) in zip(renders, jobs)]
 

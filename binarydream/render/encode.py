@@ -4,7 +4,8 @@ The ffmpeg binary that imageio-ffmpeg ships reads raw RGB frames on its stdin
 as they are made, so memory stays flat however long the song; the audio is cut
 or padded with silence to exactly the video's length (``n_frames / fps``).
 The video appears at its path only when complete (written to a temporary file,
-then renamed).
+then renamed); through a symbolic link, at the link's target. A temporary file
+left by a run killed with ``kill -9`` is removed by the next run into that path.
 
 Examples
 --------
@@ -19,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import glob
 import os
 import secrets
 import subprocess
@@ -30,6 +32,7 @@ import numpy as np
 
 from ..checks import video_format
 from ..errors import RenderError
+from ..files import output_target
 
 
 def ffmpeg_exe() -> str:
@@ -43,6 +46,42 @@ def ffmpeg_exe() -> str:
     import imageio_ffmpeg
 
     return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process (PermissionError), or a system without signals: keep its file
+        return True
+    return True
+
+
+def remove_stale_partials(path) -> list[Path]:
+    """Remove the temporary files that runs killed before finishing left beside video ``path``.
+
+    Only this module's own names for ``path`` (``.NAME.PID-XXXXXXXX.partial.SUFFIX``), and only those whose
+    process is gone: a run still writing keeps its file. Returns the files removed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / ".video.999999999-0a1b2c3d.partial.mp4").write_bytes(b"half a video")
+    >>> [p.name for p in remove_stale_partials(folder / "video.mp4")]
+    ['.video.999999999-0a1b2c3d.partial.mp4']
+    """
+    path = Path(path)
+    removed = []
+    for partial in path.parent.glob(f".{glob.escape(path.stem)}.*-*.partial{glob.escape(path.suffix)}"):
+        pid, _, token = partial.name[len(path.stem) + 2:-len(f".partial{path.suffix}")].partition("-")
+        if not (pid.isdigit() and len(token) == 8 and all(c in "0123456789abcdef" for c in token)):
+            continue
+        if int(pid) != os.getpid() and not _alive(int(pid)) and partial.is_file() and not partial.is_symlink():
+            partial.unlink(missing_ok=True)
+            removed.append(partial)
+    return removed
 
 
 class FinishesOrAborts:
@@ -93,7 +132,7 @@ class VideoEncoder(FinishesOrAborts):
                  preset: str = "veryfast", audio_start: float = 0.0):
         if width % 2 or height % 2:
             raise RenderError(f"width and height must be even for H.264, got {width}x{height} (use multiples of 8)")
-        self.path = Path(path)
+        self.path = output_target(path)
         self.shape = (height, width, 3)
         self.n_written = 0
         container = video_format(self.path)
@@ -116,6 +155,7 @@ class VideoEncoder(FinishesOrAborts):
 
     def _start(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_partials(self.path)
         self._log = tempfile.TemporaryFile()
         self._process = subprocess.Popen(self._command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                          stderr=self._log)

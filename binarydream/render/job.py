@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import checks, timebase
 from ..errors import RenderError
+from ..files import output_target
 from . import manifest as mf
 from .cadence import diffusion_frames
 from .encode import VideoEncoder
@@ -300,6 +301,7 @@ def check_output(out, width: int, height: int, *, overwrite: bool) -> None:
     checks.check_output_path(out)
     checks.video_format(out)
     checks.check_frame_size(width, height)
+    output_target(out)
     if Path(out).exists() and not overwrite:
         raise RenderError(f"{out} exists; pass overwrite=True (--overwrite) to replace it, or choose another path")
 
@@ -318,6 +320,10 @@ def _start_state(folder: Path, base: dict, schedule, resume: bool):
     if state is not None:
         if state.get("schedule") != base["schedule"] or state.get("settings") != base["settings"]:
             changed = mf.changed_settings(state.get("settings", {}), base["settings"])
+            if "weights" in changed:
+                raise RenderError(f"{folder} holds a render made with other weights than {base['settings']['model']}"
+                                  "'s now (the folder or file changed, another hub revision, or another pipeline): "
+                                  "render to another output name, or pass resume=False (--no-resume) to start over")
             if state.get("schedule") != base["schedule"]:
                 changed.insert(0, "schedule")
             raise RenderError(f"{folder} holds a render made with a different {', '.join(changed) or 'version'}; "

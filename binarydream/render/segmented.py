@@ -37,6 +37,7 @@ from .options import RenderOptions, SpeedOptions
 from .progress import Progress
 from .segments import Segment, crossfade, plan_segments
 from .upscale import resize
+from .weights import weights_fingerprint
 
 BARS_PER_SEGMENT = 4
 """The shortest segment, in bars: shorter pieces would spend too much of their time warming up."""
@@ -89,7 +90,8 @@ def plan_for(schedule, options: RenderOptions, *, workers: int, beats=None, down
 
 def fingerprint(schedule, model, options: RenderOptions, keys, plan, init) -> str:
     """A short hash of everything that changes a segmented render's frames."""
-    base = manifest_base(schedule, options, keys, model_settings={"model": model_name(model)}, init=init)
+    base = manifest_base(schedule, options, keys, init=init,
+                         model_settings={"model": model_name(model), "weights": weights_fingerprint(model)})
     text = json.dumps([base, [(s.start, s.stop, s.warm) for s in plan]], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -267,8 +269,8 @@ def check_folder(folder: Path, key: str, plan, *, resume: bool) -> None:
     if resume and path.is_file():
         held = json.loads(path.read_text(encoding="utf-8")).get("fingerprint")
         if held != key:
-            raise RenderError(f"{folder} holds a segmented render with another schedule, model, settings or plan; "
-                              "pass resume=False to start over, or choose another output path")
+            raise RenderError(f"{folder} holds a segmented render with another schedule, model or weights, settings "
+                              "or plan; pass resume=False to start over, or choose another output path")
         return
     for old in folder.glob("segment-*"):
         for file in old.iterdir():
