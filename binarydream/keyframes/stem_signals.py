@@ -66,9 +66,9 @@ def needs_stems(what: str) -> str:
     >>> needs_stems("snare")[:36]
     'snare is heard in the drum stem: sep'
     """
-    source = "the drum stem" if what in HITS else "the stems"
-    return (f"{what} is heard in {source}: separate the song into stems with Song(..., stems=True) (--stems on "
-            "the command line)")
+    source = "is heard in the drum stem" if what in HITS else "reads the song's stems"
+    return (f"{what} {source}: separate the song into stems with Song(..., stems=True) (--stems on the command "
+            "line)")
 
 
 def unbound_reasons(bound) -> dict:
