@@ -151,7 +151,7 @@ class Song:
 
     @property
     def stems(self):
-        """The song's stems, ``{"drums", "bass", "vocals", "other": mono float32 at 22050 Hz}``; None without ``stems=``.
+        """The song's stems, ``{"drums", "bass", "vocals", "other": mono float32 at 22050 Hz}``, or None (no stems).
 
         Separated on first use (Demucs, or the ``separator`` given), then kept;
         Demucs's stems are cached by the audio's content beside the analysis.

@@ -65,7 +65,7 @@ def _torch_demucs():
 
 
 def load_demucs(model=DEFAULT_MODEL):
-    """A Demucs model: a pretrained name (fetched once into torch's hub cache), a local ``.th`` file, or the model itself.
+    """A Demucs model: a pretrained name (fetched once into torch's hub cache), a local ``.th`` file, or the model.
 
     Raises
     ------
@@ -206,14 +206,14 @@ def demucs_stems(mix: np.ndarray, model, *, device: str | None = None, chunk_sec
 
 
 def check_stems(stems, n_samples: int, channels: int) -> dict[str, np.ndarray]:
-    """A separator's result as float32 arrays of shape (channels, n_samples) or (n_samples,), or one line saying why not.
+    """A separator's result as float32 arrays of shape (channels, n_samples) or (n_samples,); else one line saying why.
 
     Examples
     --------
-    >>> check_stems({"drums": np.zeros(3)}, 3, 2)
+    >>> check_stems({"drums": np.zeros(3)}, 3, 2)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    binarydream.errors.ParameterError: the separator returned no bass, vocals, other: it must return a dict with the keys drums, bass, vocals, other
+    binarydream.errors.ParameterError: the separator returned no bass, vocals, other: it must return a dict ...
     """
     if not isinstance(stems, Mapping):
         raise ParameterError(f"the separator returned {type(stems).__name__}, not a dict: it must return a dict with "

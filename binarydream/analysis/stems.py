@@ -46,7 +46,7 @@ QUIET_STEM = 0.25
 
 @dataclass(frozen=True)
 class StemSignals:
-    """Per-frame stem envelopes and drum-hit times, for the keyframe signals ``stem(...)``, ``kick``, ``snare``, ``hats``.
+    """Per-frame stem envelopes and drum-hit times: the keyframe signals ``stem(...)``, ``kick``, ``snare``, ``hats``.
 
     Parameters
     ----------

@@ -101,9 +101,9 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
     ``template``; unsung stretches of at least ``instrumental_beats`` beats get one from
     their section. Camera: zoom, angle, translation and 3D rotation from the local
     tempo (so the camera speeds up with the song), energy, beats and sections, with a bounded change per frame. Strength and noise
-    rise at section boundaries and prompt changes and stay low in between. With stems (``analysis.stems``) the
-    camera pulses on the kicks, calms where nobody sings, and strength rises where the drums come in
-    (:mod:`binarydream.direction.stem_direction`).
+    rise at section boundaries and prompt changes and stay low in between.
+    With stems (``analysis.stems``) the camera pulses on the kicks, calms where nobody sings, and strength
+    rises where the drums come in (:mod:`binarydream.direction.stem_direction`).
 
     Every planned curve is a keyframe string of the song's signals (``pace``,
     ``energy``, ``pulse(beat, ...)``; see :mod:`binarydream.direction.camera`), so
@@ -179,9 +179,10 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
                      sections=[(timebase.frame_at(s.start, fps), s.label) for s in sections],
                      blend_frames=int(round(blend_seconds * fps))).bind(analysis, lyrics)
     stems = getattr(analysis, "stems", None) is not None
+    pulse_on = "kick" if stems and len(analysis.stems.hits["kick"]) else "beat"
     curves = {"section_level": _section_level_curve(analysis, p), "energy": energy_curve, **_stem_curves(analysis, p),
               **camera_expressions(tempo, [s.start for s in sections], [s.label for s in sections], p, fps=fps,
-                                   stems=stems, pulse_on="kick" if stems and len(analysis.stems.hits["kick"]) else "beat"),
+                                   stems=stems, pulse_on=pulse_on),
               **coherence_expressions(p, beat_seconds=beat_seconds, blend_seconds=blend_seconds, stems=stems)}
     for name, text in curves.items():
         sched[name] = text

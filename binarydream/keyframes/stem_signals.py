@@ -24,12 +24,11 @@ Examples
 [0.0, 1.0, 0.368, 0.135, 0.05, 1.0, 0.368, 0.135]
 >>> parse('0: (1 + stem("vocals"))', 8, fps=2, signals=sig)[[0, 7]].tolist()
 [1.0, 2.0]
->>> parse("0: (kick)", 8, fps=2, signals=song_signals(8, 2))
-Traceback (most recent call last):
-...
-binarydream.errors.KeyframeError: kick is heard in the drum stem: separate the song into stems with Song(..., stems=True) (--stems on the command line) (at column 5)
-  0: (kick)
-      ^
+>>> try:
+...     parse("0: (kick)", 8, fps=2, signals=song_signals(8, 2))
+... except ValueError as error:
+...     print(str(error).splitlines()[0][:87])
+kick is heard in the drum stem: separate the song into stems with Song(..., stems=True)
 """
 
 from __future__ import annotations
