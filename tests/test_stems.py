@@ -81,6 +81,12 @@ def test_kick_pulse_and_stem_envelope_in_api_saved_file_cli_and_preview(tmp_path
     assert np.array_equal(again["zoom"], sched["zoom"]) and np.array_equal(again["angle"], sched["angle"])
     out = song.preview(tmp_path / "preview.mp4", schedule=again, width=96, height=64)
     assert stream_durations(out)["frames"] == song.n_frames
+    import matplotlib.image
+
+    with_lanes = matplotlib.image.imread(song.plot(tmp_path / "stems.png", schedule=again))
+    plain = Song(song_file, cache_dir=False, beats="librosa", fps=10)
+    without = matplotlib.image.imread(plain.plot(tmp_path / "plain.png", schedule=plain.plan()))
+    assert with_lanes.shape[0] > without.shape[0] + 150                         # the stems' two lanes
 
 
 def test_cli_stems_from_the_cache_with_set(tmp_path, song_file, known, capsys):
@@ -178,6 +184,8 @@ def test_separator_output_is_checked(song_file):
             returning(value)
     with pytest.raises(ParameterError, match="separator must be a function"):
         Song(song_file, separator="htdemucs")
+    with pytest.raises(ParameterError, match="stems= takes True, a Demucs model name"):
+        Song(song_file, stems=3.5).stems
 
 
 # Demucs -----------------------------------------------------------------------------------------------------

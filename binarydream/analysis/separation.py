@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -64,6 +65,12 @@ def _torch_demucs():
                                      "separator: Song(..., separator=fn))") from None
 
 
+def _check_model(model) -> None:
+    if not isinstance(model, (str, os.PathLike)) and not hasattr(model, "state_dict"):
+        raise ParameterError(f"stems= takes True, a Demucs model name (e.g. 'htdemucs'), a .th file or a Demucs "
+                             f"model, got {type(model).__name__}")
+
+
 def load_demucs(model=DEFAULT_MODEL):
     """A Demucs model: a pretrained name (fetched once into torch's hub cache), a local ``.th`` file, or the model.
 
@@ -86,6 +93,7 @@ def load_demucs(model=DEFAULT_MODEL):
 
     if isinstance(model, torch.nn.Module):
         return model.eval()
+    _check_model(model)
     from demucs.states import load_model
 
     path = Path(str(model)).expanduser()
@@ -290,6 +298,7 @@ def separate(path, *, model=DEFAULT_MODEL, separator=None, cache_dir=None, devic
         return separator_stems(separator, mix, sr)
     from . import stem_cache
 
+    _check_model(model)
     key = None
     if cache_dir:
         key = stem_cache.stems_key(path, model_id(model))
