@@ -86,20 +86,20 @@ def synthetic() -> None:
 
 
 _CHILD = """
-import resource, sys, time, warnings
+import os, resource, sys, time
 sys.path[:0] = [{root!r}]
 import torch
 from demucs.htdemucs import HTDemucs
 from binarydream.analysis import separation
 torch.manual_seed(0)
 model = HTDemucs(["drums", "bass", "other", "vocals"]).eval()
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 stems = separation.separate({song!r}, model=model, cache_dir={cache!r})
-first = time.perf_counter() - start
+first, cpu = time.perf_counter() - start, time.process_time() - cpu
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
 again = separation.separate({song!r}, model=model, cache_dir={cache!r})
-print(first, time.perf_counter() - start, peak, torch.get_num_threads(), len(stems["drums"]))
+print(first, time.perf_counter() - start, peak, torch.get_num_threads(), cpu, os.getloadavg()[0])
 """
 
 
@@ -122,12 +122,15 @@ def demucs() -> None:
         if out.returncode != 0:
             print(out.stderr[-2000:])
             raise SystemExit(1)
-        first, second, peak, threads, samples = out.stdout.split()
-        peaks[minutes] = int(peak) / 1024
+        first, second, peak, threads, cpu, load = (float(v) for v in out.stdout.split())
+        peaks[minutes] = peak / 1024
         audio = 60.0 * minutes
-        print(f"  {minutes} min: separated in {float(first):.0f} s (real-time factor {float(first) / audio:.2f} on "
-              f"{threads} threads), peak memory {peaks[minutes]:.0f} MB; second call {float(second):.2f} s "
-              f"({'from the cache' if float(second) < 0.05 * float(first) else 'NOT from the cache'})")
+        # On a shared machine the wall time says more about the other jobs than about Demucs: the CPU time the
+        # process used, spread over its threads, is what the wall time would be with the cores to itself.
+        print(f"  {minutes} min: separated in {first:.0f} s wall at load {load:.1f} (real-time factor "
+              f"{first / audio:.2f}); CPU {cpu:.0f} s on {threads:.0f} threads: real-time factor "
+              f"{cpu / threads / audio:.2f} with the cores to itself; peak memory {peaks[minutes]:.0f} MB; second call {second:.2f} s "
+              f"({'from the cache' if second < 0.05 * first else 'NOT from the cache'})")
     print(f"  peak memory 4 min / 1 min: {peaks[4] / peaks[1]:.2f}x (target <= 1.5x)")
 
 
@@ -164,7 +167,8 @@ def devdata() -> None:
         have_weights = False
         print(f"devdata with real Demucs: skipped, the htdemucs weights are not here ({str(error)[:160]}...)")
     if have_weights:
-        print("devdata, htdemucs stems: kick/snare hits within 70 ms of an annotated beat; vocal envelope vs sung words")
+        print("devdata, htdemucs stems: kick/snare hits within 70 ms of an annotated beat; vocal envelope against "
+              "the sung words")
         for clip in clips:
             stems = separate(clip, cache_dir=None)
             beats = _read_beats(clip.with_suffix(".beats"))
