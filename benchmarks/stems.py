@@ -129,7 +129,8 @@ def demucs() -> None:
         # process used, spread over its threads, is what the wall time would be with the cores to itself.
         print(f"  {minutes} min: separated in {first:.0f} s wall at load {load:.1f} (real-time factor "
               f"{first / audio:.2f}); CPU {cpu:.0f} s on {threads:.0f} threads: real-time factor "
-              f"{cpu / threads / audio:.2f} with the cores to itself; peak memory {peaks[minutes]:.0f} MB; second call {second:.2f} s "
+              f"{cpu / threads / audio:.2f} with the cores to itself; peak memory {peaks[minutes]:.0f} MB; "
+              f"second call {second:.2f} s "
               f"({'from the cache' if second < 0.05 * first else 'NOT from the cache'})")
     print(f"  peak memory 4 min / 1 min: {peaks[4] / peaks[1]:.2f}x (target <= 1.5x)")
 
