@@ -18,10 +18,15 @@ Examples
 >>> from binarydream.analysis.stems import StemSignals
 >>> from binarydream.keyframes import parse
 >>> from binarydream.keyframes.signals import song_signals
->>> stems = StemSignals({"vocals": np.linspace(0, 1, 8)}, {"kick": np.array([0.5, 2.5])})
+>>> stems = StemSignals({"vocals": np.linspace(0, 1, 8)},
+...                     {"kick": np.array([0.5, 2.5]), "snare": np.array([1.5, 3.5]), "hats": np.arange(0.5, 4, 0.5)})
 >>> sig = song_signals(8, 2, stems=stems)
 >>> parse("0: (pulse(kick, 0.5))", 8, fps=2, signals=sig).round(3).tolist()
 [0.0, 1.0, 0.368, 0.135, 0.05, 1.0, 0.368, 0.135]
+>>> parse("0: (snare)", 8, fps=2, signals=sig).tolist()              # counted like beat
+[-0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0]
+>>> parse("0: (where(pulse(hats, 0.1) > 0.9, 1, 0))", 8, fps=2, signals=sig).tolist()
+[0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
 >>> parse('0: (1 + stem("vocals"))', 8, fps=2, signals=sig)[[0, 7]].tolist()
 [1.0, 2.0]
 >>> try:
