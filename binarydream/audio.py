@@ -158,3 +158,56 @@ def load_audio(path, sr: int = 22050, *, mono: bool = True) -> tuple[np.ndarray,
         return _decode_soundfile(path, sr), sr
     except (RuntimeError, sf.LibsndfileError):
         return _decode_ffmpeg(path, sr), sr
+
+
+def load_audio_channels(path, sr: int | None = None, channels: int | None = None) -> tuple[np.ndarray, int]:
+    """Decode an audio file keeping its channels: float32 of shape (channels, n_samples), for source separation.
+
+    Parameters
+    ----------
+    path : str or Path
+        The audio file.
+    sr : int or None
+        Sample rate of the result; None keeps the file's.
+    channels : int or None
+        Channels of the result: a mono file is repeated, a file with more is
+        mixed down to mono first and repeated; None keeps the file's.
+
+    Returns
+    -------
+    y : np.ndarray, float32, shape (channels, n_samples)
+    sr : int
+
+    Examples
+    --------
+    >>> import soundfile as sf, tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "tone.wav")
+    >>> sf.write(path, np.zeros(4410, np.float32), 44100)
+    >>> y, sr = load_audio_channels(path, sr=22050, channels=2)
+    >>> y.shape, y.dtype, sr
+    ((2, 2205), dtype('float32'), 22050)
+    """
+    import soundfile as sf
+    import soxr
+
+    path = Path(path)
+    _check_exists(path)
+    try:
+        info = sf.info(str(path))
+        rate, have = info.samplerate, info.channels
+        y = sf.read(str(path), dtype="float32", always_2d=True)[0].T
+    except (RuntimeError, sf.LibsndfileError):
+        rate, have = sr or 44100, channels or 2
+        result = subprocess.run([_ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-vn",
+                                 "-ac", str(have), "-ar", str(rate), "-f", "f32le", "pipe:1"], capture_output=True)
+        y = np.frombuffer(result.stdout, dtype="<f4").reshape(-1, have).T
+        if y.size == 0:
+            raise AudioError(f"cannot decode {path} (convert it to wav, flac, ogg, mp3 or m4a)")
+    if channels is not None and have != channels:
+        y = np.repeat(y.mean(axis=0, keepdims=True), channels, axis=0)
+    if sr is not None and rate != sr:
+        y = soxr.resample(np.ascontiguousarray(y.T), rate, sr).T
+        rate = sr
+    if y.shape[1] == 0:
+        raise AudioError(f"{path} holds no audio samples (the file is empty or truncated; export it again)")
+    return np.ascontiguousarray(y, dtype=np.float32), rate

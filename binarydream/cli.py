@@ -30,7 +30,7 @@ def _song(args):
     return Song(args.song, lyrics=args.lyrics, fps=args.fps, cache_dir=False if args.no_cache else args.cache_dir,
                 beats=args.beats,
                 lyrics_model=args.lyrics_model, language=args.language, lyrics_backend=args.lyrics_backend,
-                vocals=args.vocals)
+                vocals=args.vocals or None, stems=args.stems)
 
 
 def _schedule(args, song):
@@ -84,6 +84,8 @@ def analysis_summary(analysis) -> dict:
         "downbeats": [round(float(b), 4) for b in analysis.downbeats],
         "sections": [{"start": s.start, "end": s.end, "label": s.label, "energy": s.energy}
                      for s in analysis.sections],
+        **({"drum_hits": {name: [round(float(t), 3) for t in times] for name, times in analysis.stems.hits.items()}}
+           if analysis.stems is not None else {}),
     }
 
 
@@ -268,6 +270,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="lyrics backend (whisperx needs its own environment, see README)")
         p.add_argument("--vocals", action="store_true",
                        help="separate the vocals with Demucs before hearing the lyrics (pip install demucs)")
+        p.add_argument("--stems", action="store_true",
+                       help="separate drums, bass, vocals and other with Demucs (pip install 'binarydream[stems]'): "
+                            "curves may read stem(\"drums\"), kick, snare, hats; the camera follows them")
         p.set_defaults(handler=handler)
         return p
 

@@ -195,7 +195,8 @@ class Schedule:
         self._song_signals = song_signals(
             self.n_frames, self.fps, envelopes=analysis.envelopes, beats=analysis.beats,
             downbeats=analysis.downbeats, sections=[(s.start, s.label) for s in analysis.sections],
-            words=sorted(words), lines=sorted(line.start for line in lines if line.text.strip()))
+            words=sorted(words), lines=sorted(line.start for line in lines if line.text.strip()),
+            stems=getattr(analysis, "stems", None))
         self._with_prompts = None
         if self.beats is None and len(analysis.beats):
             self.beats = np.asarray(analysis.beats, dtype=np.float64)
@@ -432,7 +433,7 @@ class Schedule:
         """Set ``curves`` in dependency order; those reading the song's signals wait for :meth:`bind` when unbound."""
         for name in curves:
             check_curve_name(name, curves)
-        song_names = set(SIGNAL_NAMES) - {"prompt"} | {"pulse", "is_section"}
+        song_names = set(SIGNAL_NAMES) - {"prompt"} | {"pulse", "is_section", "stem"}
         for name in dependency_order(curves):
             source = curves[name]
             used = sorted(reads(source) & song_names)

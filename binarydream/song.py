@@ -63,7 +63,20 @@ class Song:
     lyrics_model, language, device, lyrics_backend, vocals :
         Passed to :func:`alignment.align` (as ``model``, ``language``, ``device``,
         ``backend``, ``vocals``) when the lyrics are plain text, and to
-        :meth:`transcribe`.
+        :meth:`transcribe`. ``vocals=None`` (the default) hears the vocal stem
+        when the song has stems and the mix otherwise; ``device`` also runs Demucs.
+    stems : bool, str, Path or Demucs model
+        Separate drums, bass, vocals and other (:mod:`binarydream.analysis.separation`):
+        True for Demucs ``htdemucs`` (``pip install 'binarydream[stems]'``), or a
+        Demucs model name, ``.th`` file or model object. Once per song, cached
+        beside the analysis. The curves may then read ``stem("drums")``,
+        ``kick``, ``snare`` and ``hats``, the planner follows them, and the
+        vocal stem serves the lyrics.
+    separator : callable or None
+        Stems from your own separator instead of Demucs: ``separator(y, sr)``
+        with ``y`` float32 of shape (channels, samples), returning a dict of
+        ``"drums"``, ``"bass"``, ``"vocals"``, ``"other"`` to arrays of the same
+        samples (mono or with the same channels).
     overrides : "auto", str, Path, Overrides or None
         Fixes to the analysis (moved downbeats, renamed sections; the studio writes them):
         ``"auto"`` reads ``<stem>.overrides.json`` beside the song when it is there; a path
@@ -78,7 +91,8 @@ class Song:
 
     def __init__(self, path, lyrics=None, fps: float = 30, *, cache_dir=None, beats: str = "auto",
                  lyrics_model: str | None = None, language: str | None = None, device: str | None = None,
-                 lyrics_backend: str = "faster-whisper", vocals: bool = False, overrides="auto"):
+                 lyrics_backend: str = "faster-whisper", vocals: bool | None = None, stems=False, separator=None,
+                 overrides="auto"):
         from .audio import probe_duration
 
         if isinstance(fps, bool) or not (isinstance(fps, numbers.Real) and 1 <= fps <= 240):
@@ -91,7 +105,14 @@ class Song:
         self._lyrics_source = lyrics
         self._alignment_options = {"model": lyrics_model, "language": language, "device": device,
                                    "backend": lyrics_backend, "vocals": vocals}
-        self._analysis = self._heard = None
+        if separator is not None and not callable(separator):
+            raise ParameterError(f"separator must be a function fn(y, sr) returning the stems, got "
+                                 f"{type(separator).__name__}")
+        if stems is None or stems is False:
+            stems = bool(separator)
+        self._stems_model, self._separator = stems, separator
+        self._stems = None
+        self._analysis = self._as_heard = None
         self._lyrics = None
         self._overrides = overrides
 
@@ -123,9 +144,18 @@ class Song:
             from .analysis import analyze
             from .analysis.overrides import apply_overrides, find_overrides
 
-            if self._heard is None:  # the analysis as heard, kept so that other overrides need no new analysis
-                self._heard = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir, beats=self.beats)
-            self._analysis = apply_overrides(self._heard, find_overrides(self.path, self._overrides))
+            if self._as_heard is None:  # the analysis as heard, kept so that other overrides need no new analysis
+                analysis = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir, beats=self.beats)
+                if self._stems_model is not False:
+                    from dataclasses import replace
+
+                    from .analysis.separation import STEM_SR
+                    from .analysis.stems import stem_signals
+
+                    analysis = replace(analysis, stems=stem_signals(self.stems, STEM_SR, fps=self.fps,
+                                                                    n_frames=analysis.n_frames))
+                self._as_heard = analysis
+            self._analysis = apply_overrides(self._as_heard, find_overrides(self.path, self._overrides))
         return self._analysis
 
     @property
@@ -145,6 +175,42 @@ class Song:
         """
         self._overrides = overrides
         self._analysis = None
+
+    @property
+    def stems(self):
+        """The song's stems, ``{"drums", "bass", "vocals", "other": mono float32 at 22050 Hz}``, or None (no stems).
+
+        Separated on first use (Demucs, or the ``separator`` given), then kept;
+        Demucs's stems are cached by the audio's content beside the analysis.
+
+        Examples
+        --------
+        >>> song = Song("examples/dream_example.ogg", stems=True)  # doctest: +SKIP
+        >>> song.stems["vocals"].shape  # doctest: +SKIP
+        (791559,)
+        """
+        if self._stems is None and self._stems_model is not False:
+            from .analysis.separation import DEFAULT_MODEL, separate
+
+            model = DEFAULT_MODEL if self._stems_model is True else self._stems_model
+            self._stems = separate(self.path, model=model, separator=self._separator, cache_dir=self.cache_dir,
+                                   device=self._alignment_options["device"])
+        return self._stems
+
+    def _heard(self) -> tuple:
+        """What the lyrics are heard in, and the alignment options: the vocal stem (16 kHz) when the song has stems
+        and ``vocals`` is not False, else the file (``vocals`` None read as False)."""
+        options = dict(self._alignment_options)
+        if self._stems_model is not False and options["vocals"] is not False:
+            import soxr
+
+            from alignment.backends import SAMPLE_RATE
+
+            from .analysis.separation import STEM_SR
+
+            voice = soxr.resample(self.stems["vocals"], STEM_SR, SAMPLE_RATE).astype("float32")
+            return voice, {**options, "vocals": False}
+        return self.path, {**options, "vocals": bool(options["vocals"])}
 
     @property
     def lyrics(self):
@@ -169,7 +235,8 @@ class Song:
                 and Path(str(source)).suffix.lower() in _TIMED_LYRICS:
             return alignment.load(source)
         # Anything else is lyrics text or a path to it; alignment tells the two apart and says what is wrong.
-        return alignment.align(self.path, source, **self._alignment_options)
+        audio, options = self._heard()
+        return alignment.align(audio, source, **options)
 
     def transcribe(self, **options):
         """Transcribe the lyrics from the audio (no lyrics known) and keep them as ``song.lyrics``.
@@ -180,7 +247,8 @@ class Song:
         """
         import alignment
 
-        self._lyrics = alignment.transcribe(self.path, **{**self._alignment_options, **options})
+        audio, heard = self._heard()
+        self._lyrics = alignment.transcribe(audio, **{**heard, **options})
         return self._lyrics
 
     def plan(self, style: str = "", **overrides):

@@ -16,12 +16,16 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import timebase
 from .envelopes import smooth
 from .grid import local_bpm
+
+if TYPE_CHECKING:
+    from .stems import StemSignals
 
 ENVELOPE_NAMES = ("rms", "onset", "bass", "mid", "treble", "percussive", "harmonic")
 """Names of the per-frame envelopes every :class:`Analysis` holds."""
@@ -88,6 +92,9 @@ class Analysis:
     tracker, tracker_version : str
         The beat tracker that found the beats (``"librosa"``, ``"madmom"``,
         ``"beat_this"``) and its version; empty when not recorded.
+    stems : binarydream.analysis.stems.StemSignals or None
+        Stem envelopes and drum hits when the song was separated into stems
+        (``Song(..., stems=True)``); None otherwise.
 
     Examples
     --------
@@ -109,6 +116,7 @@ class Analysis:
     envelopes: dict[str, np.ndarray] = field(repr=False)
     tracker: str = ""
     tracker_version: str = ""
+    stems: StemSignals | None = field(default=None, repr=False)
 
     @property
     def local_bpm(self) -> np.ndarray:

@@ -155,7 +155,8 @@ def _glide(starts, values, turn_seconds: float) -> str:
     return "cosine| " + ", ".join(keys)
 
 
-def camera_expressions(tempo: float, section_starts, section_labels, preset, *, fps: float) -> dict:
+def camera_expressions(tempo: float, section_starts, section_labels, preset, *, fps: float, stems: bool = False,
+                       pulse_on: str = "beat") -> dict:
     """Camera curves in Deforum's units (zoom factor, degrees and pixels per frame) and the helpers they read.
 
     2D renderers read zoom, angle and translation_x/y; 3D renderers read
@@ -176,6 +177,12 @@ def camera_expressions(tempo: float, section_starts, section_labels, preset, *, 
         The numbers (see :mod:`binarydream.direction.presets`).
     fps : float
         Frames per second, for the per-frame bounds.
+    stems : bool
+        The song has stems: the speed is calmed by ``vocal_calm`` where nobody
+        sings (read from the ``voice`` helper curve, :mod:`~binarydream.direction.stem_direction`).
+    pulse_on : str
+        The events the speed pulses on besides the downbeats: ``"beat"``, or
+        ``"kick"`` for a song with stems whose drums have kicks.
 
     Returns
     -------
@@ -194,7 +201,10 @@ def camera_expressions(tempo: float, section_starts, section_labels, preset, *, 
     p = preset
     factor = tempo_factor(tempo, p)
     base = f"{number(1.0 - p.energy_gain)} + {number(p.energy_gain)}*energy"
-    pulses = (f"{number(p.beat_pulse)}*pulse(beat, {number(p.pulse_release)}, {number(p.pulse_attack)}) + "
+    if stems:
+        base = f"(1 - {number(p.vocal_calm)}*(1 - voice))*({base})"
+    pulses = (f"{number(p.beat_pulse)}*pulse({pulse_on}, {number(p.pulse_release)}, "
+              f"{number(p.pulse_attack)}) + "
               f"{number(p.downbeat_pulse)}*pulse(bar, {number(p.pulse_release)}, {number(p.pulse_attack)})")
     labels, starts = list(section_labels), list(section_starts)
     if not starts:
@@ -224,12 +234,13 @@ def camera_expressions(tempo: float, section_starts, section_labels, preset, *, 
     }
 
 
-def coherence_expressions(preset, *, beat_seconds: float, blend_seconds: float = 0.0) -> dict:
+def coherence_expressions(preset, *, beat_seconds: float, blend_seconds: float = 0.0, stems: bool = False) -> dict:
     """Strength and noise: low in between, rising at prompt changes and section boundaries.
 
     Each event rises over ``event_attack`` s before it and decays with a time
     constant of ``event_release_beats`` beats (at least the blend span), while the
-    new content fades in. Strength stays in [0, 1].
+    new content fades in. Strength stays in [0, 1]. With ``stems``, strength
+    also rises by ``strength_drums`` where the drums come in (the ``drums_in`` helper curve).
 
     Examples
     --------
@@ -243,7 +254,8 @@ def coherence_expressions(preset, *, beat_seconds: float, blend_seconds: float =
     section = f"pulse(section, {release}, {number(p.event_attack)})"
     return {
         "strength": f"0: (clip({number(p.strength_base)} + {number(p.strength_energy)}*energy + "
-                    f"{number(p.strength_prompt)}*{prompt} + {number(p.strength_section)}*{section}, 0, 1))",
+                    f"{number(p.strength_prompt)}*{prompt} + {number(p.strength_section)}*{section}"
+                    f"{f' + {number(p.strength_drums)}*drums_in' if stems else ''}, 0, 1))",
         "noise": f"0: (max({number(p.noise_base)} + {number(p.noise_prompt)}*{prompt} + "
                  f"{number(p.noise_section)}*{section}, 0))",
     }

@@ -53,6 +53,16 @@ def _section_level_curve(analysis, preset) -> str:
     return section_level_expression([s.start for s in analysis.sections], levels[firsts], preset)
 
 
+def _stem_curves(analysis, preset) -> dict:
+    """The helper curves the camera and strength read when the song has stems (``voice``, ``drums_in``); else none."""
+    if getattr(analysis, "stems", None) is None:
+        return {}
+    from .stem_direction import drum_entries, drums_in_expression, voice_expression
+
+    entries = drum_entries(analysis.stems.envelopes["drums"], fps=analysis.fps, rest_seconds=preset.drums_rest)
+    return {"voice": voice_expression(preset), "drums_in": drums_in_expression(entries, preset)}
+
+
 def section_energy(energy: np.ndarray, sections, *, fps: float, share: float) -> np.ndarray:
     """Per-frame energy with ``share`` of it held at each section's level.
 
@@ -92,6 +102,8 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
     their section. Camera: zoom, angle, translation and 3D rotation from the local
     tempo (so the camera speeds up with the song), energy, beats and sections, with a bounded change per frame. Strength and noise
     rise at section boundaries and prompt changes and stay low in between.
+    With stems (``analysis.stems``) the camera pulses on the kicks, calms where nobody sings, and strength
+    rises where the drums come in (:mod:`binarydream.direction.stem_direction`).
 
     Every planned curve is a keyframe string of the song's signals (``pace``,
     ``energy``, ``pulse(beat, ...)``; see :mod:`binarydream.direction.camera`), so
@@ -166,9 +178,12 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
                      bpm=tempo if tempo > 0 else None, beats=np.asarray(analysis.beats, dtype=np.float64),
                      sections=[(timebase.frame_at(s.start, fps), s.label) for s in sections],
                      blend_frames=int(round(blend_seconds * fps))).bind(analysis, lyrics)
-    curves = {"section_level": _section_level_curve(analysis, p), "energy": energy_curve,
-              **camera_expressions(tempo, [s.start for s in sections], [s.label for s in sections], p, fps=fps),
-              **coherence_expressions(p, beat_seconds=beat_seconds, blend_seconds=blend_seconds)}
+    stems = getattr(analysis, "stems", None) is not None
+    pulse_on = "kick" if stems and len(analysis.stems.hits["kick"]) else "beat"
+    curves = {"section_level": _section_level_curve(analysis, p), "energy": energy_curve, **_stem_curves(analysis, p),
+              **camera_expressions(tempo, [s.start for s in sections], [s.label for s in sections], p, fps=fps,
+                                   stems=stems, pulse_on=pulse_on),
+              **coherence_expressions(p, beat_seconds=beat_seconds, blend_seconds=blend_seconds, stems=stems)}
     for name, text in curves.items():
         sched[name] = text
     sched.mark_planned()

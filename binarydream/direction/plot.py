@@ -1,7 +1,8 @@
 """The timeline picture: the song and its schedule on one time axis, read at a glance.
 
 Lanes from top to bottom: waveform with sections, beats and downbeats; lyric
-lines; prompt keyframes; envelopes with each section's energy; zoom; the other
+lines; prompt keyframes; envelopes with each section's energy; with stems, the
+stem envelopes and the drum hits (:mod:`.plot_stems`); zoom; the other
 camera curves; strength and noise. Sections are coloured spans behind every
 lane, one colour per label, so a change of part is visible all the way down;
 each is named with its label and energy level ("C low" for a quiet break). A
@@ -25,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import timebase
+from .plot_stems import draw_hits, draw_stems, stem_lanes
 
 _WAVEFORM_SR = 2000
 ROW_SECONDS = 60.0
@@ -274,6 +276,7 @@ def plot_timeline(path, analysis, *, audio_path=None, lyrics=None, schedule=None
     if schedule is not None:
         lanes.append(("prompts", 1.1))
     lanes.append(("envelopes", 1.4))
+    lanes += stem_lanes(analysis)
     if schedule is not None:
         lanes += [("zoom", 1.0), ("moves", 1.3), ("strength", 1.1)]
     row_height = sum(h for _, h in lanes) * 1.25 + 0.8
@@ -291,6 +294,9 @@ def plot_timeline(path, analysis, *, audio_path=None, lyrics=None, schedule=None
         _draw_song(axes["song"], analysis, waveform, colours)
         _draw_lyrics(axes["lyrics"], lyrics, chars_per_second, duration)
         _draw_envelopes(axes["envelopes"], analysis, colours)
+        if "stems" in axes:
+            draw_stems(axes["stems"], analysis)
+            draw_hits(axes["drum hits"], analysis)
         if schedule is not None:
             _draw_prompts(axes["prompts"], schedule, colours, analysis, chars_per_second)
             _draw_curves((axes["zoom"], axes["moves"], axes["strength"]), schedule, timebase.frame_times(

@@ -75,6 +75,12 @@ class Preset:
     noise_section: float = 0.04
     event_attack: float = 0.1         # seconds before an event that its rise starts
     event_release_beats: float = 2.0  # decay (time constant, beats) after it; at least the blend span is used
+    # With stems (Song(stems=True)): pulses on the kick instead of every beat, and these
+    vocal_calm: float = 0.35          # share of the speed taken off where nobody sings
+    voice_release: float = 3.0        # seconds (time constant) the camera takes to calm after the singing stops
+    strength_drums: float = 0.2       # added to strength where the drums come in after a rest
+    drums_rest: float = 4.0           # seconds without drums before their return counts as coming in
+    drums_in_release: float = 2.0     # seconds the drums' strength change lasts
 
 
 PRESETS = {

@@ -18,6 +18,7 @@ from .expressions import FUNCTIONS, MAX_VALUES, EvaluationContext, evaluate, syn
 from .grammar import BUILTIN_NAMES, parse_keyframes
 from .interpolation import get_interpolation
 from .signals import SIGNAL_NAMES
+from .stem_signals import STEM_KEYS, unbound_reasons
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _PLAIN_KEY = rf"\s*(\d{{1,12}})\s*:\s*(?:\(\s*({_NUMBER})\s*\)|({_NUMBER}))\s*"
@@ -178,13 +179,14 @@ def _bind(variables, n_frames, signals=None):
     env, names = {}, {}
     if signals is None:
         names.update({name: f"{name} is a signal of the song: bind the song first (Schedule.bind, or "
-                            "parse(..., signals=song_signals(...)))" for name in SIGNAL_NAMES})
+                            "parse(..., signals=song_signals(...)))" for name in SIGNAL_NAMES + STEM_KEYS})
     else:
         if signals.n_frames != n_frames:
             raise KeyframeError(f"the signals are for {signals.n_frames} frames, not {n_frames}: "
                                 "build them for this video")
         env.update(signals.values)
         names.update({name: None for name in signals.values})
+        names.update(unbound_reasons(signals.values))
     for name, value in (variables or {}).items():
         if not (isinstance(name, str) and name.isidentifier()) or name in _RESERVED:
             raise KeyframeError(f"cannot bind the name {name!r}: choose an identifier other than "

@@ -16,8 +16,9 @@ Grammar, loosest binding first::
     power   := atom [('**'|'^') unary]          right-associative; ^ is power, not xor
     atom    := number | name | name '(' expr (',' expr)* ')' | '(' expr ')'
              | 'is_section' '(' label (',' label)* ')'       label: "text" or 'text'
+             | 'stem' '(' label ')'
 
-The song's functions (``pulse``, ``smooth``, ``slew``, ``is_section``; see
+The song's functions (``pulse``, ``smooth``, ``slew``, ``is_section``, ``stem``; see
 :mod:`.signals`) read the song's events and whole curves; they are parsed only
 where ``song_functions`` is asked for (values, not keys) and evaluated with an
 :class:`EvaluationContext`.
@@ -38,6 +39,7 @@ import numpy as np
 
 from ..errors import KeyframeError
 from .signals import COUNTERS, follow, pulse_train, slew_limit
+from .stem_signals import STEM_FUNCTION, STEM_KEYS, needs_stems, stem_key
 
 MAX_DEPTH = 40
 """Deepest nesting of parentheses, signs and powers an expression may have."""
@@ -52,7 +54,7 @@ CONSTANTS = {"pi": np.pi, "e": np.e}
 
 _UNARY = {"sin": np.sin, "cos": np.cos, "tan": np.tan, "abs": np.abs, "floor": np.floor, "ceil": np.ceil,
           "sqrt": np.sqrt, "exp": np.exp, "log": np.log}
-SONG_FUNCTIONS = ("pulse", "smooth", "slew", "is_section")
+SONG_FUNCTIONS = ("pulse", "smooth", "slew", "is_section", STEM_FUNCTION)
 """Functions of the song's events and of whole curves: values only, evaluated with an EvaluationContext."""
 
 FUNCTIONS = (*_UNARY, "min", "max", "clip", "where", "lerp", *SONG_FUNCTIONS)
@@ -62,7 +64,7 @@ _ARITY = {"clip": (3, 3), "where": (3, 3), "lerp": (3, 3), "min": (2, None), "ma
           "pulse": (2, 3), "smooth": (2, 3), "slew": (2, 2)}
 _EXAMPLES = {"min": "min(t, 10)", "max": "max(t, 10)", "pulse": "pulse(beat, 0.25)", "smooth": "smooth(bass, 0.5)",
              "slew": "slew(bass, 0.01)", "lerp": "lerp(1, 1.05, bass)", "clip": "clip(t, 0, 10)",
-             "where": "where(t > 5, 1, 0)"}
+             "where": "where(t > 5, 1, 0)", STEM_FUNCTION: 'stem("drums")'}
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
@@ -237,7 +239,7 @@ class _Parser:
                 return ("num", np.float64(CONSTANTS[value]))
             if value in FUNCTIONS:
                 raise syntax_error(self.text, pos, f"{value} is a function: call it, e.g. {value}(t)")
-            known = sorted(n for n, why in self.names.items() if why is None)
+            known = sorted(n for n, why in self.names.items() if why is None and n.isidentifier())
             raise syntax_error(self.text, pos, f"unknown name {value[:40]!r}: use one of "
                                f"{', '.join(known + list(CONSTANTS))}")
         if (kind, value) == ("op", "("):
@@ -246,7 +248,7 @@ class _Parser:
             self.expect(")", "to close the '('")
             return node
         if kind == "str":
-            raise self.error("a quoted label belongs in is_section(...), e.g. is_section(\"B\")")
+            raise self.error("a quoted label belongs in is_section(...) or stem(...), e.g. is_section(\"B\")")
         found = "the end of the text" if kind == "end" else repr(value)
         raise self.error(f"expected a number, a name or '(', found {found}")
 
@@ -258,6 +260,8 @@ class _Parser:
         self.i += 1
         if name == "is_section":
             return self.section_test(pos)
+        if name == STEM_FUNCTION:
+            return self.stem_envelope(pos)
         args = [self.expr()]
         while self.peek()[:2] == ("op", ","):
             self.i += 1
@@ -276,8 +280,8 @@ class _Parser:
         if name == "pulse":
             counted = args[0][1] if args[0][0] == "name" else None
             if counted not in COUNTERS:
-                raise syntax_error(self.text, pos, "pulse() counts the events of beat, bar, word, line, section "
-                                   "or prompt: e.g. pulse(beat, 0.25)")
+                raise syntax_error(self.text, pos, f"pulse() counts the events of {', '.join(COUNTERS[:-1])} or "
+                                   f"{COUNTERS[-1]}: e.g. pulse(beat, 0.25)")
             return ("pulse", counted, args[1], args[2] if len(args) > 2 else ("num", np.float64(0.0)))
         if name in ("smooth", "slew"):
             return ("whole", name, args)
@@ -303,6 +307,21 @@ class _Parser:
         self.expect(")", "to close is_section(")
         indices = [i for i, label in enumerate(self.labels) if label in wanted]
         return ("in_section", np.array(indices, dtype=np.float64))
+
+
+    def stem_envelope(self, pos):
+        """``stem("vocals")``: the name its envelope is bound under, checked against the song's stems."""
+        kind, value, where, _ = self.peek()
+        stems = ", ".join(f'"{key.split(":", 1)[1]}"' for key in STEM_KEYS)
+        if kind != "str" or stem_key(value[1:-1]) not in STEM_KEYS:
+            raise self.error(f"stem() takes one of {stems}, quoted: e.g. stem(\"drums\")")
+        key = stem_key(value[1:-1])
+        why = self.names.get(key, needs_stems(f"stem({value})"))
+        if why is not None:
+            raise syntax_error(self.text, pos, why)
+        self.i += 1
+        self.expect(")", "to close stem(")
+        return ("name", key)
 
 
 def parse_tokens(text: str, tokens: list, names: dict, end: int | None = None, *, labels=None,

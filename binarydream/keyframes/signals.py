@@ -14,10 +14,13 @@ frame for each name, plus the event times that ``pulse(...)`` counts. Names:
   1 inside sections labelled B (``is_section("A", "C")`` for either);
 * ``word`` and ``line``: index of the last sung word and lyric line begun
   (-1 before the first); ``sung``: 1 while a word is sung;
-* ``prompt``: index of the last prompt keyframe (bound by the schedule).
+* ``prompt``: index of the last prompt keyframe (bound by the schedule);
+* with stems (``Song(..., stems=True)``): ``stem("drums")`` (and ``"bass"``,
+  ``"vocals"``, ``"other"``), a stem's envelope in [0, 1], and the drum hits
+  ``kick``, ``snare``, ``hats``, counted like ``beat`` (see :mod:`.stem_signals`).
 
 Functions: ``pulse(beat, decay[, attack])`` is 1 at each event of a counting
-signal (``beat``, ``bar``, ``word``, ``line``, ``section``, ``prompt``; for
+signal (``beat``, ``bar``, ``word``, ``line``, ``section``, ``prompt``, ``kick``, ``snare``, ``hats``; for
 ``section`` and ``prompt`` each change after the first) and decays
 exponentially with time constant ``decay`` seconds, rising linearly over
 ``attack`` seconds before it; ``smooth(x, attack[, release])`` follows ``x``
@@ -44,15 +47,16 @@ import numpy as np
 from .. import timebase
 from ..analysis.envelopes import smooth
 from ..analysis.grid import tempo_at
+from .stem_signals import HITS, stem_values
 
 ENVELOPES = ("rms", "onset", "bass", "mid", "treble", "percussive", "harmonic")
 """Envelope names a song binds (each one value per frame in [0, 1])."""
 
-COUNTERS = ("beat", "bar", "word", "line", "section", "prompt")
+COUNTERS = ("beat", "bar", "word", "line", "section", "prompt") + HITS
 """Signals whose events ``pulse(...)`` counts."""
 
 SIGNAL_NAMES = ENVELOPES + ("tempo", "beat", "beat_phase", "bar", "bar_phase", "section", "word", "line", "sung",
-                            "prompt")
+                            "prompt") + HITS
 """Every name a song (and its schedule) may bind."""
 
 
@@ -118,7 +122,7 @@ def _count(times, events):
 
 
 def song_signals(n_frames: int, fps: float, *, envelopes=None, beats=(), downbeats=(), sections=(), words=(),
-                 lines=()) -> Signals:
+                 lines=(), stems=None) -> Signals:
     """The :class:`Signals` of a song from plain data.
 
     Parameters
@@ -137,6 +141,8 @@ def song_signals(n_frames: int, fps: float, *, envelopes=None, beats=(), downbea
         Sung words in seconds.
     lines : sequence of float
         Lyric line starts in seconds.
+    stems : binarydream.analysis.stems.StemSignals or None
+        Stem envelopes and drum hits, for ``stem(...)``, ``kick``, ``snare``, ``hats``.
 
     Examples
     --------
@@ -163,6 +169,10 @@ def song_signals(n_frames: int, fps: float, *, envelopes=None, beats=(), downbea
     values["line"] = _index(times, np.asarray(lines, dtype=np.float64))
     events = {"beat": beats, "bar": downbeats, "word": spans[:, 0], "line": np.asarray(lines, dtype=np.float64),
               "section": starts[1:]}
+    if stems is not None:
+        stem_signals, stem_events = stem_values(times, stems, _count)
+        values.update(stem_signals)
+        events.update(stem_events)
     return Signals(int(n_frames), float(fps), values, events, tuple(str(label) for _, label in sections))
 
 
