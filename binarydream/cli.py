@@ -27,17 +27,35 @@ from .files import check_writable, write_text_atomic
 def _song(args):
     from .song import Song
 
-    return Song(args.song, lyrics=args.lyrics, fps=args.fps, cache_dir=False if args.no_cache else args.cache_dir,
+    return Song(args.song, lyrics=args.lyrics, fps=_fps(args), cache_dir=False if args.no_cache else args.cache_dir,
                 beats=args.beats,
                 lyrics_model=args.lyrics_model, language=args.language, lyrics_backend=args.lyrics_backend,
                 vocals=args.vocals)
 
 
-def _schedule(args, song):
-    if args.schedule:
+def _schedule_file(args):
+    """The ``--schedule`` file, read once, not yet bound to the song (None when the command plans now)."""
+    if not getattr(args, "schedule", None):
+        return None
+    if getattr(args, "_loaded", None) is None:
         from .schedule import Schedule
 
-        return Schedule.load(args.schedule, song=song)
+        args._loaded = Schedule.load(args.schedule)
+    return args._loaded
+
+
+def _fps(args) -> float:
+    """``--fps``; else the fps of the ``--schedule`` given (a 24 fps schedule is checked at 24 fps); else 30."""
+    if args.fps is not None:
+        return args.fps
+    schedule = _schedule_file(args)
+    return schedule.fps if schedule is not None else 30
+
+
+def _schedule(args, song):
+    schedule = _schedule_file(args)
+    if schedule is not None:
+        return schedule.bind(song.analysis, song.lyrics)
     return song.plan(style=args.style, preset=args.preset, **_settings(args))
 
 
@@ -224,7 +242,7 @@ def _parser() -> argparse.ArgumentParser:
         p = commands.add_parser(name, help=help_text, parents=[debug])
         p.add_argument("song", help="the audio file")
         p.add_argument("--lyrics", help="lyrics: .lrc/.srt (timed) or a text file (aligned to the audio)")
-        p.add_argument("--fps", type=float, default=30, help="video frames per second (default 30)")
+        p.add_argument("--fps", type=float, help="video frames per second (default: the --schedule's, else 30)")
         p.add_argument("--out", help="output path (default: next to the current folder, named after the song)")
         p.add_argument("--overwrite", action="store_true", help="replace an existing output")
         p.add_argument("--cache-dir", help="analysis cache folder (default ~/.cache/binarydream)")

@@ -188,8 +188,8 @@ class Schedule:
         >>> Schedule(4, fps=4).bind(a, None).__setitem__("zoom", "0: (1 + 0.1*bass)")
         """
         if analysis.n_frames != self.n_frames:
-            raise ScheduleError(f"the schedule has {self.n_frames} frames but the song {analysis.n_frames} at "
-                                f"{self.fps:g} fps; plan the schedule from this song")
+            raise ScheduleError(f"the schedule has {self.n_frames} frames at {self.fps:g} fps but the song "
+                                f"{analysis.n_frames} at {analysis.fps:g} fps; plan the schedule from this song")
         lines = lyrics.lines if lyrics is not None else []
         words = [(w.start, w.end) for line in lines for w in line.words]
         self._song_signals = song_signals(
