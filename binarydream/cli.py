@@ -1,4 +1,4 @@
-"""The ``binarydream`` command: analyze, plan, plot, preview, render and report, as the Python API does them.
+"""The ``binarydream`` command: analyze, plan, plot, preview, render, report and deforum, as the Python API does them.
 
 Each command writes its files at (or next to) the output path given, prints
 where they are, and answers bad input with one line on stderr and exit code 2.
@@ -132,6 +132,14 @@ def cmd_plan(args) -> list[Path]:
     check_writable(out, overwrite=args.overwrite)
     sched = song.plan(style=args.style, preset=args.preset, **_settings(args))
     return [sched.save(out, overwrite=args.overwrite)]
+
+
+def cmd_deforum(args) -> list[Path]:
+    """``binarydream deforum``: the schedule as a Deforum settings file, in the mode the render would use."""
+    out = _default_out(args, ".deforum.txt")
+    check_writable(out, overwrite=args.overwrite)
+    song = _song(args)
+    return [_schedule(args, song).to_deforum(out, depth=args.depth, overwrite=args.overwrite)]
 
 
 @contextlib.contextmanager
@@ -271,6 +279,11 @@ def _parser() -> argparse.ArgumentParser:
     song_command("analyze", "beats, downbeats, tempo and sections to JSON", cmd_analyze)
     with_schedule(song_command("plan", "write the schedule file a person edits", cmd_plan))
     with_schedule(song_command("plot", "draw the timeline PNG", cmd_plot))
+    p = with_schedule(song_command("deforum", "write the schedule as Deforum settings (the JSON file it loads)",
+                                   cmd_deforum))
+    p.add_argument("--depth", action="store_true",
+                   help="the render has a depth model (render --depth): a schedule that moves in 3D is Deforum's "
+                        "3D mode; default 2D, as a render without one")
     p = with_schedule(song_command("preview", "animatic with the song's audio, on a CPU, in seconds", cmd_preview))
     p.add_argument("--width", type=int, default=480)
     p.add_argument("--height", type=int, default=270)

@@ -41,7 +41,7 @@ from .keyframes.signals import SIGNAL_NAMES, song_signals
 
 __all__ = ["Schedule", "CURVES", "DEFAULTS", "RENDER_OPTIONS", "check_curve", "check_curve_name"]
 
-RENDER_OPTIONS = ("cadence", "seed", "colour_coherence", "border", "width", "height", "fov")
+RENDER_OPTIONS = ("cadence", "seed", "colour_coherence", "border", "width", "height", "fov", "steps", "guidance_scale")
 """Render settings a schedule may carry (from a Deforum project): :meth:`Song.render` uses them unless given."""
 
 
@@ -475,10 +475,12 @@ class Schedule:
         sched._document = document
         return sched
 
-    def to_deforum(self) -> dict:
+    def to_deforum(self, path=None, *, depth: bool = False, overwrite: bool = False):
         """Deforum settings: prompts by frame, every standard curve as a compact keyframe string, render settings.
 
-        See :func:`binarydream.deforum.to_deforum`.
+        With ``path``, written there as Deforum's JSON settings file (atomically; an existing
+        file only with ``overwrite``), and the path returned. ``depth``: the render has a depth
+        model, so a schedule that moves in 3D is Deforum's 3D mode. See :func:`binarydream.deforum.to_deforum`.
 
         Examples
         --------
@@ -488,7 +490,7 @@ class Schedule:
         """
         from .deforum import to_deforum
 
-        return to_deforum(self)
+        return to_deforum(self, path, depth=depth, overwrite=overwrite)
 
     @classmethod
     def from_deforum(cls, settings) -> "Schedule":

@@ -1,7 +1,8 @@
 """The keyframe list: ``[method|] key: value, key: value, ...`` and what each key means in frames.
 
 A key is a frame number (``10``), an expression of ``max_f``, ``fps`` and
-``bpm`` (``(max_f/2)``, truncated to a whole frame as Deforum does), a time in
+``bpm`` (``(max_f/2)``, or quoted as Deforum's extension writes ``"max_f-1"``,
+truncated to a whole frame as Deforum does), a time in
 seconds (``2.5s``) or a beat (``16b``); the unit sticks to the number or the
 closing bracket. A value is an expression (see :mod:`.expressions`); Disco and
 Deforum wrap it in brackets, which are then only grouping. Items are separated
@@ -151,11 +152,19 @@ def key_names(fps, bpm) -> tuple[dict, dict]:
 def resolve_key(text, tokens, end, *, n_frames, fps, bpm=None, beats=None) -> int:
     """Frame of one key given as tokens of ``text`` (a frame, an expression, or seconds/beats with ``s``/``b``).
 
+    A key in quotes is the key inside them, as Deforum's extension writes ``"max_f-1"``.
+
     Examples
     --------
     >>> resolve_key("16b", tokenize("16b"), 3, n_frames=600, fps=30, bpm=120)
     240
+    >>> resolve_key('"max_f-1"', tokenize('"max_f-1"'), 9, n_frames=10, fps=30)
+    8
     """
+    if len(tokens) == 1 and tokens[0][0] == "str":
+        # Deforum's extension quotes expression keys ("max_f-1": (s)): the key is the text inside the quotes.
+        first, last = tokens[0][2] + 1, tokens[0][3] - 1
+        return resolve_key(text, tokenize(text, first, last), last, n_frames=n_frames, fps=fps, bpm=bpm, beats=beats)
     unit = None
     if (len(tokens) >= 2 and tokens[-1][0] == "name" and tokens[-1][1] in ("s", "b")
             and tokens[-1][2] == tokens[-2][3]):
