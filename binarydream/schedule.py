@@ -58,17 +58,15 @@ def _plain_number(value):
 
 def _frame_of(key, n_frames, fps, bpm, beats, what):
     key = _plain_number(key)
-    if isinstance(key, int):
+    if isinstance(key, int) and not isinstance(key, bool):
         if not 0 <= key <= timebase.MAX_FRAME:
             raise ScheduleError(f"{what} key {key} must be a frame from 0 to {timebase.MAX_FRAME:,}")
         frame = key
     elif isinstance(key, str):
-        frame = resolve_key(key, tokenize(key), len(key), n_frames=n_frames, fps=fps, bpm=bpm, beats=beats)
+        frame = resolve_key(key, tokenize(key), len(key), n_frames=n_frames, fps=fps, bpm=bpm, beats=beats,
+                            far="refuse")
     else:
         raise ScheduleError(f"{what} key {key!r} must be a frame number or a str like '2.5s' or '16b'")
-    if frame >= n_frames:
-        warnings.warn(f"{what} key {key!r} is frame {frame}, past the last frame ({n_frames - 1}): it never shows",
-                      stacklevel=4)
     return frame
 
 
@@ -112,6 +110,9 @@ class Schedule:
 
     def __init__(self, n_frames, fps=30, *, prompts=None, curves=None, bpm=None, beats=None, sections=None,
                  blend_frames=0, negative_prompts=None, signals=None, render=None):
+        for name, value in (("n_frames", n_frames), ("fps", fps), ("bpm", bpm), ("blend_frames", blend_frames)):
+            if isinstance(value, (bool, np.bool_)):  # YAML's true is no count of frames
+                raise ScheduleError(f"{name} must be a number, got {value!r}")
         n_frames, fps, bpm, blend_frames = map(_plain_number, (n_frames, fps, bpm, blend_frames))
         if not isinstance(n_frames, int) or not 1 <= n_frames <= timebase.MAX_FRAMES:
             raise ScheduleError(f"n_frames must be a whole number from 1 to {timebase.MAX_FRAMES:,}, got {n_frames!r}")
@@ -143,6 +144,7 @@ class Schedule:
             self._add_prompts(key, value, negative=False)
         for key, value in (negative_prompts or {}).items():
             self._add_prompts(key, value, negative=True)
+        self._warn_late_keys()
         self._song_signals, self._with_prompts = signals, None
         self._sources, self._values, self._pending, self._planned = {}, {}, {}, {}
         for name, value in (curves or {}).items():
@@ -150,6 +152,16 @@ class Schedule:
 
     def _frame(self, key, what):
         return _frame_of(key, self.n_frames, self.fps, self.bpm, self.beats, what)
+
+    def _warn_late_keys(self) -> None:
+        """One warning for all the section and prompt keys past the last frame (kept: they never show)."""
+        written = [("section", {frame: key for frame, (key, _) in self._section_keys.items()}),
+                   ("prompt", self._prompt_keys[0]), ("negative prompt", self._prompt_keys[1])]
+        late = [(frame, what, key) for what, keys in written for frame, key in keys.items() if frame >= self.n_frames]
+        if late:
+            frame, what, key = min(late)
+            warnings.warn(f"{len(late)} keys lie past the last frame ({self.n_frames - 1}) and never show, the first, "
+                          f"{what} key {key!r}, at frame {frame}", stacklevel=3)
 
     def _add_prompts(self, key, value, *, negative):
         frame = self._frame(key, "prompt")
