@@ -20,8 +20,10 @@ import logging
 import sys
 from pathlib import Path
 
+from . import console
 from .errors import BinaryDreamError, ParameterError
 from .files import check_writable, write_text_atomic
+from .stages import show_stages
 
 
 def _song(args):
@@ -373,11 +375,13 @@ def _info_to_stderr():
 
 
 def main(argv=None) -> int:
-    """Run the command line; returns the exit code (0 done, 2 bad input or a file that cannot be used).
+    """Run the command line; returns the exit code (0 done, 2 bad input or a file that cannot be used, 130 Ctrl-C).
 
     Any of binarydream's errors, and the common OS and text errors (no permission,
     a folder where a file should be, a full disk, an undecodable file), print one
     line and return 2; ``--debug`` raises them instead, with the traceback.
+    Warnings print as ``warning: ...`` lines, and the slow stages draw a bar
+    each when stderr is a terminal (:mod:`binarydream.console`, :mod:`binarydream.stages`).
 
     Examples
     --------
@@ -386,15 +390,26 @@ def main(argv=None) -> int:
     """
     args = _parser().parse_args(argv)
     try:
-        with _info_to_stderr():
+        with _info_to_stderr(), console.warning_lines(), show_stages(sys.stderr if sys.stderr.isatty() else None):
             written = args.handler(args)
     except (BinaryDreamError, OSError, UnicodeError) as error:
         if args.debug:
             raise
         print(f"binarydream {args.command}: {error_line(error)}", file=sys.stderr)
         return 2
-    for path in written:
-        print(f"wrote {path}")
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        resumable = args.command == "render" and not args.no_resume
+        print(console.interrupted_line(args.command, resumable=resumable), file=sys.stderr)
+        return console.INTERRUPTED
+    try:
+        for path in written:
+            print(f"wrote {path}")
+        sys.stdout.flush()
+    except OSError as error:
+        print(console.stdout_failed(args.command, error), file=sys.stderr)
+        return 2
     return 0
 
 

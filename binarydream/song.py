@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import timebase
 from .errors import ParameterError
+from .stages import stage
 
 _TIMED_LYRICS = (".lrc", ".srt")
 
@@ -117,7 +118,8 @@ class Song:
         if self._analysis is None:
             from .analysis import analyze
 
-            self._analysis = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir, beats=self.beats)
+            with stage("analysis: beats, sections"):
+                self._analysis = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir, beats=self.beats)
         return self._analysis
 
     @property
@@ -143,7 +145,8 @@ class Song:
                 and Path(str(source)).suffix.lower() in _TIMED_LYRICS:
             return alignment.load(source)
         # Anything else is lyrics text or a path to it; alignment tells the two apart and says what is wrong.
-        return alignment.align(self.path, source, **self._alignment_options)
+        with stage("lyrics: aligning"):
+            return alignment.align(self.path, source, **self._alignment_options)
 
     def transcribe(self, **options):
         """Transcribe the lyrics from the audio (no lyrics known) and keep them as ``song.lyrics``.
@@ -154,7 +157,8 @@ class Song:
         """
         import alignment
 
-        self._lyrics = alignment.transcribe(self.path, **{**self._alignment_options, **options})
+        with stage("lyrics: transcribing"):
+            self._lyrics = alignment.transcribe(self.path, **{**self._alignment_options, **options})
         return self._lyrics
 
     def plan(self, style: str = "", **overrides):
