@@ -15,7 +15,7 @@ from render_support import write_song
 def _moving(n_frames=60):
     """A schedule as the planner writes it: 2D and 3D camera curves both move."""
     t = np.arange(n_frames)
-    return Schedule(n_frames, fps=24, prompts={0: "a lake", 30: "a storm"}, curves={
+    return Schedule(n_frames, fps=24, prompts={0: "a lake", n_frames // 2: "a storm"}, curves={
         "zoom": 1.0 + 0.02 * np.sin(t / 5), "angle": 0.3 * np.cos(t / 7), "translation_x": "0: (1.5)",
         "translation_z": "0: (0), 59: (4)", "rotation_3d_y": 0.2 * np.sin(t / 9)})
 
