@@ -24,6 +24,8 @@ demo: setup
 	$(BIN)/python examples/dream.py --out $(OUT) $(if $(MODEL),--model $(MODEL)) $(if $(OVERWRITE),--overwrite)
 
 test: setup
+	@[ -x /usr/bin/chromium ] || [ -n "$$BINARYDREAM_CHROMIUM" ] || command -v chromium >/dev/null || \
+		echo "make test: no Chromium found, so the studio's browser tests will be skipped (apt-get install chromium)"
 	$(BIN)/python -m pytest -q
 
 test-whisperx:

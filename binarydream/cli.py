@@ -47,11 +47,12 @@ def _schedule_file(args):
 
 
 def _fps(args) -> float:
-    """``--fps``; else the fps of the ``--schedule`` given (a 24 fps schedule is checked at 24 fps); else 30."""
+    """``--fps``; else the fps of the ``--schedule`` file (a 24 fps schedule is checked at 24 fps); else 30."""
     if args.fps is not None:
         return args.fps
-    schedule = _schedule_file(args)
-    return schedule.fps if schedule is not None else 30
+    # studio's --schedule may name a file to be made; a missing one for the other commands is refused when read
+    exists = getattr(args, "schedule", None) and Path(args.schedule).is_file()
+    return _schedule_file(args).fps if exists else 30
 
 
 def _schedule(args, song):
@@ -223,6 +224,35 @@ def cmd_render(args) -> list[Path]:
     return [out for out, _, _ in requests]
 
 
+def cmd_studio(args) -> list[Path]:
+    """``binarydream studio``: serve the studio page until Ctrl-C; Save in the page writes the files.
+
+    The LRC is saved to the ``--lyrics`` file when it is one, else beside it (``.lrc``); a text file's LRC
+    that is newer than the text (saved by an earlier studio) is shown instead of aligning the text again.
+    """
+    from .studio import start
+
+    lrc = None
+    if args.lyrics:
+        lyrics = Path(args.lyrics)
+        lrc = lyrics if lyrics.suffix.lower() == ".lrc" else lyrics.with_suffix(".lrc")
+        if lyrics.suffix.lower() != ".srt" and lrc != lyrics and lrc.is_file() and lyrics.is_file() \
+                and lrc.stat().st_mtime >= lyrics.stat().st_mtime:
+            print(f"binarydream studio: showing {lrc} (saved after {lyrics.name}); delete it to align the text "
+                  "again", file=sys.stderr)
+            args.lyrics = str(lrc)
+    try:
+        song = _song(args)
+        studio = start(song, schedule_path=args.schedule, lrc_path=lrc, lyrics_model=args.lyrics_model,
+                       language=args.language, port=args.port, open_browser=not args.no_browser)
+        print(f"binarydream studio: {studio.url}  (Ctrl-C to stop)", flush=True)
+        studio.serve_until_interrupted()
+    except KeyboardInterrupt:
+        pass
+    print("binarydream studio: stopped", file=sys.stderr)
+    return []
+
+
 def _size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
@@ -248,13 +278,14 @@ def _parser() -> argparse.ArgumentParser:
     debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def song_command(name, help_text, handler):
+    def song_command(name, help_text, handler, writes=True):
         p = commands.add_parser(name, help=help_text, parents=[debug])
         p.add_argument("song", help="the audio file")
         p.add_argument("--lyrics", help="lyrics: .lrc/.srt (timed) or a text file (aligned to the audio)")
         p.add_argument("--fps", type=float, help="video frames per second (default: the --schedule's, else 30)")
-        p.add_argument("--out", help="output path (default: next to the current folder, named after the song)")
-        p.add_argument("--overwrite", action="store_true", help="replace an existing output")
+        if writes:
+            p.add_argument("--out", help="output path (default: next to the current folder, named after the song)")
+            p.add_argument("--overwrite", action="store_true", help="replace an existing output")
         p.add_argument("--cache-dir", help="analysis cache folder (default ~/.cache/binarydream)")
         p.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
         p.add_argument("--beats", default="auto", metavar="TRACKER",
@@ -319,6 +350,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="spread the render over the GPUs of a Ray cluster: alone, the one running here or a new one; "
                         "'auto': the one running here; 'ray://host:10001': a remote one (pip install "
                         "'binarydream[ray]'); give it after the songs")
+
+    p = song_command("studio", "see, hear and fix the schedule in the browser (127.0.0.1, with a token)", cmd_studio,
+                     writes=False)
+    p.add_argument("--schedule", help="the schedule file to edit and save (default: SONG_STEM.schedule.yaml beside "
+                                      "the song; planned now when it does not exist)")
+    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    p.add_argument("--no-browser", action="store_true", help="print the URL only; do not open a browser")
 
     p = commands.add_parser("report", help="score a finished render with CLIP: chart and table", parents=[debug])
     p.add_argument("render_dir", help="the render's frames folder (VIDEO.frames)")

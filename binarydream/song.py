@@ -65,6 +65,10 @@ class Song:
         Passed to :func:`alignment.align` (as ``model``, ``language``, ``device``,
         ``backend``, ``vocals``) when the lyrics are plain text, and to
         :meth:`transcribe`.
+    overrides : "auto", str, Path, Overrides or None
+        Fixes to the analysis (moved downbeats, renamed sections; the studio writes them):
+        ``"auto"`` reads ``<stem>.overrides.json`` beside the song when it is there; a path
+        reads that file; None uses none. See :mod:`binarydream.analysis.overrides`.
 
     Examples
     --------
@@ -75,7 +79,7 @@ class Song:
 
     def __init__(self, path, lyrics=None, fps: float = 30, *, cache_dir=None, beats: str = "auto",
                  lyrics_model: str | None = None, language: str | None = None, device: str | None = None,
-                 lyrics_backend: str = "faster-whisper", vocals: bool = False):
+                 lyrics_backend: str = "faster-whisper", vocals: bool = False, overrides="auto"):
         from .audio import probe_duration
 
         if isinstance(fps, bool) or not (isinstance(fps, numbers.Real) and 1 <= fps <= 240):
@@ -88,8 +92,9 @@ class Song:
         self._lyrics_source = lyrics
         self._alignment_options = {"model": lyrics_model, "language": language, "device": device,
                                    "backend": lyrics_backend, "vocals": vocals}
-        self._analysis = None
+        self._analysis = self._heard = None
         self._lyrics = None
+        self._overrides = overrides
 
     def __repr__(self) -> str:
         return f"Song({str(self.path)!r}, fps={self.fps}, duration={self.duration:.2f})"
@@ -117,10 +122,31 @@ class Song:
         """
         if self._analysis is None:
             from .analysis import analyze
+            from .analysis.overrides import apply_overrides, find_overrides
 
-            with stage("analysis: beats, sections"):
-                self._analysis = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir, beats=self.beats)
+            if self._heard is None:  # the analysis as heard, kept so that other overrides need no new analysis
+                with stage("analysis: beats, sections"):
+                    self._heard = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir, beats=self.beats)
+            self._analysis = apply_overrides(self._heard, find_overrides(self.path, self._overrides))
         return self._analysis
+
+    @property
+    def overrides(self):
+        """The fixes to the analysis in use: ``"auto"``, a path, an ``Overrides`` or None (see ``use_overrides``)."""
+        return self._overrides
+
+    def use_overrides(self, overrides) -> None:
+        """Use other fixes to the analysis (as ``overrides=`` of the constructor); the analysis follows them.
+
+        Examples
+        --------
+        >>> from binarydream.analysis.overrides import Overrides
+        >>> song.use_overrides(Overrides(section_labels={0: "intro"}))  # doctest: +SKIP
+        >>> song.analysis.sections[0].label  # doctest: +SKIP
+        'intro'
+        """
+        self._overrides = overrides
+        self._analysis = None
 
     @property
     def lyrics(self):
@@ -198,6 +224,26 @@ class Song:
 
         return preview(out, self._bound(schedule), audio_path=self.path, analysis=self.analysis,
                        lyrics=self.lyrics, **options)
+
+    def studio(self, schedule=None, *, schedule_path=None, port: int = 0, open_browser: bool = True,
+               block: bool = True):
+        """Open the browser studio: see, hear and fix the analysis, lyrics and schedule of this song.
+
+        With ``block=True`` it serves until Ctrl-C; with ``block=False`` it returns the running
+        :class:`binarydream.studio.Studio` (``.url``, ``.stop()``). See :func:`binarydream.studio.start`.
+
+        Examples
+        --------
+        >>> studio = song.studio(schedule=sched, open_browser=False, block=False)  # doctest: +SKIP
+        >>> studio.url  # doctest: +SKIP
+        'http://127.0.0.1:8765/?token=...'
+        """
+        from .studio import start
+
+        studio = start(self, schedule, schedule_path=schedule_path, port=port, open_browser=open_browser)
+        if block:
+            studio.serve_until_interrupted()
+        return studio
 
     def render(self, out, schedule=None, model: object = "stabilityai/sd-turbo", **options):
         """Render the dream video with a diffusion model, the song's audio muxed in sync.

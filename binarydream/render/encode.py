@@ -78,6 +78,8 @@ class VideoEncoder(FinishesOrAborts):
         H.264 quality (lower is better; 17 to 18 look lossless).
     preset : str
         x264 speed preset ("ultrafast" ... "veryslow").
+    audio_start : float
+        Seconds into the song where the muxed audio begins (a video of part of the song).
 
     Examples
     --------
@@ -88,7 +90,7 @@ class VideoEncoder(FinishesOrAborts):
     """
 
     def __init__(self, path, width: int, height: int, *, fps: float, n_frames: int, audio_path=None, crf: int = 17,
-                 preset: str = "veryfast"):
+                 preset: str = "veryfast", audio_start: float = 0.0):
         if width % 2 or height % 2:
             raise RenderError(f"width and height must be even for H.264, got {width}x{height} (use multiples of 8)")
         self.path = Path(path)
@@ -104,7 +106,8 @@ class VideoEncoder(FinishesOrAborts):
                    "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-framerate", rate,
                    "-i", "pipe:0"]
         if audio_path is not None:
-            command += ["-i", str(audio_path), "-map", "0:v:0", "-map", "1:a:0",
+            # -ss before -i: the audio from audio_start seconds (a preview of part of the song).
+            command += (["-ss", repr(float(audio_start))] if audio_start else []) + ["-i", str(audio_path), "-map", "0:v:0", "-map", "1:a:0",
                         "-c:a", "aac", "-b:a", "192k", "-af", "apad"]
         command += ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p",
                     "-t", repr(n_frames / fps), "-movflags", "+faststart", "-f", container, str(self._partial)]

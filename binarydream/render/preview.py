@@ -127,10 +127,20 @@ def _overlay(frame: np.ndarray, caption: str, section: str, colour, font, bar: i
     return np.asarray(image)
 
 
+def _frame_range(start, end, n: int, fps: float) -> tuple[int, int]:
+    """First and one-past-last frame of ``[start, end]`` seconds (end None: the song's end)."""
+    first = int(timebase.frame_at(start, fps))
+    stop = n if end is None else min(int(timebase.frame_at(end, fps)), n)
+    if not 0 <= first < stop:
+        raise ParameterError(f"the preview range {start:g}-{end if end is not None else n / fps:g} s holds no frame "
+                             f"of the song (0-{n / fps:.2f} s)")
+    return first, stop
+
+
 @locks_output
 def preview(out, schedule, *, audio_path, analysis=None, lyrics=None, width: int = 480, height: int = 270,
             image=None, overwrite: bool = False, render_width: int = 1280, refresh: float = 0.12,
-            border: str = "replicate") -> Path:
+            border: str = "replicate", start: float = 0.0, end: float | None = None) -> Path:
     """Write an animatic of ``schedule`` with the song's audio: no model, a CPU, faster than real time.
 
     Parameters
@@ -155,6 +165,9 @@ def preview(out, schedule, *, audio_path, analysis=None, lyrics=None, width: int
         Share of the picture mixed back each frame (as img2img would repaint), 0 to 1.
     border : str
         Warp border mode, as in the render.
+    start, end : float
+        Seconds of the song to preview (default: all of it); the picture starts fresh at ``start``
+        and the song's audio of that range is muxed in.
 
     Returns
     -------
@@ -173,6 +186,7 @@ def preview(out, schedule, *, audio_path, analysis=None, lyrics=None, width: int
     check_output(out, width - width % 8 or 8, height - height % 8 or 8, overwrite=overwrite)
     check_song(schedule, audio_path)
     n, fps = schedule.n_frames, schedule.fps
+    first, stop = _frame_range(start, end, n, fps)
     picture = procedural_picture(width, height) if image is None else read_image(image, width, height)
     matrices = schedule_matrices(schedule, width, height, pixel_scale=width / render_width)
     sections = _per_frame_section(n, _section_frames(schedule, analysis, fps))
@@ -184,11 +198,11 @@ def preview(out, schedule, *, audio_path, analysis=None, lyrics=None, width: int
     bar = max(4, height // 18)
 
     frame = picture
-    with VideoEncoder(out, width, height, fps=fps, n_frames=n, audio_path=audio_path, crf=23,
-                      preset="veryfast") as video:
-        for i in range(n):
+    with VideoEncoder(out, width, height, fps=fps, n_frames=stop - first, audio_path=audio_path, crf=23,
+                      preset="veryfast", audio_start=first / fps) as video:
+        for i in range(first, stop):
             label, colour = sections[i]
-            if i:
+            if i > first:
                 frame = cv2.addWeighted(warp(frame, matrices[i], border=border), 1.0 - refresh,
                                         tinted[colour], refresh, 0.0)
             shown = frame
