@@ -49,7 +49,7 @@ TOLERANCE = 0.01
 
 MOTION = ("zoom", "angle", "translation_x", "translation_y", "translation_z", "rotation_3d_x", "rotation_3d_y",
           "rotation_3d_z")
-_2D, _3D = ("zoom", "angle", "translation_x", "translation_y"), MOTION[2:]
+_2D = ("zoom", "angle", "translation_x", "translation_y")
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)"
 _PLAIN = re.compile(rf"\s*(?:\d+\s*:\s*\(\s*{_NUMBER}\s*\)\s*,?\s*)+")
 _COHERENCE = {"None": 0.0, "Match Frame 0 LAB": 1.0, "Match Frame 0 HSV": 1.0, "Match Frame 0 RGB": 1.0}
