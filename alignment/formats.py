@@ -128,6 +128,7 @@ def parse_lrc(text: str, *, source: str = "LRC") -> Lyrics:
     if not any(e[1] for e in entries):
         raise LyricsError(f"{source} holds no timed lyric lines (an LRC line looks like '[01:02.50] words')")
     entries.sort(key=lambda e: e[0])
+    entries = _join_same_times(entries, source)
     lines = []
     for k, (start, line_text, words, closing, line_stanza) in enumerate(entries):
         if not line_text:
@@ -144,6 +145,41 @@ def parse_lrc(text: str, *, source: str = "LRC") -> Lyrics:
     return Lyrics(lines, language=language)
 
 
+def _join_same_times(entries: list, source: str) -> list:
+    """Lyric lines that start at the time of the line before joined to it, with one warning.
+
+    Two lines at one time would share one frame, and one prompt would replace
+    the other; joined, the prompt holds both texts (their word tags dropped:
+    the words are spread over the joined line).
+    """
+    joined, repeats = [], []
+    for entry in entries:
+        if joined and entry[1] and joined[-1][1] and entry[0] == joined[-1][0]:
+            start, text, _, closing, stanza = joined[-1]
+            closings = [c for c in (closing, entry[3]) if c is not None]
+            joined[-1] = (start, f"{text} {entry[1]}", (), max(closings) if closings else None, stanza)
+            repeats.append(entry)
+        else:
+            joined.append(entry)
+    if repeats:
+        warnings.warn(f"{source}: {len(repeats)} line(s) share their time with the line before, the first "
+                      f"{repeats[0][1][:40]!r} at [{lrc_time(repeats[0][0])}]: each is joined to that line, so that "
+                      "its words get a prompt", stacklevel=4)
+    return joined
+
+
+def _srt_blocks(text: str) -> list:
+    """The blocks of SubRip text (split at blank lines) as lists of ``(line number, stripped row)``."""
+    blocks, current = [], []
+    for number, row in enumerate(text.replace("\r\n", "\n").lstrip("\ufeff").split("\n"), start=1):
+        if row.strip():
+            current.append((number, row.strip()))
+        elif current:
+            blocks.append(current)
+            current = []
+    return blocks + [current] if current else blocks
+
+
 def parse_srt(text: str, *, source: str = "SRT") -> Lyrics:
     """Parse SubRip text into :class:`Lyrics`, one line per block; words are spread over the block.
 
@@ -154,16 +190,20 @@ def parse_srt(text: str, *, source: str = "SRT") -> Lyrics:
     [('hello world', 1.0), ('bye', 60.5)]
     """
     lines = []
-    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip().lstrip("\ufeff"))
-    for number, block in enumerate(b for b in blocks if b.strip()):
-        rows = [r.strip() for r in block.strip().split("\n")]
-        if rows and rows[0].isdigit():
-            rows = rows[1:]
+    for number, block in enumerate(_srt_blocks(text)):
+        rows = [row for _, row in block]
+        if rows[0].isdigit():
+            block, rows = block[1:], rows[1:]
         match = _SRT_TIME.match(rows[0]) if rows else None
         if match is None:
             raise LyricsError(f"{source} block {number + 1} has no time line like "
-                              f"'00:01:02,500 --> 00:01:04,000': {block.strip()[:40]!r}")
+                              f"'00:01:02,500 --> 00:01:04,000': {' '.join(rows)[:40]!r}")
         g = [int(x) for x in match.groups()]
+        for hours, minutes, seconds in (g[0:3], g[4:7]):
+            if minutes >= 60 or seconds >= 60:
+                field = "minutes" if minutes >= 60 else "seconds"
+                raise LyricsError(f"{source} line {block[0][0]}: {field} must be below 60 in {rows[0]!r} "
+                                  "(write hh:mm:ss,mmm)")
         start = g[0] * 3600 + g[1] * 60 + g[2] + int(match.group(4).ljust(3, "0")) / 1000
         end = g[4] * 3600 + g[5] * 60 + g[6] + int(match.group(8).ljust(3, "0")) / 1000
         if end < start:

@@ -1,4 +1,4 @@
-"""The ``binarydream`` command: analyze, plan, plot, preview, render and report, as the Python API does them.
+"""The ``binarydream`` command: analyze, plan, plot, preview, render, report and deforum, as the Python API does them.
 
 Each command writes its files at (or next to) the output path given, prints
 where they are, and answers bad input with one line on stderr and exit code 2.
@@ -20,24 +20,45 @@ import logging
 import sys
 from pathlib import Path
 
+from . import console
 from .errors import BinaryDreamError, ParameterError
 from .files import check_writable, write_text_atomic
+from .stages import show_stages
 
 
 def _song(args):
     from .song import Song
 
-    return Song(args.song, lyrics=args.lyrics, fps=args.fps, cache_dir=False if args.no_cache else args.cache_dir,
+    return Song(args.song, lyrics=args.lyrics, fps=_fps(args), cache_dir=False if args.no_cache else args.cache_dir,
                 beats=args.beats,
                 lyrics_model=args.lyrics_model, language=args.language, lyrics_backend=args.lyrics_backend,
                 vocals=args.vocals or None, stems=args.stems)
 
 
-def _schedule(args, song):
-    if args.schedule:
+def _schedule_file(args):
+    """The ``--schedule`` file, read once, not yet bound to the song (None when the command plans now)."""
+    if not getattr(args, "schedule", None):
+        return None
+    if getattr(args, "_loaded", None) is None:
         from .schedule import Schedule
 
-        return Schedule.load(args.schedule, song=song)
+        args._loaded = Schedule.load(args.schedule)
+    return args._loaded
+
+
+def _fps(args) -> float:
+    """``--fps``; else the fps of the ``--schedule`` file (a 24 fps schedule is checked at 24 fps); else 30."""
+    if args.fps is not None:
+        return args.fps
+    # studio's --schedule may name a file to be made; a missing one for the other commands is refused when read
+    exists = getattr(args, "schedule", None) and Path(args.schedule).is_file()
+    return _schedule_file(args).fps if exists else 30
+
+
+def _schedule(args, song):
+    schedule = _schedule_file(args)
+    if schedule is not None:
+        return schedule.bind(song.analysis, song.lyrics)
     return song.plan(style=args.style, preset=args.preset, **_settings(args))
 
 
@@ -116,6 +137,14 @@ def cmd_plan(args) -> list[Path]:
     check_writable(out, overwrite=args.overwrite)
     sched = song.plan(style=args.style, preset=args.preset, **_settings(args))
     return [sched.save(out, overwrite=args.overwrite)]
+
+
+def cmd_deforum(args) -> list[Path]:
+    """``binarydream deforum``: the schedule as a Deforum settings file, in the mode the render would use."""
+    out = _default_out(args, ".deforum.txt")
+    check_writable(out, overwrite=args.overwrite)
+    song = _song(args)
+    return [_schedule(args, song).to_deforum(out, depth=args.depth, overwrite=args.overwrite)]
 
 
 @contextlib.contextmanager
@@ -255,7 +284,7 @@ def _parser() -> argparse.ArgumentParser:
         p = commands.add_parser(name, help=help_text, parents=[debug])
         p.add_argument("song", help="the audio file")
         p.add_argument("--lyrics", help="lyrics: .lrc/.srt (timed) or a text file (aligned to the audio)")
-        p.add_argument("--fps", type=float, default=30, help="video frames per second (default 30)")
+        p.add_argument("--fps", type=float, help="video frames per second (default: the --schedule's, else 30)")
         if writes:
             p.add_argument("--out", help="output path (default: next to the current folder, named after the song)")
             p.add_argument("--overwrite", action="store_true", help="replace an existing output")
@@ -288,6 +317,11 @@ def _parser() -> argparse.ArgumentParser:
     song_command("analyze", "beats, downbeats, tempo and sections to JSON", cmd_analyze)
     with_schedule(song_command("plan", "write the schedule file a person edits", cmd_plan))
     with_schedule(song_command("plot", "draw the timeline PNG", cmd_plot))
+    p = with_schedule(song_command("deforum", "write the schedule as Deforum settings (the JSON file it loads)",
+                                   cmd_deforum))
+    p.add_argument("--depth", action="store_true",
+                   help="the render has a depth model (render --depth): a schedule that moves in 3D is Deforum's "
+                        "3D mode; default 2D, as a render without one")
     p = with_schedule(song_command("preview", "animatic with the song's audio, on a CPU, in seconds", cmd_preview))
     p.add_argument("--width", type=int, default=480)
     p.add_argument("--height", type=int, default=270)
@@ -384,11 +418,13 @@ def _info_to_stderr():
 
 
 def main(argv=None) -> int:
-    """Run the command line; returns the exit code (0 done, 2 bad input or a file that cannot be used).
+    """Run the command line; returns the exit code (0 done, 2 bad input or a file that cannot be used, 130 Ctrl-C).
 
     Any of binarydream's errors, and the common OS and text errors (no permission,
     a folder where a file should be, a full disk, an undecodable file), print one
     line and return 2; ``--debug`` raises them instead, with the traceback.
+    Warnings print as ``warning: ...`` lines, and the slow stages draw a bar
+    each when stderr is a terminal (:mod:`binarydream.console`, :mod:`binarydream.stages`).
 
     Examples
     --------
@@ -397,15 +433,26 @@ def main(argv=None) -> int:
     """
     args = _parser().parse_args(argv)
     try:
-        with _info_to_stderr():
+        with _info_to_stderr(), console.warning_lines(), show_stages(sys.stderr if sys.stderr.isatty() else None):
             written = args.handler(args)
     except (BinaryDreamError, OSError, UnicodeError) as error:
         if args.debug:
             raise
         print(f"binarydream {args.command}: {error_line(error)}", file=sys.stderr)
         return 2
-    for path in written:
-        print(f"wrote {path}")
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        resumable = args.command == "render" and not args.no_resume
+        print(console.interrupted_line(args.command, resumable=resumable), file=sys.stderr)
+        return console.INTERRUPTED
+    try:
+        for path in written:
+            print(f"wrote {path}")
+        sys.stdout.flush()
+    except OSError as error:
+        print(console.stdout_failed(args.command, error), file=sys.stderr)
+        return 2
     return 0
 
 

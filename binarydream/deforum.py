@@ -8,6 +8,11 @@ The two differ in two meanings, converted here and only here:
 * ``noise``: ours is the standard deviation of Gaussian noise in [0, 1] pixel
   units; Deforum's ``noise_schedule`` is in its [-1, 1] sample units: Deforum's = 2 * ours.
 
+A schedule carries the 2D camera's curves (zoom, angle, translation_x/y) and the
+3D camera's (translation_x/y/z, rotation_3d_x/y/z) side by side; a render uses
+the 3D camera only with a depth model. The settings say the mode that render
+uses, and both ways every curve the mode reads is kept, and zoom and angle always.
+
 Curves go out as compact keyframe strings: keys only where the value turns,
 every frame within ``TOLERANCE`` of the curve's range (its largest minus its
 smallest value) of the schedule's values; a straight or constant curve comes
@@ -33,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .curves import reads
 from .errors import KeyframeError, ScheduleError
 from .keyframes import parse
 from .keyframes.emit import format_number, keyframe_string
@@ -44,7 +50,7 @@ TOLERANCE = 0.01
 
 MOTION = ("zoom", "angle", "translation_x", "translation_y", "translation_z", "rotation_3d_x", "rotation_3d_y",
           "rotation_3d_z")
-_2D, _3D = ("zoom", "angle", "translation_x", "translation_y"), MOTION[2:]
+_2D = ("zoom", "angle", "translation_x", "translation_y")
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)"
 _PLAIN = re.compile(rf"\s*(?:\d+\s*:\s*\(\s*{_NUMBER}\s*\)\s*,?\s*)+")
 _COHERENCE = {"None": 0.0, "Match Frame 0 LAB": 1.0, "Match Frame 0 HSV": 1.0, "Match Frame 0 RGB": 1.0}
@@ -66,6 +72,7 @@ _SWITCHED = {"enable_perspective_flip": ("perspective_flip_theta", "perspective_
 _VIDEO_INPUT = ("video_init_path", "extract_nth_frame", "extract_from_frame", "extract_to_frame",
                 "overwrite_extracted_frames")
 _HOUSEKEEPING = {
+    "steps", "scale",
     "batch_name", "outdir", "filename_format", "make_grid", "grid_rows", "save_samples", "save_settings",
     "display_samples", "save_sample_per_step", "show_sample_per_step", "n_batch", "n_samples", "timestring",
     "resume_from_timestring", "resume_timestring", "sd_model_name", "sd_model_hash", "deforum_git_commit_id",
@@ -86,24 +93,40 @@ def _curve(values) -> str:
     return keyframe_string(values, tolerance=TOLERANCE * spread) if spread > 0 else keyframe_string(values)
 
 
-def to_deforum(schedule) -> dict:
+def to_deforum(schedule, path=None, *, depth: bool = False, overwrite: bool = False):
     """Deforum settings of ``schedule``: prompts by frame, every standard curve compact, render settings.
 
     Prompts join with ``AND`` and ``text :weight``; negative prompts follow
     ``--neg``; prompt fades (``blend_frames``) are not carried over. Strength and
     noise are converted to Deforum's meanings (see the module docstring).
 
+    Parameters
+    ----------
+    schedule : Schedule
+    path : str or Path, optional
+        Write the settings there as the JSON file Deforum loads (atomically) and return the path.
+    depth : bool
+        Whether the render has a depth model (``render(depth=...)``): then a schedule that moves in
+        depth or turns in 3D is ``animation_mode`` 3D, as that render uses the 3D camera; else 2D.
+    overwrite : bool
+        Replace an existing file at ``path``; without it an existing file is an error.
+
+    Returns
+    -------
+    dict or Path
+        The settings; the path written when ``path`` is given.
+
     Examples
     --------
     >>> from binarydream import Schedule
     >>> d = to_deforum(Schedule(10, prompts={0: "a cat"}, curves={"zoom": "0:(1), 9:(1.09)"}))
-    >>> d["prompts"], d["zoom"], d["max_frames"], d["seed_behavior"]
-    ({'0': 'a cat'}, '0: (1), 9: (1.09)', 10, 'schedule')
+    >>> d["prompts"], d["zoom"], d["max_frames"], d["seed_behavior"], d["animation_mode"]
+    ({'0': 'a cat'}, '0: (1), 9: (1.09)', 10, 'schedule', '2D')
     """
     options = schedule.render_options
-    settings = {"max_frames": schedule.n_frames, "fps": schedule.fps, "animation_mode":
-                "3D" if any(np.any(schedule[name] != 0) for name in MOTION[4:]) else "2D",
-                "seed_behavior": "schedule", "prompts": {}}
+    moves_3d = any(np.any(schedule[name] != 0) for name in MOTION[4:])
+    settings = {"max_frames": schedule.n_frames, "fps": schedule.fps,
+                "animation_mode": "3D" if depth and moves_3d else "2D", "seed_behavior": "schedule", "prompts": {}}
     for frame in sorted(set(schedule.prompts) | set(schedule.negative_prompts)):
         negatives = mix_prompts(schedule.negative_prompts, frame, hold_first=False)
         settings["prompts"][str(frame)] = deforum_prompt(mix_prompts(schedule.prompts, frame), negatives)
@@ -114,12 +137,17 @@ def to_deforum(schedule) -> dict:
     settings["seed_schedule"] = keyframe_string(schedule["seed"] + int(options.get("seed", 0)))
     settings["diffusion_cadence"] = int(options.get("cadence", 1))
     settings["color_coherence"] = "Match Frame 0 LAB" if options.get("colour_coherence", 1.0) > 0 else "None"
-    for ours, theirs in (("border", "border"), ("width", "W"), ("height", "H")):
+    for ours, theirs in (("border", "border"), ("width", "W"), ("height", "H"), ("steps", "steps"),
+                         ("guidance_scale", "scale")):
         if ours in options:
             settings[theirs] = options[ours]
     if "fov" in options:
         settings["fov_schedule"] = f"0: ({format_number(options['fov'])})"
-    return settings
+    if path is None:
+        return settings
+    from .files import write_text_atomic
+
+    return write_text_atomic(path, json.dumps(settings, indent=4, ensure_ascii=False) + "\n", overwrite=overwrite)
 
 
 def _read(settings) -> dict:
@@ -216,11 +244,13 @@ def from_deforum(settings):
     ``prompts`` (or ``animation_prompts``, with ``--neg`` and ``AND``/``:weight``),
     ``animation_prompts_positive/negative`` (or ``positive_prompts``/``negative_prompts``),
     the motion curves of the ``animation_mode`` (2D: zoom, angle, translation_x/y;
-    3D: translation_x/y/z, rotation_3d_x/y/z), ``strength_schedule``,
-    ``noise_schedule``, ``seed``, ``seed_behavior`` (iter, fixed, schedule),
-    ``seed_iter_N``, ``seed_schedule``, ``diffusion_cadence``, ``color_coherence``,
-    ``border``, ``W``, ``H`` and a constant ``fov_schedule``. Each other setting
-    that would change a Deforum render gets one warning naming it.
+    3D: translation_x/y/z, rotation_3d_x/y/z, and zoom and angle for a render
+    without a depth model), ``strength_schedule``, ``noise_schedule``, ``seed``,
+    ``seed_behavior`` (iter, fixed, schedule), ``seed_iter_N``, ``seed_schedule``
+    (``s`` in it is ``seed``), ``diffusion_cadence``, ``color_coherence``,
+    ``border``, ``W``, ``H``, ``steps``, ``scale`` (as ``guidance_scale``) and a
+    constant ``fov_schedule``. Each other setting that would change a Deforum
+    render gets one warning naming it.
 
     Examples
     --------
@@ -247,7 +277,11 @@ def from_deforum(settings):
     mode = str(data.get("animation_mode", "2D"))
     if mode not in ("2D", "3D"):
         warnings.warn(f"animation_mode {mode!r} has no equivalent here: its motion is read as 2D", stacklevel=2)
-    curves = _3D if mode == "3D" else _2D
+    curves = MOTION if mode == "3D" else _2D
+    if mode == "3D":
+        warnings.warn("animation_mode 3D: binarydream's 3D camera needs a depth model (render(depth=...), "
+                      "binarydream render --depth MODEL); without one the render moves by zoom, angle and "
+                      "translation_x/y", stacklevel=2)
     for name in MOTION:
         if name in data and name in curves:
             _set(sched, name, data[name])
@@ -271,8 +305,15 @@ def _set(sched, name, text):
 def _seed(sched, data):
     behaviour = str(data.get("seed_behavior", "iter"))
     if behaviour == "schedule" and "seed_schedule" in data:
-        _set(sched, "seed", data["seed_schedule"])
-        sched.render_options.pop("seed", None)
+        seed = sched.render_options.pop("seed", 0)
+        text = data["seed_schedule"]
+        try:
+            # Deforum's s is the seed setting; a schedule's s is its seed curve, which this one is.
+            values = parse(text if isinstance(text, str) else float(text), sched.n_frames, sched.fps,
+                           variables={"s": float(seed)})
+        except (KeyframeError, TypeError, ValueError) as error:
+            raise ScheduleError(f"Deforum's seed cannot be read: {str(error).splitlines()[0]}") from None
+        _set(sched, "seed", text if "s" not in reads(text) else keyframe_string(values))
     elif behaviour == "fixed":
         sched["seed"] = 0.0
     elif behaviour == "iter" and int(data.get("seed_iter_N", 1) or 1) > 1:
@@ -305,9 +346,13 @@ def _render(data, n_frames, fps) -> dict:
         options["colour_coherence"] = _COHERENCE.get(coherence, 1.0)
     if "border" in data:
         options["border"] = _BORDERS.get(str(data["border"]), "replicate")
-    for theirs, ours in (("W", "width"), ("H", "height")):
+    for theirs, ours, kind in (("W", "width", int), ("H", "height", int), ("steps", "steps", int),
+                               ("scale", "guidance_scale", float)):
         if theirs in data:
-            options[ours] = int(data[theirs])
+            try:
+                options[ours] = kind(data[theirs])
+            except (TypeError, ValueError):
+                raise ScheduleError(f"Deforum's {theirs} must be a number, got {data[theirs]!r}") from None
     fov = data.get("fov_schedule")
     if fov is not None:
         values = parse(fov if isinstance(fov, str) else float(fov), n_frames, fps)

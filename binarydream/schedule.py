@@ -41,7 +41,7 @@ from .keyframes.signals import SIGNAL_NAMES, song_signals
 
 __all__ = ["Schedule", "CURVES", "DEFAULTS", "RENDER_OPTIONS", "check_curve", "check_curve_name"]
 
-RENDER_OPTIONS = ("cadence", "seed", "colour_coherence", "border", "width", "height", "fov")
+RENDER_OPTIONS = ("cadence", "seed", "colour_coherence", "border", "width", "height", "fov", "steps", "guidance_scale")
 """Render settings a schedule may carry (from a Deforum project): :meth:`Song.render` uses them unless given."""
 
 
@@ -58,17 +58,15 @@ def _plain_number(value):
 
 def _frame_of(key, n_frames, fps, bpm, beats, what):
     key = _plain_number(key)
-    if isinstance(key, int):
+    if isinstance(key, int) and not isinstance(key, bool):
         if not 0 <= key <= timebase.MAX_FRAME:
             raise ScheduleError(f"{what} key {key} must be a frame from 0 to {timebase.MAX_FRAME:,}")
         frame = key
     elif isinstance(key, str):
-        frame = resolve_key(key, tokenize(key), len(key), n_frames=n_frames, fps=fps, bpm=bpm, beats=beats)
+        frame = resolve_key(key, tokenize(key), len(key), n_frames=n_frames, fps=fps, bpm=bpm, beats=beats,
+                            far="refuse")
     else:
         raise ScheduleError(f"{what} key {key!r} must be a frame number or a str like '2.5s' or '16b'")
-    if frame >= n_frames:
-        warnings.warn(f"{what} key {key!r} is frame {frame}, past the last frame ({n_frames - 1}): it never shows",
-                      stacklevel=4)
     return frame
 
 
@@ -112,6 +110,9 @@ class Schedule:
 
     def __init__(self, n_frames, fps=30, *, prompts=None, curves=None, bpm=None, beats=None, sections=None,
                  blend_frames=0, negative_prompts=None, signals=None, render=None):
+        for name, value in (("n_frames", n_frames), ("fps", fps), ("bpm", bpm), ("blend_frames", blend_frames)):
+            if isinstance(value, (bool, np.bool_)):  # YAML's true is no count of frames
+                raise ScheduleError(f"{name} must be a number, got {value!r}")
         n_frames, fps, bpm, blend_frames = map(_plain_number, (n_frames, fps, bpm, blend_frames))
         if not isinstance(n_frames, int) or not 1 <= n_frames <= timebase.MAX_FRAMES:
             raise ScheduleError(f"n_frames must be a whole number from 1 to {timebase.MAX_FRAMES:,}, got {n_frames!r}")
@@ -143,6 +144,7 @@ class Schedule:
             self._add_prompts(key, value, negative=False)
         for key, value in (negative_prompts or {}).items():
             self._add_prompts(key, value, negative=True)
+        self._warn_late_keys()
         self._song_signals, self._with_prompts = signals, None
         self._sources, self._values, self._pending, self._planned = {}, {}, {}, {}
         for name, value in (curves or {}).items():
@@ -150,6 +152,16 @@ class Schedule:
 
     def _frame(self, key, what):
         return _frame_of(key, self.n_frames, self.fps, self.bpm, self.beats, what)
+
+    def _warn_late_keys(self) -> None:
+        """One warning for all the section and prompt keys past the last frame (kept: they never show)."""
+        written = [("section", {frame: key for frame, (key, _) in self._section_keys.items()}),
+                   ("prompt", self._prompt_keys[0]), ("negative prompt", self._prompt_keys[1])]
+        late = [(frame, what, key) for what, keys in written for frame, key in keys.items() if frame >= self.n_frames]
+        if late:
+            frame, what, key = min(late)
+            warnings.warn(f"{len(late)} keys lie past the last frame ({self.n_frames - 1}) and never show, the first, "
+                          f"{what} key {key!r}, at frame {frame}", stacklevel=3)
 
     def _add_prompts(self, key, value, *, negative):
         frame = self._frame(key, "prompt")
@@ -188,8 +200,8 @@ class Schedule:
         >>> Schedule(4, fps=4).bind(a, None).__setitem__("zoom", "0: (1 + 0.1*bass)")
         """
         if analysis.n_frames != self.n_frames:
-            raise ScheduleError(f"the schedule has {self.n_frames} frames but the song {analysis.n_frames} at "
-                                f"{self.fps:g} fps; plan the schedule from this song")
+            raise ScheduleError(f"the schedule has {self.n_frames} frames at {self.fps:g} fps but the song "
+                                f"{analysis.n_frames} at {analysis.fps:g} fps; plan the schedule from this song")
         lines = lyrics.lines if lyrics is not None else []
         words = [(w.start, w.end) for line in lines for w in line.words]
         self._song_signals = song_signals(
@@ -476,10 +488,12 @@ class Schedule:
         sched._document = document
         return sched
 
-    def to_deforum(self) -> dict:
+    def to_deforum(self, path=None, *, depth: bool = False, overwrite: bool = False):
         """Deforum settings: prompts by frame, every standard curve as a compact keyframe string, render settings.
 
-        See :func:`binarydream.deforum.to_deforum`.
+        With ``path``, written there as Deforum's JSON settings file (atomically; an existing
+        file only with ``overwrite``), and the path returned. ``depth``: the render has a depth
+        model, so a schedule that moves in 3D is Deforum's 3D mode. See :func:`binarydream.deforum.to_deforum`.
 
         Examples
         --------
@@ -489,7 +503,7 @@ class Schedule:
         """
         from .deforum import to_deforum
 
-        return to_deforum(self)
+        return to_deforum(self, path, depth=depth, overwrite=overwrite)
 
     @classmethod
     def from_deforum(cls, settings) -> "Schedule":

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import timebase
 from .errors import ParameterError
+from .stages import stage
 
 _TIMED_LYRICS = (".lrc", ".srt")
 
@@ -145,7 +146,8 @@ class Song:
             from .analysis.overrides import apply_overrides, find_overrides
 
             if self._as_heard is None:  # the analysis as heard, kept so that other overrides need no new analysis
-                analysis = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir, beats=self.beats)
+                with stage("analysis: beats, sections"):
+                    analysis = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir, beats=self.beats)
                 if self._stems_model is not False:
                     from dataclasses import replace
 
@@ -193,8 +195,9 @@ class Song:
             from .analysis.separation import DEFAULT_MODEL, separate
 
             model = DEFAULT_MODEL if self._stems_model is True else self._stems_model
-            self._stems = separate(self.path, model=model, separator=self._separator, cache_dir=self.cache_dir,
-                                   device=self._alignment_options["device"])
+            with stage("stems: separating"):
+                self._stems = separate(self.path, model=model, separator=self._separator, cache_dir=self.cache_dir,
+                                       device=self._alignment_options["device"])
         return self._stems
 
     def _heard(self) -> tuple:
@@ -236,7 +239,8 @@ class Song:
             return alignment.load(source)
         # Anything else is lyrics text or a path to it; alignment tells the two apart and says what is wrong.
         audio, options = self._heard()
-        return alignment.align(audio, source, **options)
+        with stage("lyrics: aligning"):
+            return alignment.align(audio, source, **options)
 
     def transcribe(self, **options):
         """Transcribe the lyrics from the audio (no lyrics known) and keep them as ``song.lyrics``.
@@ -248,7 +252,8 @@ class Song:
         import alignment
 
         audio, heard = self._heard()
-        self._lyrics = alignment.transcribe(audio, **{**heard, **options})
+        with stage("lyrics: transcribing"):
+            self._lyrics = alignment.transcribe(audio, **{**heard, **options})
         return self._lyrics
 
     def plan(self, style: str = "", **overrides):

@@ -179,6 +179,7 @@ def test_line_scores_and_one_warning_listing_the_unsure_lines(whisper_base):
     assert all(line.score == pytest.approx(np.mean([w.score for w in line.words]), abs=1e-3) for line in lyr.lines)
 
 
+@pytest.mark.filterwarnings("ignore:.*low confidence:UserWarning")  # about the lines' times; this test reads the language
 def test_language_comes_from_the_lyrics_text_when_not_given(aligned, whisper_base):
     fx = TRUTH["fr_verse"]
     lyr = alignment.align(FIXTURES / fx["audio"], fx["lyrics"], model=whisper_base, device="cpu")

@@ -54,6 +54,8 @@ def test_keyframes_and_schedule_as_the_api_says(tmp_path):
     assert np.allclose(parse(deforum["zoom"], n_frames=song.n_frames, fps=12), sched["zoom"])
 
 
+@pytest.mark.filterwarnings("ignore:found no steady beat:UserWarning")  # a 2 s click-free test song
+@pytest.mark.filterwarnings("ignore:the analysis has no tempo:UserWarning")  # the same song, no beats
 def test_preview_and_render_as_the_api_says(tmp_path):
     song = Song(write_song(tmp_path / "track.wav", 2.0), fps=8)
     sched = song.plan(style="a dream")

@@ -111,6 +111,7 @@ class SilentBackend:
         return alignment.backends.Transcript([], language)
 
 
+@pytest.mark.filterwarnings("ignore:.*low confidence:UserWarning")  # a test backend that hears no words
 @pytest.mark.parametrize("name", ["words", "words.lyr", "words.TXT"])
 def test_a_lyrics_file_with_any_suffix_is_read_as_a_file(song, tmp_path, name):
     (tmp_path / name).write_text("first line\nsecond line\n")
@@ -119,6 +120,7 @@ def test_a_lyrics_file_with_any_suffix_is_read_as_a_file(song, tmp_path, name):
     assert [line.text for line in lyrics.lines] == ["first line", "second line"]
 
 
+@pytest.mark.filterwarnings("ignore:.*low confidence:UserWarning")  # a test backend that hears no words
 def test_a_path_like_string_that_is_no_file_warns_or_fails(song, tmp_path):
     with pytest.warns(UserWarning, match="no file named"):
         with pytest.warns(UserWarning, match="no singing"):

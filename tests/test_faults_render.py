@@ -67,6 +67,7 @@ def test_each_run_writes_its_own_temporary_video(tmp_path, song, monkeypatch):
     assert len(set(names)) == 2
 
 
+@pytest.mark.filterwarnings("ignore:found no steady beat:UserWarning")  # a 2 s click-free test song
 def test_an_output_that_is_a_folder_is_refused_before_any_work(tmp_path, song):
     folder = tmp_path / "video.mp4"
     folder.mkdir()
@@ -118,6 +119,7 @@ def test_a_damaged_manifest_says_start_over(tmp_path, song):
     assert stream_durations(tmp_path / "v.mp4")["frames"] == 20
 
 
+@pytest.mark.filterwarnings("ignore:found no steady beat:UserWarning")  # a 2 s click-free test song
 def test_preview_and_plot_refuse_a_schedule_planned_for_another_song(tmp_path, song):
     other = Song(song, fps=FPS, cache_dir=False)
     longer = Schedule(80, fps=FPS)

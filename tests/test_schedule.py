@@ -2,6 +2,7 @@
 
 import json
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -206,7 +207,8 @@ def test_to_deforum_settings():
                      curves={"zoom": "0:(1), 9:(1.09)", "rotation_3d_y": 1.5, "blur": "0:(t*t)"})
     settings_ = sched.to_deforum()
     assert settings_["prompts"] == {"0": "a cat :2.0 AND a dog", "5": "a fox --neg blurry"}
-    assert settings_["max_frames"] == 10 and settings_["fps"] == 15 and settings_["animation_mode"] == "3D"
+    assert settings_["max_frames"] == 10 and settings_["fps"] == 15 and settings_["animation_mode"] == "2D"
+    assert sched.to_deforum(depth=True)["animation_mode"] == "3D"     # a render with a depth model moves in 3D
     assert settings_["zoom"] == "0: (1), 9: (1.09)"
     assert settings_["seed_schedule"] == "0: (0), 9: (9)"
     assert settings_["strength_schedule"] == "0: (0.35), 9: (0.35)"    # Deforum keeps 1 - our strength
@@ -265,17 +267,19 @@ _DEFORUM_KEYS = {"strength": "strength_schedule", "noise": "noise_schedule", "se
 
 
 @settings(max_examples=40, deadline=None)
-@given(_schedules())
-def test_property_to_deforum_and_back_keeps_prompts_and_every_curve_within_tolerance(sched):
+@given(_schedules(), st.booleans())
+def test_property_to_deforum_and_back_keeps_prompts_and_every_curve_within_tolerance(sched, depth):
     texts = [text for prompts in sched.prompts.values() for text, _ in prompts]
     assume(not any(mark in text for text in texts for mark in ("AND", "--neg", ":")))  # Deforum cannot say these
-    settings_ = sched.to_deforum()
-    back = Schedule.from_deforum(json.loads(json.dumps(settings_)))
+    settings_ = sched.to_deforum(depth=depth)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")                                # 3D mode: "needs a depth model"
+        back = Schedule.from_deforum(json.loads(json.dumps(settings_)))
     assert back.n_frames == sched.n_frames and back.fps == sched.fps
     assert back.prompts == sched.prompts
     for name in ("zoom", "angle", "translation_z", "strength", "noise", "seed"):
-        if name in ("zoom", "angle") and settings_["animation_mode"] == "3D":
-            continue                                                   # Deforum's 3D mode reads no zoom or angle
+        if name == "translation_z" and settings_["animation_mode"] == "2D":
+            continue                                                   # Deforum's 2D mode reads no translation_z
         error = np.abs(back[name] - sched[name]).max()
         assert error <= 0.01 * np.ptp(sched[name]) + 1e-12 * max(1.0, np.abs(sched[name]).max()), name
         text = settings_[_DEFORUM_KEYS.get(name, name)]

@@ -164,7 +164,7 @@ def test_a_deforum_settings_file_imports_with_its_values(tmp_path):
         warnings.simplefilter("always")
         sched = Schedule.from_deforum(path)
     named = sorted(str(w.message).split()[2] for w in caught if "no equivalent in binarydream" in str(w.message))
-    assert named == ["contrast_schedule", "sampler", "scale", "steps"]
+    assert named == ["contrast_schedule", "sampler"]
     assert sched.n_frames == 120 and sched.fps == 15
     assert sched.prompts == {0: [("a beautiful lake by Asher Brown Durand, trending on Artstation", 1.0),
                                  ("mist", 0.5)],
@@ -174,10 +174,11 @@ def test_a_deforum_settings_file_imports_with_its_values(tmp_path):
     assert sched["rotation_3d_y"][30] == pytest.approx(0.5 * np.sin(2 * np.pi * 30 / 120))
     assert sched["strength"][[0, 30, 60, 119]] == pytest.approx([0.35, 0.4, 0.45, 0.45])  # Deforum keeps 1 - ours
     assert sched["noise"][0] == pytest.approx(0.01)
-    assert sched["zoom"].tolist() == [1.0] * 120                       # 3D mode: Deforum reads no zoom
+    assert sched["zoom"].tolist() == [1.04] * 120                      # for a render without a depth model
     assert sched["seed"][:3].tolist() == [0.0, 0.0, 1.0]               # iter every 2 frames
     assert sched.render_options == {"seed": 3_284_723_123, "cadence": 3, "colour_coherence": 1.0,
-                                    "border": "replicate", "width": 768, "height": 432, "fov": 70.0}
+                                    "border": "replicate", "width": 768, "height": 432, "fov": 70.0,
+                                    "steps": 25, "guidance_scale": 7.0}
 
 
 DEFORUM_SETTINGS = """{

@@ -3,7 +3,9 @@
 The default template is the form the seed's author settled on by hand: a scene
 prompt made of the sung line and the style, and a weaker colour-scheme prompt.
 Mood follows energy ("sad and tired" when quiet, "uplifting", "strong and
-empowering" when loud); palette and motif follow the section label, so a part
+empowering" when loud), unless the style already says a mood ("sad and tired
+cyberpunk"): then the style's mood holds throughout, said once. Palette and
+motif follow the section label, so a part
 that recurs looks the same each time. Stretches nobody sings get a prompt from
 their section's motif.
 
@@ -37,6 +39,12 @@ MOTIFS = ("a vast dreamlike landscape", "a city of light at night", "waves of an
           "a sky full of stars", "a forest of glass", "clouds above the mountains", "an empty road at dusk",
           "a cathedral of mirrors")
 """Scene motifs for unsung stretches, given to section labels like :data:`PALETTES`."""
+
+MOOD_WORDS = frozenset(
+    " ".join(MOODS).replace(" and ", " ").split() + """happy joyful joyous cheerful euphoric ecstatic hopeful
+    melancholic melancholy sorrowful gloomy mournful lonely somber sombre wistful nostalgic calm peaceful serene
+    tranquil angry furious tense anxious eerie ominous menacing triumphant epic playful romantic tender""".split())
+"""Words that say a mood: a style holding one sets the mood itself (see :func:`style_mood`)."""
 
 FIELDS = ("line", "mood", "palette", "section", "motif", "style")
 """The fields a prompt template may use."""
@@ -162,6 +170,17 @@ def mood_for(level: float, thresholds=(0.33, 0.66)) -> str:
     return MOODS[int(np.searchsorted(np.asarray(thresholds, dtype=np.float64), level, side="right"))]
 
 
+def style_mood(style: str) -> bool:
+    """Whether ``style`` says a mood (a word of :data:`MOOD_WORDS`), which the planner then keeps to.
+
+    Examples
+    --------
+    >>> style_mood("sad and tired cyberpunk"), style_mood("cyberpunk, by greg rutkowski")
+    (True, False)
+    """
+    return not MOOD_WORDS.isdisjoint(re.findall(r"[a-z]+", style.lower()))
+
+
 def _mean_over(energy: np.ndarray, start: float, end: float, fps: float) -> float:
     lo = int(np.clip(timebase.frame_at(start, fps), 0, max(len(energy) - 1, 0)))
     hi = int(np.clip(timebase.frame_at(end, fps), lo, len(energy) - 1)) + 1
@@ -206,7 +225,7 @@ def prompt_keyframes(lines, sections, energy: np.ndarray, *, fps: float, duratio
         Unsung stretches (split at section boundaries) at least this long get a prompt from their
         section; frame 0 always gets one unless a line's keyframe is there.
     style : str
-        Fills ``{style}``.
+        Fills ``{style}``. When it says a mood (:func:`style_mood`), ``{mood}`` stays empty.
     template, instrumental_template :
         Text or ``(text, weight)`` pairs with fields from :data:`FIELDS`.
     mood_thresholds : pair of float
@@ -237,9 +256,12 @@ def prompt_keyframes(lines, sections, energy: np.ndarray, *, fps: float, duratio
         label = sections[int(np.clip(np.searchsorted(starts, seconds, side="right") - 1, 0, len(sections) - 1))].label
         return label, looks[label]
 
+    keep_style_mood = style_mood(style)
+
     def fill(tmpl, at, start, end, line=""):
         label, (palette, motif) = section_at(at)
-        mood = mood_for(_mean_over(energy, start, end, fps), mood_thresholds)
+        # A style that says a mood keeps it: a mood from the music would repeat or contradict it.
+        mood = "" if keep_style_mood else mood_for(_mean_over(energy, start, end, fps), mood_thresholds)
         return render_template(tmpl, line=" ".join(line.split()), mood=mood, palette=palette, section=label,
                                motif=motif, style=style)
 

@@ -1,7 +1,8 @@
 """The keyframe list: ``[method|] key: value, key: value, ...`` and what each key means in frames.
 
 A key is a frame number (``10``), an expression of ``max_f``, ``fps`` and
-``bpm`` (``(max_f/2)``, truncated to a whole frame as Deforum does), a time in
+``bpm`` (``(max_f/2)``, or quoted as Deforum's extension writes ``"max_f-1"``,
+truncated to a whole frame as Deforum does), a time in
 seconds (``2.5s``) or a beat (``16b``); the unit sticks to the number or the
 closing bracket. A value is an expression (see :mod:`.expressions`); Disco and
 Deforum wrap it in brackets, which are then only grouping. Items are separated
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -148,14 +150,25 @@ def key_names(fps, bpm) -> tuple[dict, dict]:
     return names, env
 
 
-def resolve_key(text, tokens, end, *, n_frames, fps, bpm=None, beats=None) -> int:
+def resolve_key(text, tokens, end, *, n_frames, fps, bpm=None, beats=None, far: str = "warn") -> int:
     """Frame of one key given as tokens of ``text`` (a frame, an expression, or seconds/beats with ``s``/``b``).
+
+    A key in quotes is the key inside them, as Deforum's extension writes ``"max_f-1"``. A frame
+    number past :data:`MAX_KEY_FRAME` is read as that frame with a warning (``far="warn"``, for a
+    curve, whose shape it only sets), or refused (``far="refuse"``, for a prompt that would never show).
 
     Examples
     --------
     >>> resolve_key("16b", tokenize("16b"), 3, n_frames=600, fps=30, bpm=120)
     240
+    >>> resolve_key('"max_f-1"', tokenize('"max_f-1"'), 9, n_frames=10, fps=30)
+    8
     """
+    if len(tokens) == 1 and tokens[0][0] == "str":
+        # Deforum's extension quotes expression keys ("max_f-1": (s)): the key is the text inside the quotes.
+        first, last = tokens[0][2] + 1, tokens[0][3] - 1
+        return resolve_key(text, tokenize(text, first, last), last, n_frames=n_frames, fps=fps, bpm=bpm, beats=beats,
+                           far=far)
     unit = None
     if (len(tokens) >= 2 and tokens[-1][0] == "name" and tokens[-1][1] in ("s", "b")
             and tokens[-1][2] == tokens[-2][3]):
@@ -175,8 +188,15 @@ def resolve_key(text, tokens, end, *, n_frames, fps, bpm=None, beats=None) -> in
             frame = timebase.frame_at(value if unit == "s" else beat_time(value, bpm=bpm, beats=beats), fps)
         except (KeyframeError, ParameterError) as error:
             raise syntax_error(text, tokens[0][2], str(error)) from None
+    elif value < MAX_KEY_FRAME:
+        frame = math.floor(value)
+    elif far == "warn":
+        frame = MAX_KEY_FRAME
+        key = text[tokens[0][2]:tokens[-1][3]]
+        warnings.warn(f"key {key} lies past frame {MAX_KEY_FRAME:,}: read as that frame, so the curve differs from "
+                      "one with the key where it is written; use a smaller key", stacklevel=4)
     else:
-        frame = math.floor(value) if value < MAX_KEY_FRAME else MAX_KEY_FRAME
+        frame = MAX_KEY_FRAME + 1
     if frame > MAX_KEY_FRAME:
         raise syntax_error(text, tokens[0][2], f"this key lands past frame {MAX_KEY_FRAME}: use a smaller key")
     return int(frame)

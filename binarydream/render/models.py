@@ -7,6 +7,11 @@ weights are not downloaded only to be cast. :func:`use_scheduler` swaps the
 scheduler; :func:`speed_up` switches on the speed options (SDPA attention,
 channels_last, the tiny autoencoder, torch.compile) on a loaded pipeline.
 
+A hub id is loaded as the hub client does, except when the hub cannot be
+reached: one quick probe (:func:`hub_reachable`) decides, and then the model is
+read from the local cache only, or refused in one line at once, instead of a
+minute of the client's retries for every file.
+
 Examples
 --------
 >>> pick_device("cpu")
@@ -19,6 +24,11 @@ binarydream.errors.ModelNotFoundError: model folder or file not found: ./no/such
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import urllib.error
+import urllib.request
+import warnings
 from pathlib import Path
 
 from ..devices import pick_device
@@ -48,6 +58,43 @@ def _missing(model: str, detail: str) -> ModelNotFoundError:
         "or pass a local model folder or .safetensors file")
 
 
+PROBE_SECONDS = 5.0
+"""How long :func:`hub_reachable` waits for the hub's answer."""
+
+
+@functools.lru_cache(maxsize=8)
+def hub_reachable(endpoint: str | None = None) -> bool:
+    """Whether the Hugging Face Hub (``endpoint``, default the hub client's, ``HF_ENDPOINT``) answers.
+
+    False at once when the client is offline (``HF_HUB_OFFLINE=1``); else one HEAD request
+    through the environment's proxies, with no retries. Any answer but a server error counts.
+    Asked once per endpoint in a process.
+
+    Examples
+    --------
+    >>> hub_reachable("http://127.0.0.1:9")  # nothing listens on the discard port
+    False
+    """
+    from huggingface_hub import constants
+
+    if constants.HF_HUB_OFFLINE:
+        return False
+    request = urllib.request.Request(endpoint or constants.ENDPOINT, method="HEAD")
+    try:
+        urllib.request.urlopen(request, timeout=PROBE_SECONDS).close()
+    except urllib.error.HTTPError as error:
+        return error.code < 500
+    except (OSError, ValueError):  # refused, no route, no name, a timeout; or an endpoint that is no URL
+        return False
+    return True
+
+
+def _unreachable(model: str) -> ModelNotFoundError:
+    return ModelNotFoundError(
+        f"model {model!r} is not in this machine's Hugging Face cache and the hub cannot be reached; "
+        f"run `hf download {model}` where it can, or pass a local model folder or .safetensors file")
+
+
 def _single_file_class(diffusers, path: Path):
     from safetensors import safe_open
 
@@ -62,12 +109,13 @@ def _as_img2img(diffusers, pipe):
     return diffusers.AutoPipelineForImage2Image.from_pipe(pipe)
 
 
-def _load_profile(diffusers, model: str, family: str | None):
+def _load_profile(diffusers, model: str, family: str | None, offline: bool = False):
     """The profile that decides how to load ``model`` (variant, dtype), from its ``model_index.json``."""
     if family is not None:
         return PROFILES[family]
     try:
-        index = diffusers.DiffusionPipeline.load_config(model)
+        with _quiet_hub():
+            index = diffusers.DiffusionPipeline.load_config(model, local_files_only=offline)
     except (OSError, ValueError):
         return PROFILES["sd1"]  # the full load that follows says what is missing
     classes = {name: value[1] for name, value in index.items()
@@ -82,8 +130,17 @@ def _in_dtype(diffusers, dtype) -> dict:
     return {"dtype" if (major, minor) >= (0, 40) else "torch_dtype": dtype}
 
 
-def _from_pretrained(diffusers, model: str, dtype, variant: str | None):
-    load = diffusers.AutoPipelineForImage2Image.from_pretrained
+@contextlib.contextmanager
+def _quiet_hub():
+    with warnings.catch_warnings():
+        # diffusers' load_config passes hf_hub_download an argument huggingface_hub 1.x deprecates, on every
+        # load: nothing a user can act on.
+        warnings.filterwarnings("ignore", message=".*local_dir_use_symlinks", category=UserWarning)
+        yield
+
+
+def _from_pretrained(diffusers, model: str, dtype, variant: str | None, offline: bool = False):
+    load = functools.partial(diffusers.AutoPipelineForImage2Image.from_pretrained, local_files_only=offline)
     if variant is None:
         return load(model, **_in_dtype(diffusers, dtype), use_safetensors=True)
     try:
@@ -135,7 +192,8 @@ def load_pipeline(model, *, device: str | None = None, dtype=None, family: str |
             model = model.to(dtype=dtype)
         return _as_img2img(diffusers, model).to(device)
     path = Path(model).expanduser()
-    profile = _load_profile(diffusers, str(model), family) if not path.is_file() else PROFILES["sd1"]
+    offline = not path.exists() and not hub_reachable()
+    profile = _load_profile(diffusers, str(model), family, offline) if not path.is_file() else PROFILES["sd1"]
     if dtype is None:
         dtype = getattr(torch, profile.gpu_dtype) if gpu else torch.float32
     if path.is_file():
@@ -145,11 +203,14 @@ def load_pipeline(model, *, device: str | None = None, dtype=None, family: str |
         pipe = _single_file_class(diffusers, path).from_single_file(str(path), **_in_dtype(diffusers, dtype))
         return pipe.to(device)
     try:
-        pipe = _from_pretrained(diffusers, str(model), dtype, profile.variant if gpu else None)
+        with _quiet_hub():
+            pipe = _from_pretrained(diffusers, str(model), dtype, profile.variant if gpu else None, offline)
     except (OSError, ValueError) as error:
         if path.is_dir():
             raise ModelNotFoundError(f"{model} is not a diffusers model folder with safetensors weights "
                                      f"({str(error).splitlines()[0]})") from None
+        if offline:
+            raise _unreachable(str(model)) from None
         raise _missing(str(model), type(error).__name__) from None
     return pipe.to(device)
 
@@ -203,10 +264,13 @@ def speed_up(pipe, *, sdpa: bool = True, channels_last: bool = True, tiny_autoen
     if tiny_autoencoder is not None:
         tiny = tiny_autoencoder
         if not isinstance(tiny, torch.nn.Module):
+            offline = not Path(str(tiny)).expanduser().exists() and not hub_reachable()
             try:
                 tiny = diffusers.AutoencoderTiny.from_pretrained(str(tiny), **_in_dtype(diffusers, denoiser.dtype),
-                                                                 use_safetensors=True)
+                                                                 use_safetensors=True, local_files_only=offline)
             except (OSError, ValueError) as error:
+                if offline:
+                    raise _unreachable(str(tiny_autoencoder)) from None
                 raise _missing(str(tiny_autoencoder), type(error).__name__) from None
         pipe.vae = tiny.to(pipe.device, denoiser.dtype)
         pipe.register_modules(vae=pipe.vae)

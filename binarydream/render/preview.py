@@ -76,6 +76,41 @@ def _per_frame_section(n: int, sections) -> list[tuple[str, tuple]]:
     return labels[:n]
 
 
+def caption_font(height: int):
+    """The captions' font for a frame ``height`` pixels high: DejaVu Sans, which matplotlib ships.
+
+    Its glyphs cover Latin with every accent, Greek and Cyrillic; Pillow's own
+    default font draws "é" as a box.
+
+    Examples
+    --------
+    >>> caption_font(270).getname()
+    ('DejaVu Sans', 'Book')
+    """
+    from matplotlib import font_manager
+    from PIL import ImageFont
+
+    path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"), fallback_to_default=True)
+    return ImageFont.truetype(path, size=max(10, height // 18))
+
+
+def caption_lines(text: str, font, width: int) -> list[str]:
+    """``text`` cut at spaces into lines that fit ``width`` pixels with a small margin (a longer word stays whole).
+
+    Examples
+    --------
+    >>> caption_lines("a line that is much too long for a narrow frame", caption_font(270), 120)
+    ['a line that is', 'much too long', 'for a narrow', 'frame']
+    """
+    lines = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width - 8:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
 def _overlay(frame: np.ndarray, caption: str, section: str, colour, font, bar: int) -> np.ndarray:
     from PIL import Image, ImageDraw
 
@@ -84,9 +119,11 @@ def _overlay(frame: np.ndarray, caption: str, section: str, colour, font, bar: i
     draw.rectangle([0, 0, image.width, bar], fill=tuple(colour))
     if section:
         draw.text((4, 0), section, fill=(0, 0, 0), font=font)
-    if caption:
-        draw.text((image.width / 2, image.height - 6), caption, fill=(255, 255, 255), font=font, anchor="md",
+    bottom = image.height - 6
+    for line in reversed(caption_lines(caption, font, image.width)):
+        draw.text((image.width / 2, bottom), line, fill=(255, 255, 255), font=font, anchor="md",
                   stroke_width=2, stroke_fill=(0, 0, 0))
+        bottom -= round(font.size * 1.2)
     return np.asarray(image)
 
 
@@ -142,7 +179,6 @@ def preview(out, schedule, *, audio_path, analysis=None, lyrics=None, width: int
     PosixPath('preview.mp4')
     """
     import cv2
-    from PIL import ImageFont
 
     if min(width, height) < 16:
         raise ParameterError(f"preview width and height must be at least 16 pixels, got {width}x{height}")
@@ -158,7 +194,7 @@ def preview(out, schedule, *, audio_path, analysis=None, lyrics=None, width: int
               for _, colour in set(sections)}
     beat_frames = _beat_frames(schedule, analysis, fps)
     times = timebase.frame_times(n, fps)
-    font = ImageFont.load_default(size=max(10, height // 18))
+    font = caption_font(height)
     bar = max(4, height // 18)
 
     frame = picture
