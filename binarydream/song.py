@@ -216,6 +216,17 @@ class Song:
         return self.path, {**options, "vocals": bool(options["vocals"])}
 
     @property
+    def alignment_options(self) -> dict:
+        """The options the lyrics are aligned with (``model``, ``language``, ``device``, ``backend``, ``vocals``).
+
+        Examples
+        --------
+        >>> Song("examples/dream_example.ogg", lyrics_model="base").alignment_options["model"]
+        'base'
+        """
+        return dict(self._alignment_options)
+
+    @property
     def lyrics(self):
         """The song's timed lyrics (:class:`alignment.Lyrics`), or None when the song was given none.
 

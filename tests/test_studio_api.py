@@ -285,8 +285,10 @@ def test_realign_finds_a_misplaced_line_in_its_range(tmp_path, monkeypatch):
     lrc = tmp_path / "en_chorus.lrc"
     lrc.write_text("[00:09.00]Neon rivers running through the night\n[00:12.00]\n")
     monkeypatch.setenv("OMP_NUM_THREADS", "2")
-    song = Song(song_path, lyrics=lrc, cache_dir=tmp_path / "cache", beats="librosa")
-    studio = start(song, lyrics_model=str(whisper_base_folder()), language="en")
+    # The line is aligned again with the song's own model and language: start() is told neither.
+    song = Song(song_path, lyrics=lrc, cache_dir=tmp_path / "cache", beats="librosa",
+                lyrics_model=str(whisper_base_folder()), language="en")
+    studio = start(song)
     try:
         status, data, _ = call(studio, "POST", "/api/realign", {"index": 0, "start": 0.5, "end": 5.5})
         assert status == 200, data

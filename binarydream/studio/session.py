@@ -86,7 +86,7 @@ class Session:
     lyrics : alignment.Lyrics or None
         Lyrics to show instead of ``song.lyrics``.
     lyrics_model, language : str or None
-        For re-aligning a line (:func:`alignment.align`'s ``model`` and ``language``).
+        For re-aligning a line (:func:`alignment.align`'s ``model`` and ``language``); None: the song's own.
 
     Examples
     --------
@@ -110,7 +110,9 @@ class Session:
         self.overrides_path = overrides_path(song.path)
         self.lyrics = lyrics if lyrics is not None else song.lyrics
         self.low_score = alignment.LOW_SCORE
-        self._align_options = {"model": lyrics_model, "language": language}
+        heard_with = song.alignment_options  # a line is aligned again with the song's own model unless told
+        self._align_options = {"model": lyrics_model or heard_with["model"],
+                               "language": language or heard_with["language"]}
         if schedule is None:
             schedule = Schedule.load(self.schedule_path, song=song) if self.schedule_path.is_file() else song.plan()
         self.schedule = schedule if schedule.bound else schedule.bind(song.analysis, self.lyrics)
