@@ -32,7 +32,7 @@ import numpy as np
 from ..files import write_bytes_atomic
 from .result import Analysis, Section
 
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 """Bumped whenever a change to the analysis code changes its results; old cache files are then ignored."""
 
 
@@ -89,6 +89,7 @@ def _write(analysis: Analysis, path: Path, key: str) -> Path:
     meta = {"duration": analysis.duration, "fps": analysis.fps, "tempo": analysis.tempo,
             "beats_per_bar": analysis.beats_per_bar, "key": key,
             "tracker": analysis.tracker, "tracker_version": analysis.tracker_version,
+            "downbeat_confidence": analysis.downbeat_confidence,
             "sections": [[s.start, s.end, s.label, s.energy] for s in analysis.sections]}
     arrays = {f"envelope_{name}": values for name, values in analysis.envelopes.items()}
     buffer = io.BytesIO()
@@ -117,6 +118,7 @@ def load(cache_dir, key: str) -> Analysis | None:
             return Analysis(duration=meta["duration"], fps=meta["fps"], tempo=meta["tempo"],
                             beats=data["beats"], downbeats=data["downbeats"], beats_per_bar=meta["beats_per_bar"],
                             sections=[Section(*s) for s in meta["sections"]], envelopes=envelopes,
-                            tracker=meta["tracker"], tracker_version=meta["tracker_version"])
+                            tracker=meta["tracker"], tracker_version=meta["tracker_version"],
+                            downbeat_confidence=meta.get("downbeat_confidence"))
     except (OSError, ValueError, KeyError):
         return None

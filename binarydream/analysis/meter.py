@@ -1,11 +1,18 @@
-"""Meter and downbeats: which beats start a bar, found from the accents the music puts on them.
+"""Meter and downbeats: which beats start a bar, found from what changes at bar lines.
 
-Each beat gets descriptors (:func:`beat_descriptors`: accent, bass, chord change,
-sound). For each candidate meter (:data:`METERS`) the bar position of every beat
-is decoded by Viterbi (:func:`bar_positions`), so an extra or dropped beat moves
-only the bars around it; the meter whose downbeats stand out most, and whose
-sound repeats bar by bar, wins (:func:`find_downbeats`). 4 is favoured unless 3
-shows clearly.
+Each beat gets descriptors (:func:`beat_descriptors`): the drum accent (the
+kick, the lowest drum, on it, and the snare off it: in most real music the
+kick marks beats 1 and 3, the snare 2 and 4; the loudness of the whole mix,
+on real recordings, peaks on the snare), the chord change on it (chords change
+on bar lines, which tells 1 from 3), and the sound of the beat (which repeats
+bar after bar). For each candidate meter (:data:`METERS`) the bar position of
+every beat is decoded by Viterbi over the whole song (:func:`bar_positions`),
+so an extra or dropped beat moves only the bars around it; the meter whose
+downbeats stand out most, and whose sound repeats bar by bar, wins
+(:func:`find_downbeats`). 4 is favoured unless 3 shows clearly.
+:func:`downbeat_confidence` says how far the bars of the song agree on the
+phase found: on music where nothing marks the bar it is low, and the
+analysis says so rather than claim a phase.
 
 Examples
 --------
@@ -76,7 +83,41 @@ def _between_beats(curves: np.ndarray, beat_frames: np.ndarray) -> np.ndarray:
     return (totals[:, stops] - totals[:, starts]) / (stops - starts)
 
 
-def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, features: dict) -> dict[str, np.ndarray]:
+def _standard(x) -> np.ndarray:
+    """``x`` less its mean over its standard deviation (zeros when it is constant)."""
+    x = np.asarray(x, dtype=np.float64)
+    spread = x.std() if x.size else 0.0
+    return (x - x.mean()) / spread if spread > 1e-9 else np.zeros_like(x)
+
+
+KICK_HZ = 150.0
+"""The kick drum's band lies below this (as in :class:`~.tempo.OctaveRules`)."""
+
+BACKBEAT_HZ = (1000.0, 5000.0)
+"""The band of the backbeat's crack (snare, clap, rim): above the bass and the body of the chords, below the hats' hiss."""
+
+
+def band_onset(mel_db: np.ndarray, *, sr: int, hop_length: int, low: float, high: float) -> np.ndarray:
+    """Onset strength of the mel bands whose centres lie in ``[low, high)`` Hz (their mean).
+
+    Examples
+    --------
+    >>> import librosa
+    >>> y = librosa.clicks(times=[0.5, 1.0], sr=22050, click_freq=100.0, length=22050 * 2)
+    >>> mel_db = librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=22050))
+    >>> low, high = (band_onset(mel_db, sr=22050, hop_length=512, low=a, high=b) for a, b in ((0, 150), (1000, 5000)))
+    >>> bool(low.max() > 5 * high.max())
+    True
+    """
+    import librosa
+
+    centres = librosa.mel_frequencies(len(mel_db) + 2, fmax=sr / 2.0)[1:-1]
+    rows = (centres >= low) & (centres < high)
+    return librosa.onset.onset_strength(S=mel_db[rows], sr=sr, hop_length=hop_length)
+
+
+def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, features: dict, *,
+                     sr: int = 22050, hop_length: int = 512) -> dict[str, np.ndarray]:
     """What each beat sounds like, for telling downbeats from other beats.
 
     Parameters
@@ -84,17 +125,22 @@ def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, featur
     beat_frames : np.ndarray of int
         Beat positions in hops.
     onset_envelope : np.ndarray, shape (n_hops,)
+        Onset strength of the whole mix (kept for the callers; the accent reads the drums' bands).
     features : dict
         :func:`~.features.spectral_features` of the song (``"mel"``, ``"bands"``, ``"chroma"``).
+    sr, hop_length : int
+        The rate and hop of ``features``.
 
     Returns
     -------
     dict of np.ndarray
-        ``"accent"`` (n_beats,): :func:`beat_accents` of the onset strength and
-        the bass amplitude; ``"harmony_change"`` (n_beats,): how far the chroma
-        of the two beats from this one is from that of the two before it
-        (chords change on downbeats); ``"spectrum"`` (n_mels, n_beats): the mean
-        log-mel spectrum from each beat to the next, which repeats bar after bar.
+        ``"accent"`` (n_beats,): the accent on the beat (:func:`beat_accents`) of the
+        kick's band (:data:`KICK_HZ`) less that of the backbeat's (:data:`BACKBEAT_HZ`):
+        the kick lands on 1 (and 3), the snare on 2 and 4;
+        ``"harmony_change"`` (n_beats,): how far the chroma of the two beats from this
+        one is from that of the two before it (chords change on downbeats);
+        ``"spectrum"`` (n_mels, n_beats): the mean log-mel spectrum from each beat to the
+        next, which repeats bar after bar.
 
     Examples
     --------
@@ -107,8 +153,13 @@ def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, featur
     >>> d["accent"].shape, d["harmony_change"].shape, d["spectrum"].shape
     ((15,), (15,), (128, 15))
     """
+    import librosa
+
     beat_frames = np.asarray(beat_frames, dtype=int)
     mel = features["mel"]
+    mel_db = librosa.power_to_db(mel)
+    kick, backbeat = (band_onset(mel_db, sr=sr, hop_length=hop_length, low=low, high=high)
+                      for low, high in ((0.0, KICK_HZ), BACKBEAT_HZ))
     spectrum = _between_beats(np.log1p(mel / max(float(mel.mean()), 1e-12)), beat_frames)
     chroma = _between_beats(features["chroma"], beat_frames)
     # the chords of the two beats before each beat against those of the two from it: a window of two
@@ -120,7 +171,9 @@ def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, featur
     before /= np.maximum(np.linalg.norm(before, axis=0), 1e-12)
     after /= np.maximum(np.linalg.norm(after, axis=0), 1e-12)
     change = 1.0 - np.sum(before * after, axis=0)
-    return {"accent": beat_accents(beat_frames, [onset_envelope, features["bands"][0]]),
+    # each accent is relative to its band's mean, so a band where nothing plays (a click track's) adds next to nothing
+    accent = beat_accents(beat_frames, [kick]) - beat_accents(beat_frames, [backbeat])
+    return {"accent": accent,
             "harmony_change": change, "spectrum": spectrum}
 
 
@@ -159,12 +212,7 @@ def downbeat_salience(descriptors: dict, *, harmony_weight: float = 1.0) -> np.n
     >>> downbeat_salience(d).round(2).tolist()
     [1.41, -0.71, -0.71, 1.41, -0.71, -0.71]
     """
-    def standard(x):
-        x = np.asarray(x, dtype=np.float64)
-        spread = x.std()
-        return (x - x.mean()) / spread if spread > 1e-9 else np.zeros_like(x)
-
-    return standard(descriptors["accent"]) + harmony_weight * standard(descriptors["harmony_change"])
+    return _standard(descriptors["accent"]) + harmony_weight * _standard(descriptors["harmony_change"])
 
 
 def bar_similarity(spectrum: np.ndarray, beats_per_bar: int) -> float:
@@ -266,3 +314,54 @@ def find_downbeats(descriptors: dict, *, beats_per_bar: int | None = None, meter
         if best is None or score > best[0]:
             best = (score, m, np.flatnonzero(downbeat))
     return best[1], best[2]
+
+
+def downbeat_confidence(descriptors: dict, downbeats: np.ndarray, beats_per_bar: int, *, window: int = 4,
+                        rules: MeterRules = MeterRules()) -> float:
+    """How far the song's bars agree on the downbeats found: 0 no more than chance, 1 every stretch of bars.
+
+    For every ``window`` bars in a row (a phrase), the downbeat salience
+    (:func:`downbeat_salience`) is summed at each position of the bar; the
+    stretch agrees when the position the downbeats were put on sums highest.
+    The share of stretches that agree, rescaled so that chance (one in
+    ``beats_per_bar``) is 0, is the confidence: music whose bars nothing marks
+    scores near 0, music that marks them all along near 1.
+
+    Parameters
+    ----------
+    descriptors : dict
+        :func:`beat_descriptors` of the song's beats.
+    downbeats : np.ndarray of int
+        Indices into the beats of those that start a bar (:func:`find_downbeats`).
+    beats_per_bar : int
+    window : int
+        Bars summed before the positions are compared.
+    rules : MeterRules
+        The weight of the chord change (as in :func:`find_downbeats`).
+
+    Returns
+    -------
+    float in [0, 1]; 0.0 with less than one whole bar.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> marked = {"accent": np.tile([2.0, 0.0, 0.0, 0.0], 16) + rng.random(64), "harmony_change": np.zeros(64)}
+    >>> downbeat_confidence(marked, np.arange(0, 64, 4), 4)
+    1.0
+    >>> unmarked = {"accent": rng.random(64), "harmony_change": np.zeros(64)}
+    >>> downbeat_confidence(unmarked, np.arange(0, 64, 4), 4) < 0.5
+    True
+    """
+    salience = downbeat_salience(descriptors, harmony_weight=rules.harmony_weight)
+    downbeats = np.asarray(downbeats, dtype=int)
+    starts = downbeats[downbeats + beats_per_bar <= len(salience)]
+    if starts.size == 0 or beats_per_bar < 2:
+        return 0.0
+    bars = salience[starts[:, None] + np.arange(beats_per_bar)]            # (n_bars, beats_per_bar)
+    window = min(window, len(bars))
+    totals = np.cumsum(np.pad(bars, ((1, 0), (0, 0))), axis=0)
+    stretches = totals[window:] - totals[:-window]
+    agree = float(np.mean(np.argmax(stretches, axis=1) == 0))
+    chance = 1.0 / beats_per_bar
+    return float(np.clip((agree - chance) / (1.0 - chance), 0.0, 1.0))

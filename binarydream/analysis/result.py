@@ -88,6 +88,12 @@ class Analysis:
     tracker, tracker_version : str
         The beat tracker that found the beats (``"librosa"``, ``"madmom"``,
         ``"beat_this"``) and its version; empty when not recorded.
+    downbeat_confidence : float or None
+        How far the music backs the downbeats, in [0, 1]: the librosa tracker's
+        :func:`~binarydream.analysis.meter.downbeat_confidence` (below
+        :data:`~binarydream.analysis.grid.WEAK_DOWNBEATS` the bars may start
+        on another beat: the analysis warns and the timeline says so); None
+        where the tracker gives none (madmom, Beat This!) or there are no beats.
 
     Examples
     --------
@@ -109,6 +115,7 @@ class Analysis:
     envelopes: dict[str, np.ndarray] = field(repr=False)
     tracker: str = ""
     tracker_version: str = ""
+    downbeat_confidence: float | None = None
 
     @property
     def local_bpm(self) -> np.ndarray:
