@@ -272,10 +272,11 @@ def find_downbeats(descriptors: dict, *, beats_per_bar: int | None = None, meter
                    rules: MeterRules = MeterRules()) -> tuple[int, np.ndarray]:
     """The meter and the indices of the beats that start a bar.
 
-    For each candidate meter the bar positions are decoded
-    (:func:`bar_positions`); the meter's score is the contrast between the
-    salience of its downbeats and that of the other beats, plus how much the
-    sound repeats bar by bar (:func:`bar_similarity`).
+    Each candidate meter's score is how far one position in its bar stands
+    out over the song (:func:`phase_contrast` of the downbeat salience), plus
+    how much the sound repeats bar by bar (:func:`bar_similarity`); the bar
+    positions of the chosen one are decoded over the whole song
+    (:func:`bar_positions`).
 
     Parameters
     ----------
@@ -307,13 +308,34 @@ def find_downbeats(descriptors: dict, *, beats_per_bar: int | None = None, meter
         return beats_per_bar or 4, np.zeros(0, dtype=int)
     best = None
     for m in ([beats_per_bar] if beats_per_bar else meters):
-        downbeat = bar_positions(salience, m, resync_cost=rules.resync_cost) == 0
-        contrast = salience[downbeat].mean() - salience[~downbeat].mean() if (~downbeat).any() else 0.0
-        score = (contrast + rules.similarity_weight * bar_similarity(descriptors["spectrum"], m)
+        score = (phase_contrast(salience, m) + rules.similarity_weight * bar_similarity(descriptors["spectrum"], m)
                  + (rules.four_bonus if m == 4 else 0.0))
         if best is None or score > best[0]:
-            best = (score, m, np.flatnonzero(downbeat))
-    return best[1], best[2]
+            best = (score, m)
+    downbeat = bar_positions(salience, best[1], resync_cost=rules.resync_cost) == 0
+    return best[1], np.flatnonzero(downbeat)
+
+
+def phase_contrast(salience: np.ndarray, beats_per_bar: int) -> float:
+    """How far the beats of one position in a bar of ``beats_per_bar`` stand out: the best position over the song.
+
+    The mean salience of every ``beats_per_bar``-th beat less that of the
+    others, for the position where it is highest. One phase for the whole
+    song, not the decoded bars (:func:`bar_positions`): the decoder's freedom
+    to re-sync after a tracking error lets it follow noise as well, and on
+    real recordings that made the contrast of 3 beats a bar beat that of 4 in
+    music in 4.
+
+    Examples
+    --------
+    >>> round(phase_contrast(np.tile([2.0, 0.0, 0.0], 4), 3), 2), round(phase_contrast(np.tile([2.0, 0.0, 0.0], 4), 4), 2)
+    (2.0, 0.0)
+    """
+    salience = np.asarray(salience, dtype=np.float64)
+    if len(salience) <= beats_per_bar:
+        return 0.0
+    position = np.arange(len(salience)) % beats_per_bar
+    return float(max(salience[position == k].mean() - salience[position != k].mean() for k in range(beats_per_bar)))
 
 
 def downbeat_confidence(descriptors: dict, downbeats: np.ndarray, beats_per_bar: int, *, window: int = 4,
