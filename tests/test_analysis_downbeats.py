@@ -37,11 +37,11 @@ def test_nothing_marks_the_bar_low_confidence_and_a_warning():
     with pytest.warns(UserWarning, match="downbeats of the audio are uncertain"):
         a = analyze_signal(y, SR, beats="librosa")
     assert a.downbeat_confidence < WEAK_DOWNBEATS
-    y, _ = click_track(120, 20.0, beats_per_bar=4)
+    y, _, _ = groove_song([("rock", 110, 12)])                  # kick, bass and chords on the bar line: no warning
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         a = analyze_signal(y, SR, beats="librosa")
-    assert a.downbeat_confidence == 1.0
+    assert a.downbeat_confidence >= WEAK_DOWNBEATS
 
 
 def test_confidence_counts_the_stretches_that_agree():

@@ -1,9 +1,9 @@
 """Meter and downbeats: which beats start a bar, found from what changes at bar lines.
 
-Each beat gets descriptors (:func:`beat_descriptors`): the drum accent (the
-kick, the lowest drum, on it, and the snare off it: in most real music the
-kick marks beats 1 and 3, the snare 2 and 4; the loudness of the whole mix,
-on real recordings, peaks on the snare), the chord change on it (chords change
+Each beat gets descriptors (:func:`beat_descriptors`): the low accent (the
+kick, the lowest drum, and the bass on it, and the snare off it: in most real
+music the kick marks beats 1 and 3, the snare 2 and 4; the loudness of the
+whole mix, on real recordings, peaks on the snare), the chord change on it (chords change
 on bar lines, which tells 1 from 3), and the sound of the beat (which repeats
 bar after bar). For each candidate meter (:data:`METERS`) the bar position of
 every beat is decoded by Viterbi over the whole song (:func:`bar_positions`),
@@ -135,8 +135,9 @@ def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, featur
     -------
     dict of np.ndarray
         ``"accent"`` (n_beats,): the accent on the beat (:func:`beat_accents`) of the
-        kick's band (:data:`KICK_HZ`) less that of the backbeat's (:data:`BACKBEAT_HZ`):
-        the kick lands on 1 (and 3), the snare on 2 and 4;
+        kick's band (:data:`KICK_HZ`) less that of the backbeat's (:data:`BACKBEAT_HZ`),
+        plus that of the bass amplitude: the kick lands on 1 (and 3), the snare on 2
+        and 4, the bass sounds its note on the bar line;
         ``"harmony_change"`` (n_beats,): how far the chroma of the two beats from this
         one is from that of the two before it (chords change on downbeats);
         ``"spectrum"`` (n_mels, n_beats): the mean log-mel spectrum from each beat to the
@@ -172,7 +173,8 @@ def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, featur
     after /= np.maximum(np.linalg.norm(after, axis=0), 1e-12)
     change = 1.0 - np.sum(before * after, axis=0)
     # each accent is relative to its band's mean, so a band where nothing plays (a click track's) adds next to nothing
-    accent = beat_accents(beat_frames, [kick]) - beat_accents(beat_frames, [backbeat])
+    accent = (beat_accents(beat_frames, [kick]) - beat_accents(beat_frames, [backbeat])
+              + beat_accents(beat_frames, [features["bands"][0]]))
     return {"accent": accent,
             "harmony_change": change, "spectrum": spectrum}
 
@@ -338,52 +340,63 @@ def phase_contrast(salience: np.ndarray, beats_per_bar: int) -> float:
     return float(max(salience[position == k].mean() - salience[position != k].mean() for k in range(beats_per_bar)))
 
 
-def downbeat_confidence(descriptors: dict, downbeats: np.ndarray, beats_per_bar: int, *, window: int = 4,
-                        rules: MeterRules = MeterRules()) -> float:
-    """How far the song's bars agree on the downbeats found: 0 no more than chance, 1 every stretch of bars.
+def downbeat_confidence(descriptors: dict, downbeats: np.ndarray, beats_per_bar: int, *, window: int = 4) -> float:
+    """How far the song's bars, and the cues in them, agree on the downbeats found: 0 chance, 1 all of them.
 
-    For every ``window`` bars in a row (a phrase), the downbeat salience
-    (:func:`downbeat_salience`) is summed at each position of the bar; the
-    stretch agrees when the position the downbeats were put on sums highest.
-    The share of stretches that agree, rescaled so that chance (one in
-    ``beats_per_bar``) is 0, is the confidence: music whose bars nothing marks
-    scores near 0, music that marks them all along near 1.
+    Each cue (the low accent and the chord change of :func:`beat_descriptors`)
+    is read on its own: for every ``window`` bars in a row (a phrase) its
+    values are summed at each position of the bar, and the stretch backs the
+    position that sums highest (a tie backs none). The share of stretches that
+    back the downbeats found, averaged over the cues, each weighed by how
+    steadily it backs any one position (a cue that marks nothing, chords over
+    a click track, weighs little), and rescaled so that chance (one in
+    ``beats_per_bar``) is 0, is the confidence. Music whose bars nothing marks
+    scores near 0; so does music whose drums and chords steadily put the bar
+    in different places (the chords of latin music anticipate the bar line),
+    where the phase found is a guess.
 
     Parameters
     ----------
     descriptors : dict
-        :func:`beat_descriptors` of the song's beats.
+        ``"accent"`` and ``"harmony_change"`` of the song's beats (:func:`beat_descriptors`).
     downbeats : np.ndarray of int
         Indices into the beats of those that start a bar (:func:`find_downbeats`).
     beats_per_bar : int
     window : int
         Bars summed before the positions are compared.
-    rules : MeterRules
-        The weight of the chord change (as in :func:`find_downbeats`).
 
     Returns
     -------
-    float in [0, 1]; 0.0 with less than one whole bar.
+    float in [0, 1]; 0.0 with less than one whole bar or nothing that varies.
 
     Examples
     --------
     >>> rng = np.random.default_rng(0)
-    >>> marked = {"accent": np.tile([2.0, 0.0, 0.0, 0.0], 16) + rng.random(64), "harmony_change": np.zeros(64)}
-    >>> downbeat_confidence(marked, np.arange(0, 64, 4), 4)
+    >>> accent = np.tile([2.0, 0.0, 0.0, 0.0], 16) + rng.random(64)
+    >>> downbeat_confidence({"accent": accent, "harmony_change": np.zeros(64)}, np.arange(0, 64, 4), 4)
     1.0
-    >>> unmarked = {"accent": rng.random(64), "harmony_change": np.zeros(64)}
-    >>> downbeat_confidence(unmarked, np.arange(0, 64, 4), 4) < 0.5
+    >>> chords = np.tile([0.0, 0.0, 1.0, 0.0], 16)                       # the chords change on beat 3
+    >>> round(downbeat_confidence({"accent": accent, "harmony_change": chords}, np.arange(0, 64, 4), 4), 2)
+    0.33
+    >>> downbeat_confidence({"accent": rng.random(64), "harmony_change": np.zeros(64)}, np.arange(0, 64, 4), 4) < 0.5
     True
     """
-    salience = downbeat_salience(descriptors, harmony_weight=rules.harmony_weight)
     downbeats = np.asarray(downbeats, dtype=int)
-    starts = downbeats[downbeats + beats_per_bar <= len(salience)]
+    cues = [_standard(descriptors[name]) for name in ("accent", "harmony_change")]
+    cues = [cue for cue in cues if cue.any()]
+    starts = downbeats[downbeats + beats_per_bar <= (len(cues[0]) if cues else 0)]
     if starts.size == 0 or beats_per_bar < 2:
         return 0.0
-    bars = salience[starts[:, None] + np.arange(beats_per_bar)]            # (n_bars, beats_per_bar)
-    window = min(window, len(bars))
-    totals = np.cumsum(np.pad(bars, ((1, 0), (0, 0))), axis=0)
-    stretches = totals[window:] - totals[:-window]
-    agree = float(np.mean(np.argmax(stretches, axis=1) == 0))
+    backed, weights = [], []
+    for cue in cues:
+        bars = cue[starts[:, None] + np.arange(beats_per_bar)]              # (n_bars, beats_per_bar)
+        span = min(window, len(bars))
+        totals = np.cumsum(np.pad(bars, ((1, 0), (0, 0))), axis=0)
+        stretches = totals[span:] - totals[:-span]
+        highest = stretches == stretches.max(axis=1, keepdims=True)
+        share = np.mean(highest & (highest.sum(axis=1, keepdims=True) == 1), axis=0)   # of stretches, per position
+        backed.append(share[0])
+        weights.append(share.max())
     chance = 1.0 / beats_per_bar
-    return float(np.clip((agree - chance) / (1.0 - chance), 0.0, 1.0))
+    agreement = np.average(backed, weights=weights) if sum(weights) > 0 else 0.0
+    return float(np.clip((agreement - chance) / (1.0 - chance), 0.0, 1.0))
