@@ -117,7 +117,7 @@ def band_onset(mel_db: np.ndarray, *, sr: int, hop_length: int, low: float, high
 
 
 def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, features: dict, *,
-                     sr: int = 22050, hop_length: int = 512) -> dict[str, np.ndarray]:
+                     sr: int = 22050, hop_length: int = 512, mel_db: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """What each beat sounds like, for telling downbeats from other beats.
 
     Parameters
@@ -130,6 +130,8 @@ def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, featur
         :func:`~.features.spectral_features` of the song (``"mel"``, ``"bands"``, ``"chroma"``).
     sr, hop_length : int
         The rate and hop of ``features``.
+    mel_db : np.ndarray or None
+        ``librosa.power_to_db(features["mel"])`` where the caller has it; None: computed here.
 
     Returns
     -------
@@ -158,7 +160,7 @@ def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, featur
 
     beat_frames = np.asarray(beat_frames, dtype=int)
     mel = features["mel"]
-    mel_db = librosa.power_to_db(mel)
+    mel_db = librosa.power_to_db(mel) if mel_db is None else mel_db
     kick, backbeat = (band_onset(mel_db, sr=sr, hop_length=hop_length, low=low, high=high)
                       for low, high in ((0.0, KICK_HZ), BACKBEAT_HZ))
     spectrum = _between_beats(np.log1p(mel / max(float(mel.mean()), 1e-12)), beat_frames)

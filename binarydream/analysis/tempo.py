@@ -333,6 +333,7 @@ def choose_tempo(drums: DrumEnvelopes, track, bpm: float, *, drums_bpm: float | 
     (144, 72)
     """
     librosa_bpm = bpm
+    track = _remembered(track)
     if drums_bpm is not None and any(abs(drums_bpm / bpm / ratio - 1) < 0.04 for ratio in rules.same_pulse):
         bpm = drums_bpm
     bpm = _octave(drums.low, track, bpm, max_bpm, rules)
@@ -343,6 +344,18 @@ def choose_tempo(drums: DrumEnvelopes, track, bpm: float, *, drums_bpm: float | 
     if keeps_octave(drums, track, librosa_bpm, bpm, rules):
         return bpm, frames
     return librosa_bpm, track(librosa_bpm)
+
+
+def _remembered(track):
+    """``track`` that runs once per tempo (the rules and :func:`keeps_octave` ask for the same tempos again)."""
+    beats = {}
+
+    def remembered(bpm):
+        if bpm not in beats:
+            beats[bpm] = track(bpm)
+        return beats[bpm]
+
+    return remembered
 
 
 def keeps_octave(drums: DrumEnvelopes, track, librosa_bpm: float, bpm: float,
