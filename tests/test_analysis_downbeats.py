@@ -44,14 +44,18 @@ def test_nothing_marks_the_bar_low_confidence_and_a_warning():
     assert a.downbeat_confidence >= WEAK_DOWNBEATS
 
 
-def test_confidence_counts_the_stretches_that_agree():
+def test_confidence_counts_the_stretches_and_cues_that_agree():
+    """The kick alone tells the strong beats (1 and 3) from the weak ones, not 1 from 3; chords changing on 1 do."""
     accent = np.tile([1.0, 0.0, 0.0, 0.0], 12)
     accent[16:24] = np.tile([0.0, 0.0, 2.0, 0.0], 2)          # bars 5 and 6 put a stronger accent on beat 3
-    d = {"accent": accent, "harmony_change": np.zeros(48)}
-    # 9 stretches of 4 bars; the 3 holding both bars 5 and 6 put the downbeat on beat 3, the 6 others on beat 1
-    assert downbeat_confidence(d, np.arange(0, 48, 4), 4) == pytest.approx((6 / 9 - 1 / 4) / (3 / 4))
-    # the phase the music backs only in bars 5 and 6: 3 of the 8 stretches of its 11 whole bars
-    assert downbeat_confidence(d, np.arange(2, 48, 4), 4) == pytest.approx((3 / 8 - 1 / 4) / (3 / 4))
+    drums = {"accent": accent, "harmony_change": np.zeros(48)}
+    on_one, on_three, off = (downbeat_confidence(drums, np.arange(start, 48, 4), 4) for start in (0, 2, 1))
+    assert on_one > on_three > WEAK_DOWNBEATS > off == 0.0
+    # the strong beats: every stretch of 4 bars; beat 1 in 6 of its 9 stretches, beat 3 in 3 of its 8
+    assert on_one == pytest.approx((1.0 / 2 + (6 / 9 - 1 / 4) / (3 / 4) * (6 / 9) / 2) / (1 / 2 + (6 / 9) / 2))
+    with_chords = {**drums, "harmony_change": np.tile([1.0, 0.0, 0.0, 0.0], 12)}
+    assert downbeat_confidence(with_chords, np.arange(0, 48, 4), 4) > 0.9
+    assert downbeat_confidence(with_chords, np.arange(2, 48, 4), 4) < WEAK_DOWNBEATS
 
 
 def test_meter_contrast_is_one_phase_for_the_song():

@@ -348,14 +348,17 @@ def downbeat_confidence(descriptors: dict, downbeats: np.ndarray, beats_per_bar:
     Each cue (the low accent and the chord change of :func:`beat_descriptors`)
     is read on its own: for every ``window`` bars in a row (a phrase) its
     values are summed at each position of the bar, and the stretch backs the
-    position that sums highest (a tie backs none). The share of stretches that
-    back the downbeats found, averaged over the cues, each weighed by how
-    steadily it backs any one position (a cue that marks nothing, chords over
-    a click track, weighs little), and rescaled so that chance (one in
-    ``beats_per_bar``) is 0, is the confidence. Music whose bars nothing marks
-    scores near 0; so does music whose drums and chords steadily put the bar
-    in different places (the chords of latin music anticipate the bar line),
-    where the phase found is a guess.
+    position that sums highest (a tie backs none). A cue's backing is the
+    share of stretches that back the downbeats found, rescaled so that chance
+    is 0 (and a cue that backs another position steadily backs nothing). The
+    low accent is read twice in an even meter, for the bar and for the
+    half-bar (the kick plays 1 and 3: it tells the strong beats from the weak
+    ones better than 1 from 3). The confidence is the mean backing, each
+    reading weighed by how steadily its cue backs any one position (a cue that
+    marks nothing weighs little). Music whose bars nothing marks scores near
+    0; so does music whose drums and chords steadily put the bar in different
+    places (the chords of latin music anticipate the bar line), where the
+    phase found is a guess.
 
     Parameters
     ----------
@@ -379,26 +382,38 @@ def downbeat_confidence(descriptors: dict, downbeats: np.ndarray, beats_per_bar:
     1.0
     >>> chords = np.tile([0.0, 0.0, 1.0, 0.0], 16)                       # the chords change on beat 3
     >>> round(downbeat_confidence({"accent": accent, "harmony_change": chords}, np.arange(0, 64, 4), 4), 2)
-    0.33
+    0.5
     >>> downbeat_confidence({"accent": rng.random(64), "harmony_change": np.zeros(64)}, np.arange(0, 64, 4), 4) < 0.5
     True
     """
     downbeats = np.asarray(downbeats, dtype=int)
-    cues = [_standard(descriptors[name]) for name in ("accent", "harmony_change")]
-    cues = [cue for cue in cues if cue.any()]
-    starts = downbeats[downbeats + beats_per_bar <= (len(cues[0]) if cues else 0)]
+    n_beats = len(descriptors["accent"])
+    starts = downbeats[downbeats + beats_per_bar <= n_beats]
     if starts.size == 0 or beats_per_bar < 2:
         return 0.0
-    backed, weights = [], []
-    for cue in cues:
-        bars = cue[starts[:, None] + np.arange(beats_per_bar)]              # (n_bars, beats_per_bar)
-        span = min(window, len(bars))
-        totals = np.cumsum(np.pad(bars, ((1, 0), (0, 0))), axis=0)
-        stretches = totals[span:] - totals[:-span]
-        highest = stretches == stretches.max(axis=1, keepdims=True)
-        share = np.mean(highest & (highest.sum(axis=1, keepdims=True) == 1), axis=0)   # of stretches, per position
-        backed.append(share[0])
-        weights.append(share.max())
-    chance = 1.0 / beats_per_bar
-    agreement = np.average(backed, weights=weights) if sum(weights) > 0 else 0.0
-    return float(np.clip((agreement - chance) / (1.0 - chance), 0.0, 1.0))
+    # the low accent marks the strong beats, 1 and 3 of a bar of 4 (the kick plays both): it backs the downbeats
+    # as much for putting them on a strong beat as for putting them on 1; the chords change on 1
+    levels = {"accent": (1, 2) if beats_per_bar % 2 == 0 else (1,), "harmony_change": (1,)}
+    values, weights = [], []
+    for name, groups in levels.items():
+        cue = _standard(descriptors[name])
+        if not cue.any():
+            continue
+        share = _stretch_shares(cue[starts[:, None] + np.arange(beats_per_bar)], window)
+        for group in groups:
+            classes = share.reshape(group, -1).sum(axis=0) if group > 1 else share   # positions a half-bar apart
+            chance = 1.0 / len(classes)
+            values.append(max(0.0, (classes[0] - chance) / (1.0 - chance)))
+            weights.append(classes.max() / len(groups))
+    if sum(weights) == 0:
+        return 0.0
+    return float(np.clip(np.average(values, weights=weights), 0.0, 1.0))
+
+
+def _stretch_shares(bars: np.ndarray, window: int) -> np.ndarray:
+    """Of the runs of ``window`` bars in a row, the share whose sum is highest, alone, at each position of the bar."""
+    span = min(window, len(bars))
+    totals = np.cumsum(np.pad(bars, ((1, 0), (0, 0))), axis=0)
+    stretches = totals[span:] - totals[:-span]
+    highest = stretches == stretches.max(axis=1, keepdims=True)
+    return np.mean(highest & (highest.sum(axis=1, keepdims=True) == 1), axis=0)
