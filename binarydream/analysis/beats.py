@@ -274,7 +274,7 @@ def track_grid(y: np.ndarray, sr: int, *, hop_length: int = 512, beats_per_bar: 
     if beats.size == 0:
         return BeatGrid(np.zeros(0), np.zeros(0), beats_per_bar or 4, "librosa", librosa.__version__)
     frames = librosa.time_to_frames(beats, sr=sr, hop_length=hop_length)
-    descriptors = beat_descriptors(frames, onset, features, sr=sr, hop_length=hop_length, mel_db=mel_db)
+    descriptors = beat_descriptors(frames, features, sr=sr, hop_length=hop_length, mel_db=mel_db)
     meter, downbeat = find_downbeats(descriptors, beats_per_bar=beats_per_bar)
     return BeatGrid(beats, beats[downbeat], meter, "librosa", librosa.__version__,
                     downbeat_confidence=downbeat_confidence(descriptors, downbeat, meter))

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .tempo import OctaveRules
+
 METERS = (3, 4)
 """Beats per bar that :func:`find_downbeats` chooses from.
 
@@ -90,8 +92,8 @@ def _standard(x) -> np.ndarray:
     return (x - x.mean()) / spread if spread > 1e-9 else np.zeros_like(x)
 
 
-KICK_HZ = 150.0
-"""The kick drum's band lies below this (as in :class:`~.tempo.OctaveRules`)."""
+KICK_HZ = OctaveRules.kick_hz
+"""The kick drum's band lies below this (the tempo octave's, :class:`~.tempo.OctaveRules`)."""
 
 BACKBEAT_HZ = (1000.0, 5000.0)
 """The band of the backbeat's crack (snare, clap, rim): above the bass and the body of the chords, below the hats' hiss."""
@@ -116,7 +118,7 @@ def band_onset(mel_db: np.ndarray, *, sr: int, hop_length: int, low: float, high
     return librosa.onset.onset_strength(S=mel_db[rows], sr=sr, hop_length=hop_length)
 
 
-def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, features: dict, *,
+def beat_descriptors(beat_frames: np.ndarray, features: dict, *,
                      sr: int = 22050, hop_length: int = 512, mel_db: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """What each beat sounds like, for telling downbeats from other beats.
 
@@ -124,8 +126,6 @@ def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, featur
     ----------
     beat_frames : np.ndarray of int
         Beat positions in hops.
-    onset_envelope : np.ndarray, shape (n_hops,)
-        Onset strength of the whole mix (kept for the callers; the accent reads the drums' bands).
     features : dict
         :func:`~.features.spectral_features` of the song (``"mel"``, ``"bands"``, ``"chroma"``).
     sr, hop_length : int
@@ -151,8 +151,7 @@ def beat_descriptors(beat_frames: np.ndarray, onset_envelope: np.ndarray, featur
     >>> from binarydream.analysis.features import spectral_features
     >>> y = librosa.clicks(times=np.arange(0.5, 8, 0.5), sr=22050, length=8 * 22050)
     >>> features = spectral_features(y, sr=22050)
-    >>> onset = librosa.onset.onset_strength(S=librosa.power_to_db(features["mel"]))
-    >>> d = beat_descriptors(librosa.time_to_frames(np.arange(0.5, 8, 0.5)), onset, features)
+    >>> d = beat_descriptors(librosa.time_to_frames(np.arange(0.5, 8, 0.5)), features)
     >>> d["accent"].shape, d["harmony_change"].shape, d["spectrum"].shape
     ((15,), (15,), (128, 15))
     """
