@@ -191,7 +191,8 @@ def measure(clip: Clip, run) -> dict:
                        if clip.downbeats is not None and downbeats is not None else np.nan),
         "tempo": tempo, "true_tempo": true_tempo, "tempo_error": abs(tempo / true_tempo - 1),
         "octave": octave_off(tempo, true_tempo), "local_error": local,
-        "confidence": confidence, "meter": meter, "meter_right": (meter == clip.beats_per_bar) if meter and clip.beats_per_bar else None,
+        "confidence": confidence, "meter": meter,
+        "meter_right": (meter == clip.beats_per_bar) if meter and clip.beats_per_bar else None,
         "rtf": seconds / (len(clip.y) / SR),
     }
 

@@ -3,13 +3,14 @@
 Each beat gets descriptors (:func:`beat_descriptors`): the low accent (the
 kick, the lowest drum, and the bass on it, and the snare off it: in most real
 music the kick marks beats 1 and 3, the snare 2 and 4; the loudness of the
-whole mix, on real recordings, peaks on the snare), the chord change on it (chords change
-on bar lines, which tells 1 from 3), and the sound of the beat (which repeats
-bar after bar). For each candidate meter (:data:`METERS`) the bar position of
-every beat is decoded by Viterbi over the whole song (:func:`bar_positions`),
-so an extra or dropped beat moves only the bars around it; the meter whose
-downbeats stand out most, and whose sound repeats bar by bar, wins
-(:func:`find_downbeats`). 4 is favoured unless 3 shows clearly.
+whole mix, on real recordings, peaks on the snare), the chord change on it
+(chords change on bar lines, which tells 1 from 3), and the sound of the beat
+(which repeats bar after bar). The meter whose one position in the bar stands
+out most over the song, and whose sound repeats bar by bar, wins
+(:func:`find_downbeats`; 4 is favoured unless 3 shows clearly); the bar
+position of every beat is then decoded by Viterbi over the whole song
+(:func:`bar_positions`), so an extra or dropped beat moves only the bars
+around it.
 :func:`downbeat_confidence` says how far the bars of the song agree on the
 phase found: on music where nothing marks the bar it is low, and the
 analysis says so rather than claim a phase.
@@ -96,7 +97,7 @@ KICK_HZ = OctaveRules.kick_hz
 """The kick drum's band lies below this (the tempo octave's, :class:`~.tempo.OctaveRules`)."""
 
 BACKBEAT_HZ = (1000.0, 5000.0)
-"""The band of the backbeat's crack (snare, clap, rim): above the bass and the body of the chords, below the hats' hiss."""
+"""The band of the backbeat's crack (snare, clap, rim): above the bass and the chords' body, below the hats' hiss."""
 
 
 def band_onset(mel_db: np.ndarray, *, sr: int, hop_length: int, low: float, high: float) -> np.ndarray:
@@ -331,7 +332,8 @@ def phase_contrast(salience: np.ndarray, beats_per_bar: int) -> float:
 
     Examples
     --------
-    >>> round(phase_contrast(np.tile([2.0, 0.0, 0.0], 4), 3), 2), round(phase_contrast(np.tile([2.0, 0.0, 0.0], 4), 4), 2)
+    >>> waltz = np.tile([2.0, 0.0, 0.0], 4)
+    >>> round(phase_contrast(waltz, 3), 2), round(phase_contrast(waltz, 4), 2)
     (2.0, 0.0)
     """
     salience = np.asarray(salience, dtype=np.float64)

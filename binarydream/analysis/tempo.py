@@ -29,9 +29,9 @@ reads like a drum'n'bass groove tracked at half its tempo), and a doubling to
 a fast tempo there halved the beat F of ``librosa.beat.beat_track``. So the
 move they make is checked against librosa's own octave (:func:`keeps_octave`):
 
-- a doubling that lands in the range people tap (60 to 120 BPM becoming
-  120 to 240 is not; 60 becoming 120 is) stands on the rules above;
-- a doubling to a faster tempo stands only where the kick, the drum that
+- a doubling that lands no faster than the range people tap (60 becoming
+  120) stands on the rules above;
+- a doubling to a faster tempo (86 becoming 172) stands only where the kick, the drum that
   marks the beat, plays more half-way between the beats than on them, and
   decisively (its half-beats well above anything measured on the real
   recordings of ``benchmarks/beats.py``);
@@ -382,7 +382,7 @@ def keeps_octave(drums: DrumEnvelopes, track, librosa_bpm: float, bpm: float,
     if octaves < 0:
         return (subdivision_ratio(drums.low, frames) < rules.tatum_subdivision
                 and alternation(drums.low, frames) < rules.alternation)
-    if bpm <= rules.tap_range[1] * 1.04:
+    if bpm <= rules.tap_range[1] * 1.04:        # within 4 %, as the octaves of same_pulse
         return True
     return (offbeat_ratio(drums.kick, frames) >= rules.backbeat
             and pulse_clarity(drums.kick, _between(frames, 0.5)) >= rules.kick_clarity)
