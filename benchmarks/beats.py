@@ -29,11 +29,13 @@ each skipped when not ready here), and ``librosa.beat`` (plain
 Measures (mir_eval, +-70 ms): beat F and downbeat F; tempo: the dominant BPM
 found, its error against the truth and whether it is an octave off (x2, x1/2,
 x3/2, x2/3); local: median error of the local tempo at the true beats; meter:
-beats per bar found (the truth in brackets); RTF: tracking seconds per second
+beats per bar found (the truth in brackets); dconf: the backend's downbeat
+confidence (``BeatGrid.downbeat_confidence``; - where it gives none); RTF: tracking seconds per second
 of audio, after a warm-up run on 3 s of audio (models loaded, numba compiled).
 Against ``librosa.beat`` (when it runs too): each backend's mean and worst
-difference of beat F on the same clips, and the clips where it is more than
-0.02 lower.
+difference of beat F on the same clips, the clips where it is more than
+0.02 lower, and clip by clip its beat F against ``librosa.beat``'s (every real
+clip; of the other sources, those where the two differ).
 """
 
 from __future__ import annotations
@@ -136,17 +138,17 @@ def synthetic_clips() -> list[Clip]:
 
 
 def plain_librosa(y: np.ndarray, sr: int):
-    """``librosa.beat.beat_track`` with its defaults at 22050 Hz: (beats, None, None)."""
+    """``librosa.beat.beat_track`` with its defaults at 22050 Hz: (beats, None, None, None)."""
     import librosa
 
     from binarydream.analysis.trackers.resample import to_rate
 
     _, beats = librosa.beat.beat_track(y=to_rate(y, sr, 22050), sr=22050, units="time")
-    return beats, None, None
+    return beats, None, None, None
 
 
 def tracker_function(name: str):
-    """A function ``(y, sr) -> (beats, downbeats, beats_per_bar)`` for a backend, or None when it is not ready."""
+    """A function ``(y, sr) -> (beats, downbeats, beats_per_bar, downbeat_confidence)`` for a backend, or None."""
     if name == "librosa.beat":
         return plain_librosa
     from binarydream.analysis import trackers
@@ -160,7 +162,7 @@ def tracker_function(name: str):
 
     def run(y, sr):
         grid = tracker.track(y, sr)
-        return grid.beats, grid.downbeats, grid.beats_per_bar
+        return grid.beats, grid.downbeats, grid.beats_per_bar, grid.downbeat_confidence
 
     return run
 
@@ -178,7 +180,7 @@ def measure(clip: Clip, run) -> dict:
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        beats, downbeats, meter = run(clip.y, SR)
+        beats, downbeats, meter, confidence = run(clip.y, SR)
     seconds = time.perf_counter() - start
     beats = np.asarray(beats, dtype=np.float64)
     true_tempo, tempo = dominant_tempo(clip.beats), dominant_tempo(beats)
@@ -190,7 +192,8 @@ def measure(clip: Clip, run) -> dict:
                        if clip.downbeats is not None and downbeats is not None else np.nan),
         "tempo": tempo, "true_tempo": true_tempo, "tempo_error": abs(tempo / true_tempo - 1),
         "octave": octave_off(tempo, true_tempo), "local_error": local,
-        "meter": meter, "meter_right": (meter == clip.beats_per_bar) if meter and clip.beats_per_bar else None,
+        "confidence": confidence, "meter": meter,
+        "meter_right": (meter == clip.beats_per_bar) if meter and clip.beats_per_bar else None,
         "rtf": seconds / (len(clip.y) / SR),
     }
 
@@ -216,7 +219,7 @@ def main(argv=None) -> None:
         clips += synthetic_clips()
     print(f"CPUs available {len(os.sched_getaffinity(0))}, load average {os.getloadavg()[0]:.1f}\n")
     print(f"{'backend':<13}{'song':<28}{'beat F':>7}{'dbeat F':>8}{'tempo (true)':>16}{'local':>7}"
-          f"{'meter':>7}{'RTF':>7}")
+          f"{'meter':>7}{'dconf':>6}{'RTF':>7}")
     rows = []
     for backend in args.backends:
         run = tracker_function(backend)
@@ -231,7 +234,8 @@ def main(argv=None) -> None:
             tempo = f"{r['tempo']:.1f}{'!' if r['octave'] else ''} ({r['true_tempo']:.0f})"
             meter = f"{r['meter'] or '-'}({clip.beats_per_bar or '?'})"
             print(f"{backend:<13}{clip.source[:4] + ' ' + clip.name:<28}{_f(r['beat_f']):>7}{_f(r['downbeat_f']):>8}"
-                  f"{tempo:>16}{_f(r['local_error'] * 100, 1) + '%':>7}{meter:>7}{_f(r['rtf'], 3):>7}")
+                  f"{tempo:>16}{_f(r['local_error'] * 100, 1) + '%':>7}{meter:>7}{_f(r['confidence']):>6}"
+                  f"{_f(r['rtf'], 3):>7}")
     print("\nmean per backend and source (tempo: within 2 % of the truth, octave errors; meter: right / known)")
     for backend in dict.fromkeys(b for b, _, _ in rows):
         for source in dict.fromkeys(s for _, s, _ in rows):
@@ -263,6 +267,10 @@ def print_against_plain(rows) -> None:
             lower = [song for song, difference in pairs if difference < -0.02]
             print(f"{backend:<13}{source:<10} mean {np.mean([d for _, d in pairs]):+.3f}  worst {worst[1]:+.3f} "
                   f"({worst[0]})  lower by > 0.02: {len(lower)}/{len(pairs)}{' ' + ', '.join(lower) if lower else ''}")
+            changed = [(song, difference) for song, difference in pairs if source == "real" or abs(difference) > 0.005]
+            for song, difference in changed:
+                print(f"{'':<23} {song:<28} {plain[source, song] + difference:.2f} against {plain[source, song]:.2f} "
+                      f"({difference:+.2f})")
 
 
 if __name__ == "__main__":

@@ -85,7 +85,8 @@ def _default_out(args, suffix: str) -> Path:
 
 
 def analysis_summary(analysis) -> dict:
-    """The analysis as plain JSON data (tempo, meter, beats, local tempo, downbeats, sections, tracker), no envelopes.
+    """The analysis as plain JSON data (tempo, meter, beats, local tempo, downbeats and their confidence, sections,
+    tracker), no envelopes.
 
     Examples
     --------
@@ -100,6 +101,7 @@ def analysis_summary(analysis) -> dict:
         "duration": analysis.duration, "fps": analysis.fps, "n_frames": analysis.n_frames,
         "tempo": analysis.tempo, "beats_per_bar": analysis.beats_per_bar,
         "tracker": analysis.tracker, "tracker_version": analysis.tracker_version,
+        "downbeat_confidence": analysis.downbeat_confidence,
         "beats": [round(float(b), 4) for b in analysis.beats],
         "local_bpm": [round(float(b), 2) for b in analysis.local_bpm],
         "downbeats": [round(float(b), 4) for b in analysis.downbeats],

@@ -79,3 +79,19 @@ def test_plan_end_to_end_from_a_synthesised_track(tmp_path):
     assert [label for _, label in sched.sections][0] == analysis.sections[0].label
     assert sched.bpm == pytest.approx(analysis.tempo)
     assert 0.0 <= sched["strength"].min() and sched["strength"].max() <= 1.0
+
+
+def test_uncertain_downbeats_are_drawn_dotted(tmp_path):
+    """Downbeats the analysis is unsure of (confidence below WEAK_DOWNBEATS) are dotted; sure ones solid."""
+    import dataclasses
+    import re
+
+    song = synthetic_song(fps=10)
+
+    def dashed_lines(confidence):
+        out = plot_timeline(tmp_path / f"timeline-{confidence}.svg",
+                            dataclasses.replace(song, downbeat_confidence=confidence))
+        return len(re.findall(r"stroke-dasharray", out.read_text()))
+
+    assert dashed_lines(None) == dashed_lines(0.9) == 0
+    assert dashed_lines(0.2) >= len(song.downbeats)

@@ -315,6 +315,7 @@ def test_song_reads_its_overrides_and_changes_them_without_a_new_analysis(folder
     song.use_overrides(Overrides(downbeats=(heard.beats[2] + 0.01,), section_labels={0: "intro"}))
     assert song.analysis.downbeats.tolist() == [heard.beats[2]] and song.analysis.sections[0].label == "intro"
     assert runs == [] and song.analysis.beats is heard.beats
+    assert song.analysis.downbeat_confidence == 1.0  # placed by a person: the timeline no longer marks them a guess
     overrides_path(path).write_text('{"downbeats": [1]}')
     with pytest.raises(BinaryDreamError, match="not a binarydream overrides file"):
         Song(path, fps=24, cache_dir=folder / "cache", beats="librosa").analysis

@@ -26,7 +26,7 @@ import numpy as np
 
 from .features import spectral_features
 from .grid import BeatGrid, dominant_tempo
-from .meter import beat_descriptors, find_downbeats
+from .meter import beat_descriptors, downbeat_confidence, find_downbeats
 from .tempo import DrumEnvelopes, OctaveRules, choose_tempo, drum_envelopes, pulse_clarity
 
 
@@ -246,7 +246,8 @@ def track_grid(y: np.ndarray, sr: int, *, hop_length: int = 512, beats_per_bar: 
     Returns
     -------
     BeatGrid
-        ``tracker="librosa"``; empty (no beats) for silence or music without a pulse (the analysis warns).
+        ``tracker="librosa"``, with its :func:`~.meter.downbeat_confidence`; empty (no
+        beats, confidence None) for silence or music without a pulse (the analysis warns).
 
     Examples
     --------
@@ -273,5 +274,7 @@ def track_grid(y: np.ndarray, sr: int, *, hop_length: int = 512, beats_per_bar: 
     if beats.size == 0:
         return BeatGrid(np.zeros(0), np.zeros(0), beats_per_bar or 4, "librosa", librosa.__version__)
     frames = librosa.time_to_frames(beats, sr=sr, hop_length=hop_length)
-    meter, downbeat = find_downbeats(beat_descriptors(frames, onset, features), beats_per_bar=beats_per_bar)
-    return BeatGrid(beats, beats[downbeat], meter, "librosa", librosa.__version__)
+    descriptors = beat_descriptors(frames, features, sr=sr, hop_length=hop_length, mel_db=mel_db)
+    meter, downbeat = find_downbeats(descriptors, beats_per_bar=beats_per_bar)
+    return BeatGrid(beats, beats[downbeat], meter, "librosa", librosa.__version__,
+                    downbeat_confidence=downbeat_confidence(descriptors, downbeat, meter))

@@ -36,7 +36,7 @@ import numpy as np
 from ..cache_files import read_cached, write_cached
 from .result import ENVELOPE_NAMES, Analysis, Section
 
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 """Bumped whenever a change to the analysis code changes its results; old cache files are then ignored."""
 
 
@@ -93,6 +93,7 @@ def _write(analysis: Analysis, path: Path, key: str) -> Path:
     meta = {"duration": analysis.duration, "fps": analysis.fps, "tempo": analysis.tempo,
             "beats_per_bar": analysis.beats_per_bar, "key": key,
             "tracker": analysis.tracker, "tracker_version": analysis.tracker_version,
+            "downbeat_confidence": analysis.downbeat_confidence,
             "sections": [[s.start, s.end, s.label, s.energy] for s in analysis.sections]}
     arrays = {f"envelope_{name}": values for name, values in analysis.envelopes.items()}
     buffer = io.BytesIO()
@@ -157,12 +158,15 @@ def _read(path: Path, key: str) -> Analysis | None:
         sections = meta["sections"]
         if not isinstance(sections, list) or not sections:
             raise TypeError("its sections are not a list")
+        confidence = meta.get("downbeat_confidence")
         analysis = Analysis(duration=_real(meta["duration"], "duration"), fps=_real(meta["fps"], "fps"),
                             tempo=_real(meta["tempo"], "tempo"), beats=_times(data["beats"], "beats"),
                             downbeats=_times(data["downbeats"], "downbeats"), beats_per_bar=beats_per_bar,
                             sections=[_section(item) for item in sections], envelopes=envelopes,
                             tracker=_text(meta["tracker"], "tracker"),
-                            tracker_version=_text(meta["tracker_version"], "tracker_version"))
+                            tracker_version=_text(meta["tracker_version"], "tracker_version"),
+                            downbeat_confidence=None if confidence is None
+                            else _real(confidence, "downbeat_confidence"))
     wrong = [name for name, values in envelopes.items() if values.shape != (analysis.n_frames,)]
     if wrong:
         raise ValueError(f"envelope {wrong[0]} has {envelopes[wrong[0]].size} values for {analysis.n_frames} frames")

@@ -22,7 +22,7 @@ from ..errors import AudioError, ParameterError
 from . import cache
 from .envelopes import at_frames, hpss_amplitudes, normalize
 from .features import spectral_features
-from .grid import BeatGrid
+from .grid import WEAK_DOWNBEATS, BeatGrid
 from .result import ENVELOPE_NAMES, Analysis, Section
 from .sections import song_sections, unit_starts
 from .trackers import Tracker, choose
@@ -67,6 +67,10 @@ def _beat_grid(y: np.ndarray, sr: int, tracker: Tracker, *, beats_per_bar, name:
     """The tracker's grid, or an empty one (with a warning) when it found less than a bar of beats."""
     grid = tracker.track(y, sr, beats_per_bar=beats_per_bar)
     if grid.beats.size >= MIN_BEATS:
+        if grid.downbeat_confidence is not None and grid.downbeat_confidence < WEAK_DOWNBEATS:
+            warnings.warn(f"the downbeats of {name} are uncertain (confidence {grid.downbeat_confidence:.2f}, "
+                          f"{tracker.name} tracker): bars may start on another beat; where the bar matters, use "
+                          "the madmom tracker (beats='madmom')", stacklevel=4)
         return grid
     warnings.warn(f"found no steady beat in {name} ({tracker.name} tracker); the analysis has no beats",
                   stacklevel=4)
@@ -140,7 +144,8 @@ def analyze_signal(y: np.ndarray, sr: int, fps: float = 30, *, duration: float |
                                 fps=fps, n_frames=n_frames) for key in ENVELOPE_NAMES}
     return Analysis(duration=duration, fps=fps, tempo=grid.tempo, beats=grid.beats, downbeats=grid.downbeats,
                     beats_per_bar=grid.beats_per_bar, sections=sections, envelopes=envelopes,
-                    tracker=grid.tracker, tracker_version=grid.version)
+                    tracker=grid.tracker, tracker_version=grid.version,
+                    downbeat_confidence=grid.downbeat_confidence if grid.beats.size else None)
 
 
 def analyze(path, fps: float = 30, *, cache_dir=None, beats="auto", **params) -> Analysis:

@@ -85,6 +85,10 @@ def dominant_tempo(beats: np.ndarray) -> float:
     return float(60.0 / near.mean())
 
 
+WEAK_DOWNBEATS = 0.5
+"""A downbeat confidence below this is weak: the analysis warns and the timeline says so."""
+
+
 @dataclass(frozen=True)
 class BeatGrid:
     """Beats, downbeats and meter of one song, and the tracker that found them.
@@ -99,6 +103,11 @@ class BeatGrid:
         The backend's name: ``"librosa"``, ``"madmom"`` or ``"beat_this"``.
     version : str
         The backend's version (its package's, and the checkpoint's where it has one).
+    downbeat_confidence : float or None
+        How far the music backs the downbeats, in [0, 1] (below
+        :data:`WEAK_DOWNBEATS` the bars may well start on another beat); None
+        where the tracker gives no such measure (madmom, Beat This!: their
+        networks' downbeats are not scored against the alternatives).
     """
 
     beats: np.ndarray
@@ -106,6 +115,7 @@ class BeatGrid:
     beats_per_bar: int
     tracker: str
     version: str
+    downbeat_confidence: float | None = None
 
     @property
     def tempo(self) -> float:

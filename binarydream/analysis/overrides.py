@@ -221,6 +221,7 @@ def apply_overrides(analysis, overrides: Overrides | None):
                 nearest = np.where(np.abs(beats[nearest - 1] - wanted) <= np.abs(beats[nearest] - wanted),
                                    nearest - 1, nearest)
             changes["downbeats"] = beats[np.unique(nearest)]
+            changes["downbeat_confidence"] = 1.0  # a person placed them: no longer a guess to warn about
     if overrides.section_labels:
         sections = list(analysis.sections)
         missing = sorted(k for k in overrides.section_labels if k >= len(sections))

@@ -95,6 +95,12 @@ class Analysis:
     stems : binarydream.analysis.stems.StemSignals or None
         Stem envelopes and drum hits when the song was separated into stems
         (``Song(..., stems=True)``); None otherwise.
+    downbeat_confidence : float or None
+        How far the music backs the downbeats, in [0, 1]: the librosa tracker's
+        :func:`~binarydream.analysis.meter.downbeat_confidence` (below
+        :data:`~binarydream.analysis.grid.WEAK_DOWNBEATS` the bars may start
+        on another beat: the analysis warns and the timeline says so); None
+        where the tracker gives none (madmom, Beat This!) or there are no beats.
 
     Examples
     --------
@@ -117,6 +123,7 @@ class Analysis:
     tracker: str = ""
     tracker_version: str = ""
     stems: StemSignals | None = field(default=None, repr=False)
+    downbeat_confidence: float | None = None
 
     @property
     def local_bpm(self) -> np.ndarray:

@@ -1,6 +1,7 @@
 """The timeline picture: the song and its schedule on one time axis, read at a glance.
 
-Lanes from top to bottom: waveform with sections, beats and downbeats; lyric
+Lanes from top to bottom: waveform with sections, beats and downbeats (dotted,
+and named in the title, where the analysis says they are uncertain); lyric
 lines; prompt keyframes; envelopes with each section's energy; with stems, the
 stem envelopes and the drum hits (:mod:`.plot_stems`); zoom; the other
 camera curves; strength and noise. Sections are coloured spans behind every
@@ -84,12 +85,22 @@ def _shade_sections(ax, sections, colours):
         ax.axvline(s.start, color=colours[s.label], lw=1.2, alpha=0.8)
 
 
+def _weak_downbeats(analysis) -> bool:
+    """Whether the analysis says its downbeats are uncertain (drawn dotted and named in the title)."""
+    from ..analysis.grid import WEAK_DOWNBEATS
+
+    confidence = getattr(analysis, "downbeat_confidence", None)
+    return confidence is not None and confidence < WEAK_DOWNBEATS
+
+
 def _draw_song(ax, analysis, waveform, colours):
     t, low, high = waveform
     peak = max(float(np.max(np.abs([low, high]))), 1e-9)
     ax.fill_between(t, low / peak, high / peak, color="0.35", lw=0)
     ax.vlines(analysis.beats, -1.45, -1.2, color="0.25", lw=0.6)
-    ax.vlines(analysis.downbeats, -1.6, -1.2, color="crimson", lw=1.2)
+    weak = _weak_downbeats(analysis)
+    ax.vlines(analysis.downbeats, -1.6, -1.2, color="crimson", lw=1.2, linestyles="dotted" if weak else "solid",
+              alpha=0.5 if weak else 1.0)
     for s in analysis.sections:
         name = s.label if s.energy is None else f"{s.label} {s.level}"
         ax.text(s.start + 0.2, 1.25, name, color=colours[s.label], fontsize=11, fontweight="bold", va="bottom",
@@ -306,7 +317,9 @@ def plot_timeline(path, analysis, *, audio_path=None, lyrics=None, schedule=None
         last.set_xlabel("seconds", fontsize=9)
         last.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(5 if span > 30 else 2))
         if row == 0:
-            axes["song"].set_title(f"{analysis.tempo:.1f} BPM, {analysis.beats_per_bar} beats a bar, "
+            uncertain = (f" (downbeats uncertain: confidence {analysis.downbeat_confidence:.2f})"
+                         if _weak_downbeats(analysis) else "")
+            axes["song"].set_title(f"{analysis.tempo:.1f} BPM, {analysis.beats_per_bar} beats a bar{uncertain}, "
                                    f"{len(analysis.beats)} beats, {len(analysis.sections)} sections, "
                                    f"{analysis.fps:g} fps, {duration:.1f} s", fontsize=10, loc="left")
         for ax in axes.values():
