@@ -87,7 +87,8 @@ class Song:
         self._lyrics_source = lyrics
         self._alignment_options = {"model": lyrics_model, "language": language, "device": device,
                                    "backend": lyrics_backend, "vocals": vocals}
-        self._analysis = None
+        self._analysis = None          # the audio's analysis with the sections labelled by the lyrics
+        self._audio_analysis = None    # the audio's analysis alone (what the cache holds)
         self._lyrics = None
 
     def __repr__(self) -> str:
@@ -108,16 +109,24 @@ class Song:
     def analysis(self):
         """Beats, downbeats, tempo, sections and envelopes (:class:`binarydream.analysis.Analysis`), computed once.
 
+        The audio's analysis is what is cached; where the song has lyrics, its
+        sections are then labelled by them (:func:`binarydream.analysis.form.with_lyrics`:
+        chorus where lines recur as a run, verse, bridge, intro, outro), which
+        reads the lyrics (and aligns them, when they are plain text).
+
         Examples
         --------
-        >>> a = Song("examples/dream_example.ogg").analysis  # doctest: +SKIP
+        >>> a = Song("examples/dream_example.ogg", lyrics="examples/dream_example.lrc").analysis  # doctest: +SKIP
         >>> round(a.tempo), a.beats_per_bar, [s.label for s in a.sections]  # doctest: +SKIP
-        (100, 4, ['A', 'B', 'A', 'B'])
+        (100, 4, ['verse 1', 'chorus', 'verse 2', 'chorus'])
         """
         if self._analysis is None:
             from .analysis import analyze
+            from .analysis.form import with_lyrics
 
-            self._analysis = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir, beats=self.beats)
+            if self._audio_analysis is None:
+                self._audio_analysis = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir, beats=self.beats)
+            self._analysis = with_lyrics(self._audio_analysis, self.lyrics)
         return self._analysis
 
     @property
@@ -155,6 +164,7 @@ class Song:
         import alignment
 
         self._lyrics = alignment.transcribe(self.path, **{**self._alignment_options, **options})
+        self._analysis = None   # its sections are labelled again, by these lyrics
         return self._lyrics
 
     def plan(self, style: str = "", **overrides):

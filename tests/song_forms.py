@@ -102,3 +102,33 @@ def song_form(form: str = "ABABCB", *, bars: int = 8, bpm: float = 120.0, sr: in
         parts.append((i * bars * bar_seconds, (i + 1) * bars * bar_seconds, letter))
     y = np.concatenate(pieces)
     return (0.9 * y / np.abs(y).max()).astype(np.float32), parts
+
+
+def form_lyrics(form: str, *, bars: int = 8, bpm: float = 120.0, unsung: str = "") -> list:
+    """Timed lyric lines for a :func:`song_form` song: a line every two bars of each sung part.
+
+    Verses (A) get new text each time, the chorus (B) the same text each time,
+    other letters text sung once; letters in ``unsung`` get no line. Each part
+    is a stanza, and each line starts a tenth of a second after its bar.
+
+    Examples
+    --------
+    >>> lines = form_lyrics("AB", bars=4, bpm=120)
+    >>> [(line.text, line.start, line.stanza) for line in lines][1:3]
+    [('verse 1 line 2 of the story', 4.1, 0), ('we are the chorus line 1', 8.1, 1)]
+    """
+    from alignment import Line
+
+    bar_seconds = 4 * 60.0 / bpm
+    lines, verses = [], 0
+    for i, letter in enumerate(form):
+        if letter in unsung:
+            continue
+        verses += letter == "A"
+        for k in range(bars // 2):
+            text = (f"verse {verses} line {k + 1} of the story" if letter == "A"
+                    else f"we are the chorus line {k + 1}" if letter == "B"
+                    else f"part {letter} at {i} sings line {k + 1} once")
+            start = round((i * bars + 2 * k) * bar_seconds + 0.1, 3)
+            lines.append(Line(text, start, round(start + 1.5 * bar_seconds, 3), (), stanza=i))
+    return lines

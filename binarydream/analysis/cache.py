@@ -32,7 +32,7 @@ import numpy as np
 from ..files import write_bytes_atomic
 from .result import Analysis, Section
 
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 """Bumped whenever a change to the analysis code changes its results; old cache files are then ignored."""
 
 
@@ -89,7 +89,7 @@ def _write(analysis: Analysis, path: Path, key: str) -> Path:
     meta = {"duration": analysis.duration, "fps": analysis.fps, "tempo": analysis.tempo,
             "beats_per_bar": analysis.beats_per_bar, "key": key,
             "tracker": analysis.tracker, "tracker_version": analysis.tracker_version,
-            "sections": [[s.start, s.end, s.label, s.energy] for s in analysis.sections]}
+            "sections": [[s.start, s.end, s.label, s.energy, s.group] for s in analysis.sections]}
     arrays = {f"envelope_{name}": values for name, values in analysis.envelopes.items()}
     buffer = io.BytesIO()
     np.savez(buffer, meta=np.array(json.dumps(meta)), beats=analysis.beats, downbeats=analysis.downbeats, **arrays)

@@ -52,16 +52,16 @@ def labels_to_sections(labels: np.ndarray, starts: np.ndarray, *, duration: floa
     """Contiguous sections covering ``[0, duration]`` from one label per time unit starting at ``starts``.
 
     Runs of equal labels merge; labels are renamed "A", "B", ... in order of
-    first appearance (after "Z": "S26", "S27", ...). The first section starts at
+    first appearance (after "Z": "S26", "S27", ...), and kept as the group too. The first section starts at
     0 and the last ends at ``duration``.
 
     Examples
     --------
     >>> labels_to_sections(np.array([5, 5]), np.array([0.5, 1.0]), duration=2.0)
-    [Section(start=0.0, end=2.0, label='A', energy=None)]
+    [Section(start=0.0, end=2.0, label='A', energy=None, group='A')]
     """
     if len(labels) == 0:
-        return [Section(0.0, float(duration), "A")]
+        return [Section(0.0, float(duration), "A", group="A")]
     names: dict[int, str] = {}
     for label in labels:
         if label not in names:
@@ -70,7 +70,8 @@ def labels_to_sections(labels: np.ndarray, starts: np.ndarray, *, duration: floa
     change = np.flatnonzero(np.diff(labels)) + 1
     bounds = np.concatenate([[0.0], np.asarray(starts, dtype=np.float64)[change], [float(duration)]])
     run_labels = np.asarray(labels)[np.concatenate([[0], change])]
-    return [Section(float(a), float(b), names[label]) for a, b, label in zip(bounds[:-1], bounds[1:], run_labels)]
+    return [Section(float(a), float(b), names[label], group=names[label])
+            for a, b, label in zip(bounds[:-1], bounds[1:], run_labels)]
 
 
 def _smooth_labels(labels: np.ndarray, min_run: int) -> np.ndarray:
@@ -362,7 +363,7 @@ def song_sections(timbre: np.ndarray, harmony: np.ndarray, loudness: np.ndarray,
     --------
     >>> song_sections(np.zeros((13, 4)), np.ones((12, 4)), np.ones(4), np.arange(4.0), duration=4.0,
     ...               downbeats=np.array([0.0]), beats_per_bar=4)
-    [Section(start=0.0, end=4.0, label='A', energy=0.5)]
+    [Section(start=0.0, end=4.0, label='A', energy=0.5, group='A')]
     """
     loudness = np.asarray(loudness, dtype=np.float64)
     loudness_db = 20 * np.log10(np.maximum(loudness, 1e-5))
