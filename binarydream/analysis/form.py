@@ -80,6 +80,21 @@ def function_of(label: str) -> str:
     return base if base in FUNCTIONS else str(label)
 
 
+def look_of(label: str) -> str:
+    """What a section's look (palette, motif, camera heading) is keyed by: verses share one, other labels their own.
+
+    Verses are the same music with new words; a chorus (``"chorus"``, or
+    ``"chorus 2"`` where the lyrics have two) looks the same each time it returns.
+
+    Examples
+    --------
+    >>> look_of("verse 2"), look_of("chorus"), look_of("chorus 2"), look_of("B")
+    ('verse', 'chorus', 'chorus 2', 'B')
+    """
+    function = function_of(label)
+    return function if function in ("verse", "prechorus") else str(label)
+
+
 def section_matches(label: str, wanted: str, group: str = "") -> bool:
     """Whether a section labelled ``label`` (audio cluster ``group``) is one ``is_section(wanted)`` asks for.
 

@@ -135,6 +135,10 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[st
     return tokens
 
 
+_MISSING_WARNED: set = set()
+"""``(label, song's sections)`` pairs whose ``is_section`` already warned that the song has no such part."""
+
+
 class _Parser:
     """Recursive-descent parser over a token list; ``names`` maps a bound name to None, an unbound one to why."""
 
@@ -301,9 +305,12 @@ class _Parser:
             found = {i for i, (label, group) in enumerate(sections) if section_matches(label, wanted, group)}
             known = ", ".join(repr(label) for label in dict.fromkeys(label for label, _ in sections)) or "none"
             if not found and function_of(wanted) in FUNCTIONS:
-                # a song may have no chorus (or bridge...): the curve reads 0 there, as the user meant
-                warnings.warn(f"is_section({wanted[:40]!r}) reads 0: no section of this song is a {wanted[:40]} "
-                              f"(labels are {known})", stacklevel=2)
+                # a song may have no chorus (or bridge...): the curve reads 0 there, as the user meant; said once
+                # per song's labels, not at each of the parses that planning, loading and previewing make
+                if (wanted, tuple(sections)) not in _MISSING_WARNED:
+                    _MISSING_WARNED.add((wanted, tuple(sections)))
+                    warnings.warn(f"is_section({wanted[:40]!r}) reads 0: no section of this song is a {wanted[:40]} "
+                                  f"(labels are {known})", stacklevel=2)
             elif not found:
                 raise syntax_error(self.text, where, f"no section is labelled {wanted[:40]!r}: labels are {known}")
             indices |= found
