@@ -166,8 +166,9 @@ def _blocks(lines, repeated: np.ndarray, gap: float) -> list[list[int]]:
             blocks.append([k])
         else:
             blocks[-1].append(k)
-    # a line or two of new text in a chorus's stanza (an "ah ah" after it, a call before it) is part of that chorus
-    b = 0
+    # a line or two of new text in a chorus's stanza (an "ah ah" after it, a call before it) is part of that chorus;
+    # lyrics without stanzas (an .lrc file without blank lines) cannot say so
+    b = 0 if len(set(stanzas)) > 1 else len(blocks)
     while b < len(blocks):
         block = blocks[b]
         joins = [c for c in (b - 1, b + 1) if 0 <= c < len(blocks) and repeated[blocks[c]].any()
