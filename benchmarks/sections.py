@@ -22,7 +22,7 @@ a run (two or more lines in a row, sung again in the same order, exact text)
 should lie in sections labelled chorus, the other lines not: the share of each
 (a line lies where its middle is) is printed, with the number of sections and
 the longest one, for the audio's sections alone and for those labelled by the
-lyrics (:func:`binarydream.analysis.form.form_from_lyrics`).
+lyrics (:func:`binarydream.analysis.lyric_form.form_from_lyrics`).
 
 The time of the sections step alone (:func:`binarydream.analysis.sections.song_sections`)
 is reported apart from the whole analysis.
@@ -117,14 +117,18 @@ def label_at(sections, t: float) -> str:
     return next((s.label for s in sections if s.start <= t < s.end), sections[-1].label)
 
 
-def chorus_shares(sections, lines) -> tuple[float, float]:
-    """Share of the lines recurring as a run that lie in chorus sections, and of the other lines."""
+def in_chorus(sections, lines) -> tuple[list[bool], list[bool]]:
+    """Whether each line recurring as a run lies in a chorus section, and each other line (by the line's middle)."""
     from binarydream.analysis.form import function_of
 
     run = recurring_runs([line.text for line in lines])
     inside = [function_of(label_at(sections, (line.start + line.end) / 2)) == "chorus" for line in lines]
-    runs = [x for x, r in zip(inside, run) if r]
-    others = [x for x, r in zip(inside, run) if not r]
+    return [x for x, r in zip(inside, run) if r], [x for x, r in zip(inside, run) if not r]
+
+
+def chorus_shares(sections, lines) -> tuple[float, float]:
+    """Share of the lines recurring as a run that lie in chorus sections, and of the other lines."""
+    runs, others = in_chorus(sections, lines)
     return (np.mean(runs) if runs else float("nan")), (np.mean(others) if others else float("nan"))
 
 
@@ -139,7 +143,7 @@ def synthetic(seconds: list) -> None:
     from song_forms import SR, form_lyrics, song_form
 
     from binarydream.analysis import analyze_signal
-    from binarydream.analysis.form import form_from_lyrics
+    from binarydream.analysis.lyric_form import form_from_lyrics
 
     print("synthetic forms (8 bars a part; functions: audio alone / with lyrics, C unsung where it is not a bridge):")
     for form, bpm in FORMS:
@@ -168,7 +172,7 @@ def synthetic(seconds: list) -> None:
 
 def real(seconds: list, cache_dir) -> None:
     from binarydream.analysis import analyze
-    from binarydream.analysis.form import form_from_lyrics
+    from binarydream.analysis.lyric_form import form_from_lyrics
 
     songs = sorted(DEVDATA.glob("*.mp3"))
     if not songs:
@@ -195,14 +199,10 @@ def real(seconds: list, cache_dir) -> None:
             print(f"    {name:6s}: {form_figures(found, lines, reference)}")
             print("            " + " | ".join(f"{s.label}({s.group})@{s.start:.0f}s" for s in found))
     for name, pairs in totals.items():
-        runs = [x for found, lines in pairs for x, r in zip(
-            [label_at(found, (l.start + l.end) / 2) for l in lines], recurring_runs([l.text for l in lines])) if r]
-        from binarydream.analysis.form import function_of
-        run_share = np.mean([function_of(x) == "chorus" for x in runs])
-        other = [function_of(label_at(found, (l.start + l.end) / 2)) == "chorus" for found, lines in pairs
-                 for l, r in zip(lines, recurring_runs([l.text for l in lines])) if not r]
-        print(f"  all songs, {name}: run lines in chorus {100 * run_share:.0f} %, other lines {100 * np.mean(other):.0f} %; "
-              f"fewest sections {min(len(f) for f, _ in pairs)}, "
+        flags = [in_chorus(found, lines) for found, lines in pairs]
+        runs, others = [x for r, _ in flags for x in r], [x for _, o in flags for x in o]
+        print(f"  all songs, {name}: run lines in chorus {100 * np.mean(runs):.0f} % of {len(runs)}, other lines "
+              f"{100 * np.mean(others):.0f} % of {len(others)}; fewest sections {min(len(f) for f, _ in pairs)}, "
               f"longest {max(s.end - s.start for f, _ in pairs for s in f):.0f} s")
 
 

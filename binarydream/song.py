@@ -110,7 +110,7 @@ class Song:
         """Beats, downbeats, tempo, sections and envelopes (:class:`binarydream.analysis.Analysis`), computed once.
 
         The audio's analysis is what is cached; where the song has lyrics, its
-        sections are then labelled by them (:func:`binarydream.analysis.form.with_lyrics`:
+        sections are then labelled by them (:func:`binarydream.analysis.lyric_form.with_lyrics`:
         chorus where lines recur as a run, verse, bridge, intro, outro), which
         reads the lyrics (and aligns them, when they are plain text).
 
@@ -122,7 +122,7 @@ class Song:
         """
         if self._analysis is None:
             from .analysis import analyze
-            from .analysis.form import with_lyrics
+            from .analysis.lyric_form import with_lyrics
 
             if self._audio_analysis is None:
                 self._audio_analysis = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir, beats=self.beats)

@@ -9,8 +9,8 @@ from song_forms import SR, WORDS, form_lyrics, song_form
 
 from alignment import Line, Lyrics
 from binarydream.analysis import ENVELOPE_NAMES, Analysis, Section, analyze_signal, cache
-from binarydream.analysis.form import (MAX_SECONDS, MIN_SECTIONS, form_from_audio, form_from_lyrics, function_of,
-                                       repeated_lines, section_matches, with_lyrics)
+from binarydream.analysis.form import form_from_audio, function_of, section_matches
+from binarydream.analysis.lyric_form import MAX_SECONDS, MIN_SECTIONS, form_from_lyrics, repeated_lines, with_lyrics
 from binarydream.keyframes import parse
 from binarydream.keyframes.signals import song_signals
 
