@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/sections.py [--cache-dir DIR]
+    python benchmarks/sections.py [--cache-dir DIR] [--only synthetic|real] [--aligned]
 
 Synthetic songs (``tests/song_forms.py``: verse A, chorus B, quiet breakdown C,
 bridge D, 8 bars each) have a known form: boundary F-measure (mir_eval, hits
@@ -22,7 +22,10 @@ a run (two or more lines in a row, sung again in the same order, exact text)
 should lie in sections labelled chorus, the other lines not: the share of each
 (a line lies where its middle is) is printed, with the number of sections and
 the longest one, for the audio's sections alone and for those labelled by the
-lyrics (:func:`binarydream.analysis.lyric_form.form_from_lyrics`).
+lyrics (:func:`binarydream.analysis.lyric_form.form_from_lyrics`); with
+``--aligned``, also for those labelled by the aligner's lines (the lines placed
+by :func:`alignment.align` with Whisper base from the ``.txt``; the hand lines
+still judge them).
 
 The time of the sections step alone (:func:`binarydream.analysis.sections.song_sections`)
 is reported apart from the whole analysis.
@@ -170,7 +173,19 @@ def synthetic(seconds: list) -> None:
             print(f"    {name:6s}: {', '.join(labels)} ({'right' if labels == truth else 'true: ' + ', '.join(truth)})")
 
 
-def real(seconds: list, cache_dir) -> None:
+def aligned_lines(path: Path) -> list:
+    """The song's lines as the aligner places them (Whisper base, CPU) from the ``.txt``."""
+    import warnings
+
+    import alignment
+    from alignment_support import whisper_base_folder
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return alignment.align(path, path.with_suffix(".txt"), model=str(whisper_base_folder()), device="cpu").lines
+
+
+def real(seconds: list, cache_dir, aligned: bool = False) -> None:
     from binarydream.analysis import analyze
     from binarydream.analysis.lyric_form import form_from_lyrics
 
@@ -179,7 +194,7 @@ def real(seconds: list, cache_dir) -> None:
         print(f"real songs: skipped ({DEVDATA} is absent)")
         return
     print(f"real songs ({DEVDATA}), hand-timed lyrics as the reference:")
-    totals = {"audio": [], "lyrics": []}
+    totals = {"audio": [], "lyrics": []} | ({"aligned": []} if aligned else {})
     for path in songs:
         seconds.clear()
         start = time.perf_counter()
@@ -194,7 +209,14 @@ def real(seconds: list, cache_dir) -> None:
         print(f"  {path.stem}: {a.duration:.0f} s, {len(lines)} lines; analysis {whole:.1f} s"
               + (f", sections step {seconds[-1]:.2f} s" if seconds else " (cached)")
               + f", labelling by the lyrics {1000 * labelling:.0f} ms")
-        for name, found in (("audio", a.sections), ("lyrics", sung)):
+        found_by = [("audio", a.sections), ("lyrics", sung)]
+        if aligned:   # the aligner's lines place the sections; the hand lines still judge them
+            start = time.perf_counter()
+            placed = aligned_lines(path)
+            found_by.append(("aligned", form_from_lyrics(a.sections, placed, downbeats=a.downbeats,
+                                                         duration=a.duration)))
+            print(f"    (aligned in {time.perf_counter() - start:.0f} s)")
+        for name, found in found_by:
             totals[name].append((found, lines))
             print(f"    {name:6s}: {form_figures(found, lines, reference)}")
             print("            " + " | ".join(f"{s.label}({s.group})@{s.start:.0f}s" for s in found))
@@ -209,11 +231,16 @@ def real(seconds: list, cache_dir) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache-dir", default=None, help="analysis cache for the real songs (default: none)")
+    parser.add_argument("--aligned", action="store_true",
+                        help="also label the real songs by the aligner's lines (Whisper base on the CPU: slow)")
+    parser.add_argument("--only", choices=("synthetic", "real"))
     args = parser.parse_args()
     seconds = timed_sections()
     print(f"CPUs available {len(os.sched_getaffinity(0))}, load average {os.getloadavg()[0]:.1f}")
-    synthetic(seconds)
-    real(seconds, args.cache_dir)
+    if args.only != "real":
+        synthetic(seconds)
+    if args.only != "synthetic":
+        real(seconds, args.cache_dir, args.aligned)
 
 
 if __name__ == "__main__":
