@@ -6,6 +6,7 @@ import mir_eval
 import numpy as np
 import pytest
 from song_forms import SR, WORDS, form_lyrics, song_form
+from test_analysis_sections import _merged
 
 from alignment import Line, Lyrics
 from binarydream.analysis import ENVELOPE_NAMES, Analysis, Section, analyze_signal, cache
@@ -16,16 +17,6 @@ from binarydream.keyframes.signals import song_signals
 
 TRUE = {"ABABCB": ["verse 1", "chorus", "verse 2", "chorus", "bridge", "chorus"],
         "AABCABDB": ["verse 1", "chorus", "instrumental", "verse 2", "chorus", "bridge", "chorus"]}
-
-
-def _merged(parts):
-    out = []
-    for start, end, letter in parts:
-        if out and out[-1][2] == letter:
-            out[-1] = (out[-1][0], end, letter)
-        else:
-            out.append((start, end, letter))
-    return np.array([[start, end] for start, end, _ in out])
 
 
 @pytest.fixture(scope="module", params=[("ABABCB", 112.0), ("AABCABDB", 96.0)], ids=["ABABCB", "AABCABDB"])
@@ -47,7 +38,8 @@ def test_lyrics_name_a_form_and_keep_its_boundaries(form_song):
     sections = form_from_lyrics(a.sections, lines, downbeats=a.downbeats, duration=a.duration)
     assert [s.label for s in sections] == TRUE[form]
     estimate = np.array([[s.start, s.end] for s in sections])
-    assert mir_eval.segment.detection(_merged(parts), estimate, window=4 * 60.0 / bpm, trim=True)[2] == 1.0
+    reference = np.array([[start, end] for start, end, _ in _merged(parts)])
+    assert mir_eval.segment.detection(reference, estimate, window=4 * 60.0 / bpm, trim=True)[2] == 1.0
     bridge = next(s for s in sections if s.label == "bridge")
     assert bridge.group == next(s.group for s in a.sections if s.label == "bridge") and bridge.energy is not None
 
