@@ -167,3 +167,22 @@ def test_a_cache_file_from_before_groups_still_loads(tmp_path):
     np.savez(buffer, **dict(arrays, meta=np.array(json.dumps(meta))))
     path.write_bytes(buffer.getvalue())
     assert cache.load(tmp_path, "ef" * 32).sections == [Section(0.0, 2.0, "A", 0.5)]
+
+
+def test_a_short_call_opens_the_song_and_new_text_after_the_last_chorus_is_an_outro_only_when_short():
+    chorus = [("sing it out", 0.0, 3.0), ("sing it loud", 4.0, 7.0)]
+
+    def song(tail_lines):
+        spec = [("hey", 0.1, 1.5, 0), ("we walked down", 8.1, 11.0, 1), ("to the river", 12.1, 15.0, 1)] \
+            + [(text, 16.1 + a, 16.1 + b, 2) for text, a, b in chorus] \
+            + [("then came winter", 24.1, 27.0, 3), ("and the snow", 28.1, 31.0, 3)] \
+            + [(text, 32.1 + a, 32.1 + b, 4) for text, a, b in chorus] \
+            + [(" ".join(WORDS[(3 * k + j) % len(WORDS)] for j in range(3)), 40.1 + 4 * k, 43.0 + 4 * k, 5)
+               for k in range(tail_lines)]
+        duration = 42.0 + 4 * tail_lines
+        audio = [Section(0.0, duration, "verse", 0.5, "A")]
+        return [s.label for s in form_from_lyrics(audio, _lines(spec), downbeats=np.arange(0.0, duration, 2.0),
+                                                  duration=duration)]
+
+    assert song(3) == ["intro", "verse 1", "chorus", "verse 2", "chorus", "outro"]
+    assert song(12) == ["intro", "verse 1", "chorus", "verse 2", "chorus", "verse 3"]

@@ -3,7 +3,8 @@
 One module per musical idea: :mod:`.trackers` (the beat trackers, one module
 each, all returning a :class:`~.grid.BeatGrid`), :mod:`.features` (the
 block-wise spectral pass), :mod:`.beats` and :mod:`.meter` (librosa's
-tracker), :mod:`.sections`, :mod:`.envelopes`, and :mod:`.cache`;
+tracker), :mod:`.sections` and :mod:`.form` (the parts and what each is for;
+:mod:`.lyric_form` names them from timed lyrics), :mod:`.envelopes`, and :mod:`.cache`;
 :mod:`.core` runs them in order.
 
 Examples

@@ -49,6 +49,9 @@ MIN_SECONDS = 6.0
 INSTRUMENTAL_BARS = 4
 """A stretch without singing between sung parts at least this many bars (and 8 s) long is a part of its own."""
 
+OUTRO_SECONDS = 30.0
+"""New text after the last chorus, to the end, this short is the outro (longer: a last verse)."""
+
 SAME_LINE = 0.75
 """Two lines are the same when this share of their words match in order (``difflib`` ratio)."""
 
@@ -253,9 +256,16 @@ def _kinds(parts, blocks, materials, audio, duration) -> list[str]:
             kinds.append("chorus")
         else:
             kinds.append("verse")
-    # sung text once after the last chorus closes the song; once between choruses late, over new music, bridges
+    # a line or two of new text opening the song before a verse (a call, an "ah") is a sung intro
+    first = 0 if parts[0][1] is not None else 1
+    if first + 1 < len(parts) and kinds[first] == "verse" and len(blocks[parts[first][1]]) <= 2 \
+            and kinds[first + 1] == "verse":
+        kinds[:first + 1] = ["intro"] * (first + 1)
+    # sung text once after the last chorus, a short stretch of it, closes the song; sung text once between
+    # choruses late, over new music, bridges
     tail = [k for k in range(len(parts)) if parts[k][1] is not None]
-    if chorus_at and tail and tail[-1] > chorus_at[-1] and all(kinds[k] != "chorus" for k in tail if k > chorus_at[-1]):
+    if chorus_at and tail and tail[-1] > chorus_at[-1] and all(kinds[k] != "chorus" for k in tail if k > chorus_at[-1]) \
+            and duration - spans[chorus_at[-1] + 1][0] <= OUTRO_SECONDS:
         for k in range(chorus_at[-1] + 1, len(parts)):
             kinds[k] = "outro"
     verse_groups = {_overlap_group(*spans[k], audio) for k in range(len(parts))
