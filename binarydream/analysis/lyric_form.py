@@ -216,8 +216,7 @@ def form_from_lyrics(sections: list[Section], lines, *, downbeats, duration: flo
     blocks = _blocks(lines, repeated, gap)
     materials = _materials(blocks, lines, repeated)
 
-    # boundaries: (time, kind after it) where kind is a block index, or "gap" for music without singing
-    parts = []   # (start time, block index or None for unsung)
+    parts = []   # (start time, index of the block sung there, or None where nobody sings)
     first = lines[blocks[0][0]]
     start0 = _place(first.start, max(first.start - 2 * bar, 0.0), first.start + 0.25 * bar, downbeats, audio_bounds)
     if start0 >= MIN_BARS * bar:
@@ -241,7 +240,7 @@ def form_from_lyrics(sections: list[Section], lines, *, downbeats, duration: flo
         parts.append((stop, None))
 
     kinds = _kinds(parts, blocks, materials, sections, duration)
-    return _finish(parts, kinds, blocks, materials, lines, sections, downbeats, audio_bounds, duration)
+    return _finish(parts, kinds, materials, lines, sections, downbeats, audio_bounds, duration)
 
 
 def _kinds(parts, blocks, materials, audio, duration) -> list[str]:
@@ -277,11 +276,15 @@ def _kinds(parts, blocks, materials, audio, duration) -> list[str]:
     return kinds
 
 
-def _finish(parts, kinds, blocks, materials, lines, audio, downbeats, audio_bounds, duration) -> list[Section]:
+def _finish(parts, kinds, materials, lines, audio, downbeats, audio_bounds, duration) -> list[Section]:
     """Sections from parts: short ones joined, long ones split, numbered, with group and energy."""
     bar = _bar_seconds(downbeats)
     spans = [[start, parts[k + 1][0] if k + 1 < len(parts) else duration, kinds[k],
               parts[k][1] if parts[k][1] is not None else ("unsung", k)] for k, (start, _) in enumerate(parts)]
+    for k in range(len(spans) - 1, 0, -1):   # a sung intro and the music before it are one intro; so for outros
+        if spans[k][2] == spans[k - 1][2] and spans[k][2] in ("intro", "outro"):
+            spans[k - 1][1] = spans[k][1]
+            del spans[k]
     # a part shorter than MIN_BARS bars (or MIN_SECONDS, where bars are long) joins a neighbour, one of its own
     # kind where there is one; a chorus stays down to a bar (a short refrain is what the lyrics are surest of)
     shortest = max(min(MIN_BARS * bar, MIN_SECONDS), bar)
