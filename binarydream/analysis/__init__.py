@@ -13,7 +13,7 @@ Examples
 >>> from binarydream.analysis import analyze_signal
 >>> y = librosa.clicks(times=np.arange(0.5, 8, 0.5), sr=22050, length=8 * 22050)
 >>> a = analyze_signal(y, 22050, fps=30, beats="librosa")
->>> round(a.tempo), a.envelope("onset").shape, a.sections[0].label
+>>> round(a.tempo), a.envelope("onset").shape, a.sections[0].group
 (120, (240,), 'A')
 """
 
