@@ -95,7 +95,7 @@ def analysis_summary(analysis) -> dict:
     >>> a = Analysis(duration=4.0, fps=10, tempo=120.0, beats=np.array([0.5, 1.0]), downbeats=np.array([0.5]),
     ...              beats_per_bar=4, sections=[Section(0.0, 4.0, "A")], envelopes={})
     >>> analysis_summary(a)["sections"]
-    [{'start': 0.0, 'end': 4.0, 'label': 'A', 'energy': None}]
+    [{'start': 0.0, 'end': 4.0, 'label': 'A', 'group': '', 'energy': None}]
     """
     return {
         "duration": analysis.duration, "fps": analysis.fps, "n_frames": analysis.n_frames,
@@ -105,7 +105,7 @@ def analysis_summary(analysis) -> dict:
         "beats": [round(float(b), 4) for b in analysis.beats],
         "local_bpm": [round(float(b), 2) for b in analysis.local_bpm],
         "downbeats": [round(float(b), 4) for b in analysis.downbeats],
-        "sections": [{"start": s.start, "end": s.end, "label": s.label, "energy": s.energy}
+        "sections": [{"start": s.start, "end": s.end, "label": s.label, "group": s.group, "energy": s.energy}
                      for s in analysis.sections],
         **({"drum_hits": {name: [round(float(t), 3) for t in times] for name, times in analysis.stems.hits.items()}}
            if analysis.stems is not None else {}),

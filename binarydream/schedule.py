@@ -206,7 +206,7 @@ class Schedule:
         words = [(w.start, w.end) for line in lines for w in line.words]
         self._song_signals = song_signals(
             self.n_frames, self.fps, envelopes=analysis.envelopes, beats=analysis.beats,
-            downbeats=analysis.downbeats, sections=[(s.start, s.label) for s in analysis.sections],
+            downbeats=analysis.downbeats, sections=[(s.start, s.label, s.group) for s in analysis.sections],
             words=sorted(words), lines=sorted(line.start for line in lines if line.text.strip()),
             stems=getattr(analysis, "stems", None))
         self._with_prompts = None

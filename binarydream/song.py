@@ -113,7 +113,8 @@ class Song:
             stems = bool(separator)
         self._stems_model, self._separator = stems, separator
         self._stems = None
-        self._analysis = self._as_heard = None
+        self._analysis = None   # what the song uses: the audio's analysis, labelled by the lyrics, with the overrides
+        self._as_heard = None   # the audio's analysis alone (what the cache holds), with the stems' signals
         self._lyrics = None
         self._overrides = overrides
 
@@ -135,17 +136,23 @@ class Song:
     def analysis(self):
         """Beats, downbeats, tempo, sections and envelopes (:class:`binarydream.analysis.Analysis`), computed once.
 
+        The audio's analysis is what is cached; where the song has lyrics, its
+        sections are then labelled by them (:func:`binarydream.analysis.lyric_form.with_lyrics`:
+        chorus where lines recur as a run, verse, bridge, intro, outro), which
+        reads the lyrics (and aligns them, when they are plain text).
+
         Examples
         --------
-        >>> a = Song("examples/dream_example.ogg").analysis  # doctest: +SKIP
+        >>> a = Song("examples/dream_example.ogg", lyrics="examples/dream_example.lrc").analysis  # doctest: +SKIP
         >>> round(a.tempo), a.beats_per_bar, [s.label for s in a.sections]  # doctest: +SKIP
-        (100, 4, ['A', 'B', 'A', 'B'])
+        (100, 4, ['verse 1', 'chorus', 'verse 2', 'chorus'])
         """
         if self._analysis is None:
             from .analysis import analyze
+            from .analysis.lyric_form import with_lyrics
             from .analysis.overrides import apply_overrides, find_overrides
 
-            if self._as_heard is None:  # the analysis as heard, kept so that other overrides need no new analysis
+            if self._as_heard is None:  # kept, so that other lyrics or overrides need no new analysis
                 with stage("analysis: beats, sections"):
                     analysis = analyze(self.path, fps=self.fps, cache_dir=self.cache_dir, beats=self.beats)
                 if self._stems_model is not False:
@@ -157,7 +164,9 @@ class Song:
                     analysis = replace(analysis, stems=stem_signals(self.stems, STEM_SR, fps=self.fps,
                                                                     n_frames=analysis.n_frames))
                 self._as_heard = analysis
-            self._analysis = apply_overrides(self._as_heard, find_overrides(self.path, self._overrides))
+            # A section renamed by hand wins over the function the lyrics gave it.
+            self._analysis = apply_overrides(with_lyrics(self._as_heard, self.lyrics),
+                                             find_overrides(self.path, self._overrides))
         return self._analysis
 
     @property
@@ -265,6 +274,7 @@ class Song:
         audio, heard = self._heard()
         with stage("lyrics: transcribing"):
             self._lyrics = alignment.transcribe(audio, **{**heard, **options})
+        self._analysis = None   # its sections are labelled again, by these lyrics
         return self._lyrics
 
     def plan(self, style: str = "", **overrides):

@@ -102,3 +102,43 @@ def song_form(form: str = "ABABCB", *, bars: int = 8, bpm: float = 120.0, sr: in
         parts.append((i * bars * bar_seconds, (i + 1) * bars * bar_seconds, letter))
     y = np.concatenate(pieces)
     return (0.9 * y / np.abs(y).max()).astype(np.float32), parts
+
+
+WORDS = ("night", "river", "golden", "falling", "shadow", "window", "silver", "morning", "quiet", "burning",
+         "paper", "ocean", "dancing", "broken", "winter", "candle", "thunder", "velvet", "hollow", "mirror",
+         "garden", "electric", "wander", "crystal", "engine", "harbour", "feather", "distant", "lantern", "echo",
+         "summer", "static", "marble", "fever", "compass", "violet", "signal", "ember", "meadow", "neon")
+"""Words the synthetic lyrics are made of."""
+
+
+def form_lyrics(form: str, *, bars: int = 8, bpm: float = 120.0, unsung: str = "") -> list:
+    """Timed lyric lines for a :func:`song_form` song: a line every two bars of each sung part.
+
+    Each verse (A) has new text, the chorus (B) the same text each time, other
+    letters text sung once; letters in ``unsung`` get no line. A part (equal
+    letters in a row: one part) is a stanza; each line starts a tenth of a
+    second after its bar.
+
+    Examples
+    --------
+    >>> lines = form_lyrics("AB", bars=4, bpm=120)
+    >>> [(line.text, line.start, line.stanza) for line in lines][1:3]
+    [('garden ocean mirror morning', 4.1, 0), ('compass river broken quiet', 8.1, 1)]
+    """
+    from alignment import Line
+
+    bar_seconds = 4 * 60.0 / bpm
+    lines, stanza = [], 0
+    for i, letter in enumerate(form):
+        stanza += i > 0 and letter != form[i - 1]
+        if letter in unsung:
+            continue
+        # the chorus's words depend on the line only; others' on the place in the song too
+        rng = np.random.default_rng(None if letter == "B" else 1000 + i)
+        seeds = np.random.default_rng(7).integers(0, 10**6, size=bars) if letter == "B" else None
+        for k in range(bars // 2):
+            pick = np.random.default_rng(seeds[k]) if letter == "B" else rng
+            text = " ".join(WORDS[j] for j in pick.choice(len(WORDS), size=4, replace=False))
+            start = round((i * bars + 2 * k) * bar_seconds + 0.1, 3)
+            lines.append(Line(text, start, round(start + 1.5 * bar_seconds, 3), (), stanza=stanza))
+    return lines

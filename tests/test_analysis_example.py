@@ -30,7 +30,7 @@ def test_tempo_beats_and_bars(analysis):
 
 def test_verses_and_choruses_recur(analysis):
     def label_at(t):
-        return next(s.label for s in analysis.sections if s.start <= t < s.end)
+        return next(s.group for s in analysis.sections if s.start <= t < s.end)
 
     verse_1, chorus_1, verse_2, chorus_2 = (label_at((1 + 4 * i + 2) * BAR) for i in range(4))
     assert verse_1 == verse_2 and chorus_1 == chorus_2 and verse_1 != chorus_1

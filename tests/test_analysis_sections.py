@@ -12,7 +12,8 @@ from binarydream.analysis.sections import (MIN_BARS, labels_to_sections, section
 
 
 def _label_at(sections, t):
-    return next(s.label for s in sections if s.start <= t < s.end)
+    """The audio group (the cluster's letter) of the section at ``t``."""
+    return next(s.group for s in sections if s.start <= t < s.end)
 
 
 @pytest.mark.parametrize("pattern", ["ABAB", "ABBA"])
@@ -32,15 +33,15 @@ def test_recurring_parts_share_a_label(pattern):
 
 def test_steady_track_is_one_section():
     y, _ = click_track(110, 20.0)
-    assert [s.label for s in analyze_signal(y, SR).sections] == ["A"]
+    assert [s.group for s in analyze_signal(y, SR).sections] == ["A"]
 
 
 def test_sections_are_contiguous_and_cover_the_song():
     sections = labels_to_sections(np.array([3, 3, 1, 1, 3, 7]), np.array([0.4, 1.0, 2.0, 3.0, 4.0, 5.0]), duration=6.5)
     assert sections[0].start == 0.0 and sections[-1].end == 6.5
     assert all(a.end == b.start for a, b in zip(sections, sections[1:]))
-    assert [s.label for s in sections] == ["A", "B", "A", "C"]
-    assert sections[1] == Section(2.0, 4.0, "B")
+    assert [s.label for s in sections] == [s.group for s in sections] == ["A", "B", "A", "C"]
+    assert sections[1] == Section(2.0, 4.0, "B", group="B")
 
 
 def test_units_fill_stretches_without_beats():

@@ -20,7 +20,8 @@ def test_song_analysis_and_lyrics_as_the_api_says(tmp_path):
     a = song.analysis
     assert isinstance(a.tempo, float) and a.tempo == pytest.approx(100, rel=0.02)
     assert np.all(np.diff(a.beats) > 0) and set(a.downbeats) <= set(a.beats)
-    assert [(s.label) for s in a.sections] == ["A", "B", "A", "B"]
+    assert [(s.label) for s in a.sections] == ["verse 1", "chorus", "verse 2", "chorus"]   # labelled by the lyrics
+    assert [(s.group) for s in a.sections] == ["A", "B", "A", "B"]                         # the audio's clusters
     assert a.sections[0].start == 0.0 and a.sections[-1].end == pytest.approx(song.duration)
     for name in ("rms", "onset", "bass", "mid", "treble", "percussive", "harmonic"):
         envelope = a.envelope(name)

@@ -83,7 +83,7 @@ def test_unknown_names_keep_the_caret_error_that_lists_the_signals():
     ("0: (bass)", "bass is a signal of the song: bind the song first"),
     ("0: (pulse(t, 0.25))", "pulse\\(\\) counts the events of beat, bar"),
     ("0: (pulse(beat, bass))", "numbers, not signals"),
-    ('0: (is_section("bridge"))', "no section is labelled 'bridge': labels are 'verse', 'chorus'"),
+    ('0: (is_section("solo"))', "no section is labelled 'solo': labels are 'verse', 'chorus'"),
     ('0: ("chorus")', "belongs in is_section"),
     ("0: (is_section(chorus))", "quoted section labels"),
     ("(pulse(beat, 1)): (1)", "unknown function 'pulse' here"),

@@ -3,7 +3,8 @@
 One module per musical idea: :mod:`.trackers` (the beat trackers, one module
 each, all returning a :class:`~.grid.BeatGrid`), :mod:`.features` (the
 block-wise spectral pass), :mod:`.beats` and :mod:`.meter` (librosa's
-tracker), :mod:`.sections`, :mod:`.envelopes`, and :mod:`.cache`;
+tracker), :mod:`.sections` and :mod:`.form` (the parts and what each is for;
+:mod:`.lyric_form` names them from timed lyrics), :mod:`.envelopes`, and :mod:`.cache`;
 :mod:`.core` runs them in order.
 
 Examples
@@ -12,7 +13,7 @@ Examples
 >>> from binarydream.analysis import analyze_signal
 >>> y = librosa.clicks(times=np.arange(0.5, 8, 0.5), sr=22050, length=8 * 22050)
 >>> a = analyze_signal(y, 22050, fps=30, beats="librosa")
->>> round(a.tempo), a.envelope("onset").shape, a.sections[0].label
+>>> round(a.tempo), a.envelope("onset").shape, a.sections[0].group
 (120, (240,), 'A')
 """
 

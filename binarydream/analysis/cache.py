@@ -36,7 +36,7 @@ import numpy as np
 from ..cache_files import read_cached, write_cached
 from .result import ENVELOPE_NAMES, Analysis, Section
 
-CODE_VERSION = "3"
+CODE_VERSION = "4"
 """Bumped whenever a change to the analysis code changes its results; old cache files are then ignored."""
 
 
@@ -94,7 +94,7 @@ def _write(analysis: Analysis, path: Path, key: str) -> Path:
             "beats_per_bar": analysis.beats_per_bar, "key": key,
             "tracker": analysis.tracker, "tracker_version": analysis.tracker_version,
             "downbeat_confidence": analysis.downbeat_confidence,
-            "sections": [[s.start, s.end, s.label, s.energy] for s in analysis.sections]}
+            "sections": [[s.start, s.end, s.label, s.energy, s.group] for s in analysis.sections]}
     arrays = {f"envelope_{name}": values for name, values in analysis.envelopes.items()}
     buffer = io.BytesIO()
     np.savez(buffer, meta=np.array(json.dumps(meta)), beats=analysis.beats, downbeats=analysis.downbeats, **arrays)
@@ -132,11 +132,11 @@ def _times(array: np.ndarray, name: str, dtype=np.float64) -> np.ndarray:
 
 
 def _section(item) -> Section:
-    if not (isinstance(item, list) and len(item) == 4):
-        raise TypeError(f"a section is {item!r}, not [start, end, label, energy]")
-    start, end, label, energy = item
+    if not (isinstance(item, list) and len(item) in (4, 5)):  # four: written before sections had a group
+        raise TypeError(f"a section is {item!r}, not [start, end, label, energy, group]")
+    start, end, label, energy, group = [*item, ""][:5]
     return Section(_real(start, "a section's start"), _real(end, "a section's end"), _text(label, "a section's label"),
-                   None if energy is None else _real(energy, "a section's energy"))
+                   None if energy is None else _real(energy, "a section's energy"), _text(group, "a section's group"))
 
 
 def _read(path: Path, key: str) -> Analysis | None:

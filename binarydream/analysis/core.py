@@ -24,6 +24,7 @@ from .envelopes import at_frames, hpss_amplitudes, normalize
 from .features import spectral_features
 from .grid import WEAK_DOWNBEATS, BeatGrid
 from .result import ENVELOPE_NAMES, Analysis, Section
+from .form import form_from_audio
 from .sections import song_sections, unit_starts
 from .trackers import Tracker, choose
 from .trackers.resample import to_rate
@@ -58,7 +59,7 @@ def _check_params(params: dict) -> dict:
 def _silent_analysis(duration: float, fps: float, tracker: Tracker) -> Analysis:
     n_frames = timebase.frame_count(duration, fps)
     return Analysis(duration=duration, fps=fps, tempo=0.0, beats=np.zeros(0), downbeats=np.zeros(0),
-                    beats_per_bar=4, sections=[Section(0.0, duration, "A")],
+                    beats_per_bar=4, sections=[Section(0.0, duration, "instrumental", group="A")],
                     envelopes={name: np.zeros(n_frames, np.float32) for name in ENVELOPE_NAMES},
                     tracker=tracker.name, tracker_version=tracker.version)
 
@@ -133,8 +134,9 @@ def analyze_signal(y: np.ndarray, sr: int, fps: float = 30, *, duration: float |
     timbre = librosa.util.sync(mfcc, unit_frames, aggregate=np.mean)[:, :len(starts)]
     harmony = librosa.util.sync(features["chroma"], unit_frames, aggregate=np.mean)[:, :len(starts)]
     loudness = librosa.util.sync(features["rms"][np.newaxis], unit_frames, aggregate=np.median)[0, :len(starts)]
-    sections = song_sections(timbre, harmony, loudness, starts, duration=duration, downbeats=grid.downbeats,
-                             beats_per_bar=grid.beats_per_bar, max_parts=p["max_sections"])
+    sections = form_from_audio(song_sections(timbre, harmony, loudness, starts, duration=duration,
+                                             downbeats=grid.downbeats, beats_per_bar=grid.beats_per_bar,
+                                             max_parts=p["max_sections"]))
 
     percussive, harmonic = hpss_amplitudes(features["mel"])
     curves = {"rms": features["rms"], "onset": onset, "bass": features["bands"][0], "mid": features["bands"][1],

@@ -39,15 +39,19 @@ SECTION_LEVELS = ("low", "mid", "high")
 class Section:
     """A structural part of the song, ``start`` to ``end`` in seconds; equal labels mean the same part recurs.
 
-    ``energy`` is the section's loudness relative to the song in [0, 1]: a
-    quiet breakdown near 0, the loudest chorus near 1; None where it was not
-    measured (a section made by hand).
+    ``label`` says what the part is for (``"intro"``, ``"verse 1"``,
+    ``"chorus"``, ... see :mod:`binarydream.analysis.form`), or is a letter
+    where no function was given. ``group`` is the audio cluster (``"A"``,
+    ``"B"``, ...): sections that sound alike share it; empty where unknown (a
+    section made by hand). ``energy`` is the section's loudness relative to the
+    song in [0, 1]: a quiet breakdown near 0, the loudest chorus near 1; None
+    where it was not measured.
 
     Examples
     --------
     >>> Section(0.0, 12.5, "A").end
     12.5
-    >>> Section(30.0, 60.0, "C", energy=0.1).level
+    >>> Section(30.0, 60.0, "bridge", energy=0.1, group="C").level
     'low'
     """
 
@@ -55,6 +59,7 @@ class Section:
     end: float
     label: str
     energy: float | None = None
+    group: str = ""
 
     @property
     def level(self) -> str | None:

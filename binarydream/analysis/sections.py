@@ -44,6 +44,12 @@ MAX_RELABELLED = 0.2
 MIN_SEPARATION = 0.5
 """Distinct parts differ in mean features by at least this many times their spread (squared distances)."""
 
+MAX_SECONDS = 60.0
+"""Longest section where the music changes inside it: longer ones are split where it changes most."""
+
+MIN_CHANGE = 0.25
+"""Least change (squared distance of the mean features over 4 bars either side, over their spread) worth a split."""
+
 ENERGY_SPAN_DB = 12.0
 """Least loudness range (dB) that spans energies 0 to 1: a song that barely changes keeps energies near 0.5."""
 
@@ -52,16 +58,16 @@ def labels_to_sections(labels: np.ndarray, starts: np.ndarray, *, duration: floa
     """Contiguous sections covering ``[0, duration]`` from one label per time unit starting at ``starts``.
 
     Runs of equal labels merge; labels are renamed "A", "B", ... in order of
-    first appearance (after "Z": "S26", "S27", ...). The first section starts at
+    first appearance (after "Z": "S26", "S27", ...), and kept as the group too. The first section starts at
     0 and the last ends at ``duration``.
 
     Examples
     --------
     >>> labels_to_sections(np.array([5, 5]), np.array([0.5, 1.0]), duration=2.0)
-    [Section(start=0.0, end=2.0, label='A', energy=None)]
+    [Section(start=0.0, end=2.0, label='A', energy=None, group='A')]
     """
     if len(labels) == 0:
-        return [Section(0.0, float(duration), "A")]
+        return [Section(0.0, float(duration), "A", group="A")]
     names: dict[int, str] = {}
     for label in labels:
         if label not in names:
@@ -70,7 +76,8 @@ def labels_to_sections(labels: np.ndarray, starts: np.ndarray, *, duration: floa
     change = np.flatnonzero(np.diff(labels)) + 1
     bounds = np.concatenate([[0.0], np.asarray(starts, dtype=np.float64)[change], [float(duration)]])
     run_labels = np.asarray(labels)[np.concatenate([[0], change])]
-    return [Section(float(a), float(b), names[label]) for a, b, label in zip(bounds[:-1], bounds[1:], run_labels)]
+    return [Section(float(a), float(b), names[label], group=names[label])
+            for a, b, label in zip(bounds[:-1], bounds[1:], run_labels)]
 
 
 def _smooth_labels(labels: np.ndarray, min_run: int) -> np.ndarray:
@@ -300,6 +307,66 @@ def snap_to_downbeats(sections: list[Section], downbeats: np.ndarray, *, reach: 
     return out
 
 
+def _change(features: np.ndarray, i: int, width: int) -> float:
+    """How much the music changes at unit ``i``: mean features ``width`` units either side, apart over their spread."""
+    before, after = features[:, i - width:i], features[:, i:i + width]
+    spread = (np.sum((before - before.mean(axis=1, keepdims=True)) ** 2, axis=0).mean()
+              + np.sum((after - after.mean(axis=1, keepdims=True)) ** 2, axis=0).mean()) / 2
+    return float(np.sum((before.mean(axis=1) - after.mean(axis=1)) ** 2) / max(spread, 1e-12))
+
+
+def split_long(sections: list[Section], features: np.ndarray, starts: np.ndarray, downbeats: np.ndarray, *,
+               bar: int, max_seconds: float = MAX_SECONDS) -> list[Section]:
+    """Sections longer than ``max_seconds`` split on the downbeat where the music changes most, where it does.
+
+    The change at a downbeat compares the mean features of the 4 bars before
+    and after it (fewer near a section's edge, at least 2) over their spread;
+    a split needs :data:`MIN_CHANGE` and leaves :data:`MIN_BARS` bars either
+    side. Both halves keep the label: they are one part of the form.
+
+    Parameters
+    ----------
+    sections : list of Section
+    features : np.ndarray, shape (n_features, n_units)
+        Features per time unit, as the segmentation saw them.
+    starts : np.ndarray, shape (n_units,)
+        Start time of each unit.
+    downbeats : np.ndarray
+        Seconds: the places a split may fall.
+    bar : int
+        Units in a bar.
+    max_seconds : float
+        Longest section left whole.
+
+    Examples
+    --------
+    >>> f = np.hstack([np.zeros((2, 40)), np.ones((2, 40))]) + np.random.default_rng(0).normal(0, 0.1, (2, 80))
+    >>> s = split_long([Section(0.0, 80.0, "A", group="A")], f, np.arange(80.0), np.arange(0.0, 80.0, 4.0), bar=4)
+    >>> [(x.start, x.end, x.label) for x in s]
+    [(0.0, 40.0, 'A'), (40.0, 80.0, 'A')]
+    """
+    out = []
+    for section in sections:
+        pending = [section]
+        while pending:
+            part = pending.pop(0)
+            best, where = MIN_CHANGE, None
+            if part.end - part.start > max_seconds:
+                first = np.searchsorted(starts, part.start)
+                last = np.searchsorted(starts, part.end)
+                for t in downbeats[(downbeats > part.start) & (downbeats < part.end)]:
+                    i = int(np.searchsorted(starts, t))
+                    width = min(4 * bar, i - first, last - i)
+                    if i - first >= MIN_BARS * bar and last - i >= MIN_BARS * bar and width >= 2 * bar \
+                            and (change := _change(features, i, width)) > best:
+                        best, where = change, float(t)
+            if where is None:
+                out.append(part)
+            else:
+                pending[:0] = [replace(part, end=where), replace(part, start=where)]
+    return out
+
+
 def section_energies(sections: list[Section], starts: np.ndarray, loudness_db: np.ndarray,
                      active: np.ndarray | None = None) -> list[Section]:
     """Sections with their energy: mean loudness relative to the song, in [0, 1].
@@ -334,7 +401,7 @@ def section_energies(sections: list[Section], starts: np.ndarray, loudness_db: n
 
 def song_sections(timbre: np.ndarray, harmony: np.ndarray, loudness: np.ndarray, starts: np.ndarray, *,
                   duration: float, downbeats: np.ndarray, beats_per_bar: int, max_parts: int = 10) -> list[Section]:
-    """The song's sections from features per time unit: labelled, on downbeats, with their energy.
+    """The song's sections from features per time unit: labelled, on downbeats, split where long, with their energy.
 
     Parameters
     ----------
@@ -362,7 +429,7 @@ def song_sections(timbre: np.ndarray, harmony: np.ndarray, loudness: np.ndarray,
     --------
     >>> song_sections(np.zeros((13, 4)), np.ones((12, 4)), np.ones(4), np.arange(4.0), duration=4.0,
     ...               downbeats=np.array([0.0]), beats_per_bar=4)
-    [Section(start=0.0, end=4.0, label='A', energy=0.5)]
+    [Section(start=0.0, end=4.0, label='A', energy=0.5, group='A')]
     """
     loudness = np.asarray(loudness, dtype=np.float64)
     loudness_db = 20 * np.log10(np.maximum(loudness, 1e-5))
@@ -374,6 +441,8 @@ def song_sections(timbre: np.ndarray, harmony: np.ndarray, loudness: np.ndarray,
     labels = segment(timbre, harmony, loudness_db, active=active, max_parts=max_parts, bar=bar)
     sections = labels_to_sections(labels, starts, duration=duration)
     sections = snap_to_downbeats(sections, downbeats, reach=bar_seconds / 2)
+    sections = split_long(sections, _features(timbre, harmony, loudness_db), np.asarray(starts, dtype=np.float64),
+                          np.asarray(downbeats, dtype=np.float64), bar=bar)
     return section_energies(sections, starts, loudness_db, active)
 
 

@@ -16,10 +16,12 @@ Examples
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 
 import numpy as np
 
 from .. import timebase
+from ..analysis.form import look_of
 from ..errors import ScheduleError
 from ..schedule import Schedule
 from .camera import (CAMERA_CURVES, camera_expressions, coherence_expressions, energy_expression,
@@ -34,23 +36,38 @@ HAND_PROMPTS = ("prompts", "negative_prompts")
 """Prompt keyframes ``plan`` accepts by hand: ``{frame: [(text, weight), ...]}``."""
 
 
-def _energy(analysis, preset) -> tuple[np.ndarray, str]:
+def calm_ends(sections, share: float) -> list:
+    """Sections with the intro's and outro's energy scaled by ``share``, so the film opens and closes calmer.
+
+    Examples
+    --------
+    >>> from binarydream.analysis import Section
+    >>> [s.energy for s in calm_ends([Section(0.0, 8.0, "intro", 0.8), Section(8.0, 16.0, "chorus", 0.8)], 0.5)]
+    [0.4, 0.8]
+    """
+    from ..analysis.form import function_of
+
+    return [replace(s, energy=s.energy * share) if s.energy is not None and function_of(s.label) in ("intro", "outro")
+            else s for s in sections]
+
+
+def _energy(analysis, sections, preset) -> tuple[np.ndarray, str]:
     """Relative energy per frame (for the prompts' moods) and the ``energy`` curve that says the same."""
     if "rms" not in analysis.envelopes:
         warnings.warn("the analysis has no 'rms' envelope; planning with a constant medium energy", stacklevel=3)
         return np.full(analysis.n_frames, 0.5), energy_expression("none", preset)
     smoothed = analysis.envelope("rms", attack=preset.energy_attack, release=preset.energy_release)
-    held = section_energy(relative_energy(smoothed), analysis.sections, fps=analysis.fps, share=preset.section_energy)
+    held = section_energy(relative_energy(smoothed), sections, fps=analysis.fps, share=preset.section_energy)
     return held, energy_expression(energy_range(smoothed), preset)
 
 
-def _section_level_curve(analysis, preset) -> str:
+def _section_level_curve(analysis, sections, preset) -> str:
     """The ``section_level`` curve the ``energy`` curve reads: each section's level, as :func:`section_levels`."""
     relative = relative_energy(analysis.envelope("rms", attack=preset.energy_attack, release=preset.energy_release)) \
         if "rms" in analysis.envelopes else np.full(analysis.n_frames, 0.5)
-    levels = section_levels(relative, analysis.sections, fps=analysis.fps)
-    firsts = [min(timebase.frame_at(s.start, analysis.fps), len(levels) - 1) for s in analysis.sections]
-    return section_level_expression([s.start for s in analysis.sections], levels[firsts], preset)
+    levels = section_levels(relative, sections, fps=analysis.fps)
+    firsts = [min(timebase.frame_at(s.start, analysis.fps), len(levels) - 1) for s in sections]
+    return section_level_expression([s.start for s in sections], levels[firsts], preset)
 
 
 def _stem_curves(analysis, preset) -> dict:
@@ -161,8 +178,9 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
     if not (np.isfinite(tempo) and tempo > 0):
         warnings.warn(f"the analysis has no tempo ({tempo}); beats are taken at {p.reference_bpm:g} BPM", stacklevel=2)
     beat_seconds = 60.0 / (tempo if np.isfinite(tempo) and tempo > 0 else p.reference_bpm)
-    energy, energy_curve = _energy(analysis, p)
     sections = list(analysis.sections)
+    calmed = calm_ends(sections, p.ends_energy)
+    energy, energy_curve = _energy(analysis, calmed, p)
 
     if "prompts" in overrides:
         prompts = overrides["prompts"]
@@ -180,9 +198,10 @@ def plan(analysis, lyrics=None, *, style: str = "", preset="default", template=N
                      blend_frames=int(round(blend_seconds * fps))).bind(analysis, lyrics)
     stems = getattr(analysis, "stems", None) is not None
     pulse_on = "kick" if stems and len(analysis.stems.hits["kick"]) else "beat"
-    curves = {"section_level": _section_level_curve(analysis, p), "energy": energy_curve, **_stem_curves(analysis, p),
-              **camera_expressions(tempo, [s.start for s in sections], [s.label for s in sections], p, fps=fps,
-                                   stems=stems, pulse_on=pulse_on),
+    curves = {"section_level": _section_level_curve(analysis, calmed, p), "energy": energy_curve,
+              **_stem_curves(analysis, p),
+              **camera_expressions(tempo, [s.start for s in sections], [look_of(s.label) for s in sections], p,
+                                   fps=fps, stems=stems, pulse_on=pulse_on),
               **coherence_expressions(p, beat_seconds=beat_seconds, blend_seconds=blend_seconds, stems=stems)}
     for name, text in curves.items():
         sched[name] = text

@@ -6,7 +6,7 @@ lines; prompt keyframes; envelopes with each section's energy; with stems, the
 stem envelopes and the drum hits (:mod:`.plot_stems`); zoom; the other
 camera curves; strength and noise. Sections are coloured spans behind every
 lane, one colour per label, so a change of part is visible all the way down;
-each is named with its label and energy level ("C low" for a quiet break). A
+each is named with its label, audio group and energy level ("bridge (C) low"). A
 long song wraps into rows of about a minute, each with every lane, so the
 picture reads on a screen; curves set by hand are drawn dashed and labelled
 apart from planned ones.
@@ -102,7 +102,8 @@ def _draw_song(ax, analysis, waveform, colours):
     ax.vlines(analysis.downbeats, -1.6, -1.2, color="crimson", lw=1.2, linestyles="dotted" if weak else "solid",
               alpha=0.5 if weak else 1.0)
     for s in analysis.sections:
-        name = s.label if s.energy is None else f"{s.label} {s.level}"
+        name = s.label + (f" ({s.group})" if s.group and s.group != s.label else "") \
+            + ("" if s.energy is None else f" {s.level}")
         ax.text(s.start + 0.2, 1.25, name, color=colours[s.label], fontsize=11, fontweight="bold", va="bottom",
                 clip_on=True)
     ax.set_ylim(-1.65, 1.7)

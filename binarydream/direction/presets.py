@@ -38,6 +38,7 @@ class Preset:
     energy_attack: float = 0.5        # seconds; smoothing of the rms envelope read as "energy"
     energy_release: float = 1.5
     section_energy: float = 0.7       # share of "energy" held at the section's level: a quiet break reads as one
+    ends_energy: float = 0.6          # share of its energy an intro or outro keeps: the film opens and closes calmer
 
     # Base speed: rate * tempo_factor * (1 - energy_gain + energy_gain * energy)
     reference_bpm: float = 120.0      # tempo at which tempo_factor is 1

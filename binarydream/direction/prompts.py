@@ -5,8 +5,9 @@ prompt made of the sung line and the style, and a weaker colour-scheme prompt.
 Mood follows energy ("sad and tired" when quiet, "uplifting", "strong and
 empowering" when loud), unless the style already says a mood ("sad and tired
 cyberpunk"): then the style's mood holds throughout, said once. Palette and
-motif follow the section label, so a part
-that recurs looks the same each time. Stretches nobody sings get a prompt from
+motif follow the section label, so a part that recurs looks the same each time
+(every verse alike, the chorus each time it returns, the bridge new). Stretches
+nobody sings get a prompt from
 their section's motif.
 
 Examples
@@ -113,16 +114,26 @@ def render_template(template, **values) -> list:
 
 
 def section_looks(labels) -> dict:
-    """Palette and motif for each distinct section label, in order of first appearance.
+    """Palette and motif for each section label, a new one per distinct look in order of first appearance.
+
+    The look is :func:`~binarydream.analysis.form.look_of` the label: the
+    chorus keeps its palette and motif each time it returns, every verse
+    shares one, and the bridge gets a scene of its own.
 
     Examples
     --------
     >>> looks = section_looks(["A", "B", "A", "C"])
     >>> looks["A"] == ("deep blue", MOTIFS[0]), looks["C"][0]
     (True, 'dark purple and cyan')
+    >>> looks = section_looks(["verse 1", "chorus", "verse 2", "chorus", "bridge"])
+    >>> looks["verse 2"] == looks["verse 1"] != looks["chorus"], looks["bridge"][0]
+    (True, 'dark purple and cyan')
     """
-    distinct = list(dict.fromkeys(labels))
-    return {label: (PALETTES[i % len(PALETTES)], MOTIFS[i % len(MOTIFS)]) for i, label in enumerate(distinct)}
+    from ..analysis.form import look_of
+
+    distinct = list(dict.fromkeys(look_of(label) for label in labels))
+    return {label: (PALETTES[distinct.index(look_of(label)) % len(PALETTES)],
+                    MOTIFS[distinct.index(look_of(label)) % len(MOTIFS)]) for label in labels}
 
 
 def energy_range(energy: np.ndarray):

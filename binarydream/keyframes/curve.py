@@ -118,7 +118,7 @@ def parse(text, n_frames: int, fps: float = 30, bpm: float | None = None, beats=
         return _fill(*plain, n_frames, get_interpolation("linear"))
     env, names = _bind(variables, n_frames, signals)
     method, keys = parse_keyframes(text, n_frames=n_frames, fps=fps, bpm=bpm, beats=beats, value_names=names,
-                                   labels=None if signals is None else signals.labels)
+                                   labels=None if signals is None else signals.sections)
     interpolator = get_interpolation(method)
     env.update(max_f=np.float64(n_frames - 1), fps=np.float64(fps))
     if bpm is not None:

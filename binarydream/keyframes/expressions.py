@@ -34,6 +34,7 @@ Examples
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 
@@ -134,6 +135,10 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[st
                                "and operators: simplify it, or give the curve as an array")
         tokens.append((kind, match.group(), match.start(), match.end()))
     return tokens
+
+
+_MISSING_WARNED: set = set()
+"""``(label, song's sections)`` pairs whose ``is_section`` already warned that the song has no such part."""
 
 
 class _Parser:
@@ -291,22 +296,34 @@ class _Parser:
         """``is_section("A", "B")``: the labels, checked against the song's sections."""
         if self.labels is None:
             raise syntax_error(self.text, pos, "is_section() needs the song's sections: bind the song first")
-        wanted = []
+        from ..analysis.form import FUNCTIONS, function_of, section_matches
+
+        # (label, audio group) per section; plain labels where no group is known
+        sections = [(label, "") if isinstance(label, str) else tuple(label) for label in self.labels]
+        indices = set()
         while True:
             kind, value, where, _ = self.peek()
             if kind != "str":
-                raise self.error("is_section() takes quoted section labels, e.g. is_section(\"B\")")
-            if value[1:-1] not in self.labels:
-                known = ", ".join(repr(label) for label in dict.fromkeys(self.labels)) or "none"
-                raise syntax_error(self.text, where, f"no section is labelled {value[1:-1][:40]!r}: labels are {known}")
-            wanted.append(value[1:-1])
+                raise self.error("is_section() takes quoted section labels, e.g. is_section(\"chorus\")")
+            wanted = value[1:-1]
+            found = {i for i, (label, group) in enumerate(sections) if section_matches(label, wanted, group)}
+            known = ", ".join(repr(label) for label in dict.fromkeys(label for label, _ in sections)) or "none"
+            if not found and function_of(wanted) in FUNCTIONS:
+                # a song may have no chorus (or bridge...): the curve reads 0 there, as the user meant; said once
+                # per song's labels, not at each of the parses that planning, loading and previewing make
+                if (wanted, tuple(sections)) not in _MISSING_WARNED:
+                    _MISSING_WARNED.add((wanted, tuple(sections)))
+                    warnings.warn(f"is_section({wanted[:40]!r}) reads 0: no section of this song is a {wanted[:40]} "
+                                  f"(labels are {known})", stacklevel=2)
+            elif not found:
+                raise syntax_error(self.text, where, f"no section is labelled {wanted[:40]!r}: labels are {known}")
+            indices |= found
             self.i += 1
             if self.peek()[:2] != ("op", ","):
                 break
             self.i += 1
         self.expect(")", "to close is_section(")
-        indices = [i for i, label in enumerate(self.labels) if label in wanted]
-        return ("in_section", np.array(indices, dtype=np.float64))
+        return ("in_section", np.array(sorted(indices), dtype=np.float64))
 
 
     def stem_envelope(self, pos):
@@ -329,7 +346,7 @@ def parse_tokens(text: str, tokens: list, names: dict, end: int | None = None, *
     """Parse a whole token list as one expression; ``names`` maps bound names to None, unbound ones to a reason.
 
     ``end`` is the position in ``text`` where the tokens stop (for errors at the end);
-    ``labels`` the song's section labels by index, for ``is_section``; ``song_functions``
+    ``labels`` the song's section labels (or (label, group) pairs) by index, for ``is_section``; ``song_functions``
     allows ``pulse``, ``smooth``, ``slew`` and ``is_section``.
 
     Examples

@@ -220,7 +220,7 @@ def parse_keyframes(text: str, *, n_frames: int, fps: float = 30, bpm=None, beat
 
     ``value_names`` maps extra names a value may use to None (or to why it may
     not); its scalar entries are not known here, so keys use only ``max_f``,
-    ``fps`` and ``bpm``. ``labels`` are the song's section labels, for ``is_section``. A string
+    ``fps`` and ``bpm``. ``labels`` are the song's sections' labels (or (label, group) pairs), for ``is_section``. A string
     without any ``key:`` is one value at frame 0.
 
     Examples

@@ -10,8 +10,10 @@ frame for each name, plus the event times that ``pulse(...)`` counts. Names:
 * ``beat``: beats since the first beat, fractional (negative before it);
   ``beat_phase``: its fraction, 0 on a beat; ``bar`` and ``bar_phase``: the
   same over downbeats;
-* ``section``: index of the section (0 for the first); ``is_section("B")`` is
-  1 inside sections labelled B (``is_section("A", "C")`` for either);
+* ``section``: index of the section (0 for the first); ``is_section("chorus")``
+  is 1 inside sections labelled chorus (``is_section("verse", "bridge")`` for
+  either; ``"verse"`` matches ``"verse 1"`` and ``"verse 2"``, a letter the audio
+  group; a function the song lacks reads 0, with a warning);
 * ``word`` and ``line``: index of the last sung word and lyric line begun
   (-1 before the first); ``sung``: 1 while a word is sung;
 * ``prompt``: index of the last prompt keyframe (bound by the schedule);
@@ -74,6 +76,8 @@ class Signals:
         Seconds, ascending, of the events ``pulse(name, ...)`` counts.
     labels : tuple of str
         Label of each section, by index.
+    groups : tuple of str
+        Audio group of each section (a letter), by index; empty where unknown.
 
     Examples
     --------
@@ -86,6 +90,19 @@ class Signals:
     values: dict = field(repr=False)
     events: dict = field(repr=False)
     labels: tuple = ()
+    groups: tuple = ()
+
+    @property
+    def sections(self) -> tuple:
+        """``(label, group)`` of each section, by index, for ``is_section``.
+
+        Examples
+        --------
+        >>> song_signals(4, 1, sections=[(0.0, "verse", "A"), (2.0, "chorus", "B")]).sections
+        (('verse', 'A'), ('chorus', 'B'))
+        """
+        groups = self.groups or ("",) * len(self.labels)
+        return tuple(zip(self.labels, groups))
 
     def with_prompts(self, frames) -> "Signals":
         """These signals plus ``prompt`` (index of the last prompt keyframe) from the given frames.
@@ -97,7 +114,8 @@ class Signals:
         """
         times = np.unique(np.asarray(list(frames), dtype=np.float64)) / float(self.fps)
         values = dict(self.values, prompt=_index(self._times(), times))
-        return Signals(self.n_frames, self.fps, values, dict(self.events, prompt=times[times > 0]), self.labels)
+        return Signals(self.n_frames, self.fps, values, dict(self.events, prompt=times[times > 0]), self.labels,
+                       self.groups)
 
     def _times(self):
         return timebase.frame_times(self.n_frames, self.fps)
@@ -135,8 +153,8 @@ def song_signals(n_frames: int, fps: float, *, envelopes=None, beats=(), downbea
         Names from :data:`ENVELOPES`, ``n_frames`` values each.
     beats, downbeats : array of float
         Seconds, ascending.
-    sections : sequence of (start, label)
-        Section starts in seconds, ascending, and their labels.
+    sections : sequence of (start, label) or (start, label, group)
+        Section starts in seconds, ascending, their labels and audio groups.
     words : sequence of (start, end)
         Sung words in seconds.
     lines : sequence of float
@@ -161,7 +179,7 @@ def song_signals(n_frames: int, fps: float, *, envelopes=None, beats=(), downbea
     values["bar"] = _count(times, downbeats)
     values["beat_phase"] = values["beat"] - np.floor(values["beat"])
     values["bar_phase"] = values["bar"] - np.floor(values["bar"])
-    starts = np.array([start for start, _ in sections], dtype=np.float64)
+    starts = np.array([section[0] for section in sections], dtype=np.float64)
     values["section"] = np.maximum(_index(times, starts), 0.0)
     spans = np.asarray(list(words), dtype=np.float64).reshape(-1, 2)
     values["word"] = _index(times, spans[:, 0])
@@ -173,7 +191,8 @@ def song_signals(n_frames: int, fps: float, *, envelopes=None, beats=(), downbea
         stem_signals, stem_events = stem_values(times, stems, _count)
         values.update(stem_signals)
         events.update(stem_events)
-    return Signals(int(n_frames), float(fps), values, events, tuple(str(label) for _, label in sections))
+    return Signals(int(n_frames), float(fps), values, events, tuple(str(section[1]) for section in sections),
+                   tuple(str(section[2]) if len(section) > 2 else "" for section in sections))
 
 
 def _sung(times, spans):
