@@ -29,12 +29,13 @@ from pathlib import Path
 import numpy as np
 
 from binarydream.measures import collapse_reason, measure_frame
-from binarydream.render.cadence import tweens
-from binarydream.render.colour import match_colours, reference_cdfs
-from binarydream.render.encode import VideoEncoder
-from binarydream.render.job import FrameSink, save_png
-from binarydream.render.warp import camera_matrix, warp
-from binarydream.render.warp3d import camera_move_3d, warp_3d
+from binarydream.render.frame.cadence import tweens
+from binarydream.render.frame.colour import match_colours, reference_cdfs
+from binarydream.render.frame.warp import camera_matrix, warp
+from binarydream.render.frame.warp3d import camera_move_3d, warp_3d
+from binarydream.render.output.encode import VideoEncoder
+from binarydream.render.output.images import save_png
+from binarydream.render.output.sink import FrameSink
 
 
 def clock(fn, repeats):
@@ -116,7 +117,7 @@ def lab_cdfs(frame, stride=2):
     """The LAB colour reference the render used before YCrCb (cumulative histograms of L, a, b)."""
     import cv2
 
-    from binarydream.render.colour import _cdfs, _every
+    from binarydream.render.frame.colour import _cdfs, _every
 
     return _cdfs(cv2.cvtColor(np.ascontiguousarray(_every(frame, stride)), cv2.COLOR_RGB2LAB))
 
@@ -125,7 +126,7 @@ def match_in_lab(frame, reference, stride=2):
     """Histogram matching in LAB, as the render did before YCrCb."""
     import cv2
 
-    from binarydream.render.colour import _cdfs, _every
+    from binarydream.render.frame.colour import _cdfs, _every
 
     lab = cv2.cvtColor(frame, cv2.COLOR_RGB2LAB)
     source = _cdfs(_every(lab, stride))

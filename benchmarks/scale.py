@@ -14,7 +14,7 @@ starting 8 Python processes and importing the library in each would take
 seconds that a cluster of GPU machines spends once, in parallel, on each
 machine's own CPUs). Figures: wall time, speed-up over one
 worker, the plan's own ceiling (frames painted by one worker over those the busiest of
-``workers`` paints, :func:`binarydream.render.segments.makespan`), load balance (the
+``workers`` paints, :func:`binarydream.render.scale.segments.makespan`), load balance (the
 painting time, ``latency`` x frames painted, over workers x wall time) and the seam
 measure: the largest frame-to-frame change (:func:`binarydream.measures.measure_frame`) around each segment cut,
 over the 95th percentile of the changes at the schedule's own prompt changes
@@ -34,9 +34,9 @@ from pathlib import Path
 import numpy as np
 
 from binarydream.measures import measure_frame
-from binarydream.render.distributed import render_on_ray
 from binarydream.render.options import RenderOptions
-from binarydream.render.segments import Segment, makespan
+from binarydream.render.scale.distributed import render_on_ray
+from binarydream.render.scale.segments import Segment, makespan
 from binarydream.schedule import Schedule
 
 SECONDS, BPM = 240.0, 120.0
@@ -136,7 +136,7 @@ def _start_workers(ray, workers: int) -> None:
     """Start the cluster's worker processes and import what a segment's task runs in each, before the clock:
     on a cluster each machine does that on its own CPUs, the same time for one worker or eight."""
     def hold():
-        import binarydream.render.distributed  # noqa: F401
+        import binarydream.render.scale.distributed  # noqa: F401
         import cv2  # noqa: F401
 
         time.sleep(1.0)

@@ -153,7 +153,7 @@ def cmd_deforum(args) -> list[Path]:
 def _video_output(args, suffix: str):
     """The video path, checked and locked before the analysis, so that a wrong path or a second run stops at once."""
     from .checks import video_format
-    from .render.lock import output_lock
+    from .render.output.lock import output_lock
 
     out = _default_out(args, suffix)
     video_format(out)

@@ -341,7 +341,7 @@ class Song:
         Options (``width``, ``height``, ``steps``, ``cadence``, ``resume``,
         ``device``, ``seed``, ``seed_mode``, ...) are those of :func:`binarydream.render.render`;
         render settings the schedule carries (a Deforum project's cadence, seed, ...) apply unless
-        given here; settings left out come from the model's profile (:mod:`binarydream.render.profiles`).
+        given here; settings left out come from the model's profile (:mod:`binarydream.render.model.profiles`).
 
         Examples
         --------

@@ -53,7 +53,7 @@ def main(address: str, out: str, song: str, gate: str) -> None:
     import ray
 
     import render_support
-    from binarydream.render.distributed import render_on_ray
+    from binarydream.render.scale.distributed import render_on_ray
 
     ray.cloudpickle.register_pickle_by_value(render_support)  # the workers cannot import the tests' modules
     ray.init(address=address, log_to_driver=False)

@@ -57,7 +57,7 @@ def test_out_through_a_symlink_writes_the_target_and_keeps_the_link(tmp_path, so
 
 
 def test_a_video_through_a_symlink_lands_at_the_target(tmp_path):
-    from binarydream.render.encode import VideoEncoder
+    from binarydream.render.output.encode import VideoEncoder
 
     real = tmp_path / "videos" / "clip.mp4"
     real.parent.mkdir()
@@ -70,7 +70,7 @@ def test_a_video_through_a_symlink_lands_at_the_target(tmp_path):
 
 
 def test_partials_of_killed_runs_are_removed_by_the_next_run_and_only_those(tmp_path):
-    from binarydream.render.encode import VideoEncoder
+    from binarydream.render.output.encode import VideoEncoder
 
     dead = tmp_path / ".clip.999999999-0123abcd.partial.mp4"       # its process is gone
     alive = tmp_path / f".clip.{os.getppid()}-0123abcd.partial.mp4"  # a run still writing
@@ -93,7 +93,7 @@ class _Tracker:
 
 def _segment_work(tmp_path, song):
     from binarydream.render.options import RenderOptions
-    from binarydream.render.segmented import prepare
+    from binarydream.render.scale.segmented import prepare
     from binarydream.schedule import Schedule
 
     schedule = Schedule(20, fps=10, prompts={0: "a cat"}, sections=[(0, "intro")])
@@ -106,7 +106,7 @@ def _segment_work(tmp_path, song):
 def test_a_segment_paints_in_a_private_scratch_folder_removed_after(tmp_path, song, monkeypatch):
     import tempfile
 
-    from binarydream.render.distributed import paint_task
+    from binarydream.render.scale.distributed import paint_task
 
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -123,7 +123,7 @@ def test_a_segment_paints_in_a_private_scratch_folder_removed_after(tmp_path, so
 def test_a_scratch_folder_others_made_or_may_read_is_refused(tmp_path, song, monkeypatch):
     import tempfile
 
-    from binarydream.render.distributed import paint_task
+    from binarydream.render.scale.distributed import paint_task
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     root = tmp_path / f"binarydream-segments-{os.geteuid()}"

@@ -31,7 +31,7 @@ def paint(out, song, painter=None, **options):
 
 
 def test_a_second_render_into_the_same_path_stops_at_once_and_the_first_is_whole(tmp_path, song, capsys):
-    from binarydream.render.lock import lock_path
+    from binarydream.render.output.lock import lock_path
 
     out = tmp_path / "video.mp4"
     first = threading.Thread(target=paint, args=(out, song, SlowPainter(NoisePainter(), delay=0.2)))
@@ -57,7 +57,7 @@ def test_a_second_render_into_the_same_path_stops_at_once_and_the_first_is_whole
 
 
 def test_each_run_writes_its_own_temporary_video(tmp_path, song, monkeypatch):
-    from binarydream.render import encode
+    from binarydream.render.output import encode
 
     names = []
     start = encode.VideoEncoder._start
@@ -141,16 +141,16 @@ def model_folder(tmp_path_factory):
 
 def test_a_full_disk_while_writing_frames_is_one_line_and_the_render_resumes(tmp_path, song, model_folder,
                                                                             monkeypatch, capsys):
-    from binarydream.render import job
+    from binarydream.render.output import sink
 
-    save = job.save_png
+    save = sink.save_png
 
     def disk_full_from_frame_5(path, frame):
         if int(path.stem) >= 5:
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         save(path, frame)
 
-    monkeypatch.setattr(job, "save_png", disk_full_from_frame_5)
+    monkeypatch.setattr(sink, "save_png", disk_full_from_frame_5)
     args = ["render", str(song), "--fps", str(FPS), "--width", "64", "--height", "64", "--steps", "1",
             "--no-cache", "--model", str(model_folder), "--out", str(tmp_path / "v.mp4")]
     assert main(args) == 2
@@ -158,7 +158,7 @@ def test_a_full_disk_while_writing_frames_is_one_line_and_the_render_resumes(tmp
     assert "Traceback" not in error
     assert "no space left on device" in error.splitlines()[-1] and ".png" in error.splitlines()[-1]
     assert not (tmp_path / "v.mp4").exists()
-    monkeypatch.setattr(job, "save_png", save)
+    monkeypatch.setattr(sink, "save_png", save)
     assert main(args) == 0
     assert stream_durations(tmp_path / "v.mp4")["frames"] == 20
     made = re.search(r"\((\d+) made now\)", capsys.readouterr().out)

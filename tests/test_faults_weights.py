@@ -8,7 +8,7 @@ import pytest
 from binarydream import Schedule
 from binarydream.errors import RenderError
 from binarydream.render import render
-from binarydream.render.weights import weights_fingerprint
+from binarydream.render.model.weights import weights_fingerprint
 from render_support import tiny_pipeline, write_song
 
 torch = pytest.importorskip("torch")

@@ -16,8 +16,8 @@ import torch
 from binarydream.errors import ModelNotFoundError, RenderError
 from binarydream.measures import collapse_reason, measure_frame
 from binarydream.render import load_pipeline, render
-from binarydream.render.job import load_png
 from binarydream.render.loop import RETRY_SEED_STEP
+from binarydream.render.output.images import load_png
 from binarydream.schedule import Schedule
 
 from render_support import NoisePainter, SlowPainter, stream_durations, tiny_pipeline, write_song
@@ -132,7 +132,7 @@ RESUME_SCRIPT = textwrap.dedent("""
     sys.path[:0] = [{root!r}, {tests!r}]
     torch.set_num_threads(1)
     from render_support import tiny_pipeline, SlowPainter
-    from binarydream.render.painter import DiffusersPainter
+    from binarydream.render.model.painter import DiffusersPainter
     from binarydream.render import render
     from test_render import two_second_schedule
     painter = SlowPainter(DiffusersPainter(tiny_pipeline({tok!r}), 64, 64), delay=float(sys.argv[1]))
@@ -142,7 +142,7 @@ RESUME_SCRIPT = textwrap.dedent("""
 
 
 def test_a_render_killed_mid_way_resumes_to_the_same_frames_bit_for_bit(tmp_path, song):
-    from binarydream.render.painter import DiffusersPainter
+    from binarydream.render.model.painter import DiffusersPainter
 
     torch.set_num_threads(1)
     straight = tmp_path / "straight.mp4"
@@ -188,7 +188,7 @@ def test_a_local_model_folder_loads_in_the_asked_dtype_without_deprecation_warni
 def test_a_diffusers_before_0_40_is_given_torch_dtype_which_it_knows():
     from types import SimpleNamespace
 
-    from binarydream.render.models import _in_dtype
+    from binarydream.render.model.models import _in_dtype
 
     assert _in_dtype(SimpleNamespace(__version__="0.35.2"), torch.float16) == {"torch_dtype": torch.float16}
     assert _in_dtype(SimpleNamespace(__version__="0.40.0"), torch.float16) == {"dtype": torch.float16}

@@ -10,10 +10,10 @@ from render_support import NoisePainter, stream_durations, tiny_pipeline, write_
 
 from binarydream.errors import ModelNotFoundError, RenderError
 from binarydream.render import load_depth_model, render
-from binarydream.render.depth import depth_from_disparity
-from binarydream.render.job import load_png
-from binarydream.render.warp import camera_matrix, warp
-from binarydream.render.warp3d import (
+from binarydream.render.frame.depth import depth_from_disparity
+from binarydream.render.frame.warp import camera_matrix, warp
+from binarydream.render.output.images import load_png
+from binarydream.render.frame.warp3d import (
     TRANSLATION_SCALE,
     camera_move_3d,
     focal_length,

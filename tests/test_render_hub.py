@@ -25,7 +25,7 @@ def _closed_port() -> int:
 def _load(tmp_path, model):
     env = {**os.environ, "HF_ENDPOINT": f"http://127.0.0.1:{_closed_port()}", "HF_HOME": str(tmp_path / "hf"),
            "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "0"}
-    code = ("from binarydream.render.models import load_pipeline\n"
+    code = ("from binarydream.render.model.models import load_pipeline\n"
             "from binarydream.errors import ModelNotFoundError\n"
             f"try:\n    pipe = load_pipeline({model!r}, device='cpu')\n"
             "    print('loaded', type(pipe).__name__, pipe.unet.config.block_out_channels)\n"
@@ -57,7 +57,7 @@ def test_a_cached_hub_model_loads_while_the_hub_cannot_be_reached(tmp_path):
 @pytest.mark.parametrize("status, offline, expected", [(200, False, True), (404, False, True), (503, False, False),
                                                         (200, True, False)])
 def test_hub_reachable_asks_once_and_counts_any_answer_but_a_server_error(monkeypatch, status, offline, expected):
-    from binarydream.render.models import hub_reachable
+    from binarydream.render.model.models import hub_reachable
 
     asked = []
 

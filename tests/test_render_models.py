@@ -10,11 +10,11 @@ import torch
 from render_support import NoisePainter, tiny_pipeline, video_frames, write_song
 
 from binarydream.render import detect_profile, render
-from binarydream.render.cadence import diffusion_frames, segment_keys
-from binarydream.render.job import load_png
+from binarydream.render.frame.cadence import diffusion_frames, segment_keys
 from binarydream.render.loop import frame_loop
+from binarydream.render.model.painter import DiffusersPainter
 from binarydream.render.options import RenderOptions, resolve
-from binarydream.render.painter import DiffusersPainter
+from binarydream.render.output.images import load_png
 from binarydream.schedule import Schedule
 
 FAMILIES = ("sd1", "sdxl", "lcm", "sd3", "flux")
@@ -212,7 +212,7 @@ def test_a_tiny_autoencoder_paints_the_frames_when_asked(tmp_path, pipes):
 def test_loading_reads_the_family_from_model_index_and_falls_back_when_no_fp16_variant(tmp_path, pipes):
     import diffusers
 
-    from binarydream.render.models import _from_pretrained, _load_profile
+    from binarydream.render.model.models import _from_pretrained, _load_profile
 
     folder = tmp_path / "tiny-xl"
     pipes["sdxl"].save_pretrained(folder)

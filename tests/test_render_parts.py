@@ -3,16 +3,16 @@
 import numpy as np
 import pytest
 
-from binarydream.render.cadence import diffusion_frames, tweens
-from binarydream.render.colour import match_colours, reference_cdfs
 from binarydream.errors import ParameterError
-from binarydream.render.denoise import denoising_timesteps, inference_steps
+from binarydream.render.frame.cadence import diffusion_frames, tweens
+from binarydream.render.frame.colour import match_colours, reference_cdfs
+from binarydream.render.frame.warp import camera_matrix, compose, warp
 from binarydream.render.loop import frame_seeds
+from binarydream.render.model.denoise import denoising_timesteps, inference_steps
+from binarydream.render.model.painter import blend_weights
+from binarydream.render.model.profiles import PROFILES, render_size
 from binarydream.render.options import RenderOptions, SpeedOptions, resolve, with_settings
-from binarydream.render.painter import blend_weights
-from binarydream.render.profiles import PROFILES, render_size
 from binarydream.schedule import Schedule
-from binarydream.render.warp import camera_matrix, compose, warp
 
 
 def test_a_quarter_turn_of_a_square_frame_is_a_rotation_by_90_degrees():

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 import torch
 
-from binarydream.render.distributed import render_on_ray, scratch_root
 from binarydream.render.loop import frame_seeds
-from binarydream.render.painter import DiffusersPainter
-from binarydream.render.segmented import render_segmented
+from binarydream.render.model.painter import DiffusersPainter
+from binarydream.render.scale.distributed import render_on_ray, scratch_root
+from binarydream.render.scale.segmented import render_segmented
 
 from ray_driver import DOWNBEATS, OPTIONS, four_second_schedule
 from render_support import NoisePainter, tiny_pipeline, video_frames, write_song
@@ -92,7 +92,7 @@ def test_a_ray_render_equals_the_one_process_segmented_render(tmp_path, cluster,
 
 def test_two_renders_share_the_cluster_and_each_equals_its_one_process_render(tmp_path, cluster, song, painter,
                                                                             reference):
-    from binarydream.render.distributed import RayRender, render_all_on_ray
+    from binarydream.render.scale.distributed import RayRender, render_all_on_ray
 
     renders = [RayRender(tmp_path / name, four_second_schedule(), song, painter, OPTIONS, downbeats=DOWNBEATS)
                for name in ("a.mp4", "b.mp4")]
@@ -145,7 +145,7 @@ def test_a_driver_killed_mid_render_and_run_again_ends_with_the_same_video(tmp_p
 
 def test_ray_asked_for_without_ray_installed_is_one_line_naming_the_extra(monkeypatch):
     from binarydream.errors import MissingDependencyError
-    from binarydream.render.distributed import import_ray
+    from binarydream.render.scale.distributed import import_ray
 
     monkeypatch.setitem(sys.modules, "ray", None)
     with pytest.raises(MissingDependencyError, match=r"^Ray is not installed: pip install 'binarydream\[ray\]'$"):

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from binarydream.errors import RenderError
-from binarydream.render import manifest as mf
-from binarydream.render.job import save_png
 from binarydream.render.options import RenderOptions
-from binarydream.render.segmented import Assembly
-from binarydream.render.segments import Segment, makespan, plan_segments
+from binarydream.render.output import manifest as mf
+from binarydream.render.output.images import save_png
+from binarydream.render.scale.segmented import Assembly
+from binarydream.render.scale.segments import Segment, makespan, plan_segments
 
 from render_support import video_frames
 

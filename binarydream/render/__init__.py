@@ -1,16 +1,21 @@
 """Rendering: the diffusion animation loop (:func:`render`) and the model-free animatic (:func:`preview`).
 
 A render reads a :class:`binarydream.Schedule` frame by frame, with settings
-as data (:mod:`.options`) whose defaults come from the model's family
-(:mod:`.profiles`): it warps the previous frame by the camera (:mod:`.warp`;
-in 3D by a depth map, :mod:`.warp3d` and :mod:`.depth`), keeps its colours on
-a reference (:mod:`.colour`), adds the scheduled noise and repaints it with
-img2img at the scheduled strength from blended prompt embeddings
-(:mod:`.painter`, with the timesteps chosen in :mod:`.denoise`), guards
-against collapse (:mod:`.loop`), tweens between diffused frames
-(:mod:`.cadence`), writes frames and an atomic manifest so that it can resume
-exactly (:mod:`.manifest`), and streams the frames, upscaled to the video's
-size (:mod:`.upscale`), to H.264 with the song's audio (:mod:`.encode`).
+as data (:mod:`.options`) whose defaults come from the model's family. The
+code is in layers, each importing only the ones below it:
+
+- :mod:`.frame`: what happens to a frame's pixels between paintings: the 2D
+  and 3D camera warps, depth, colour coherence, cadence and tweens;
+- :mod:`.model`: the diffusion model: loading, family profiles, weight
+  fingerprints, the img2img painter and its timesteps, upscaling;
+- :mod:`.output`: the render folder, frame images, the atomic manifest that
+  makes a render resumable, the writer threads, the H.264 encoder, the lock,
+  progress and the report;
+- on top of them, :mod:`.options` (the settings), :mod:`.loop` (the guarded
+  frame loop), :mod:`.request` (checks before a model loads),
+  :mod:`.painting` (a model made a painter), :mod:`.job` (a run from start to
+  finish) and :mod:`.preview` (the animatic);
+- :mod:`.scale`: a render in segments, in parallel over Ray, above the loop.
 
 Examples
 --------
@@ -23,57 +28,22 @@ Examples
 
 from __future__ import annotations
 
-import dataclasses
 import os
 
 from ..errors import ParameterError
-from .depth import depth_name, load_depth_model
-from .job import RenderReport, check_request, check_settings, frames_folder, model_name, run_render
-from .lock import locks_output
-from .models import load_pipeline, speed_up, use_scheduler
-from .options import RenderOptions, SpeedOptions, resolve, with_settings
+from .frame.depth import depth_name, load_depth_model
+from .frame.warp3d import uses_3d
+from .job import run_render
+from .model.models import load_pipeline, speed_up
+from .model.profiles import PROFILES, ModelProfile, detect_profile
+from .model.upscale import make_upscaler
+from .options import RenderOptions, SpeedOptions, with_settings
+from .output.lock import locks_output
+from .output.manifest import frames_folder
+from .output.report import RenderReport
+from .painting import load_painter
 from .preview import preview
-from .profiles import PROFILES, ModelProfile, detect_profile
-from .upscale import make_upscaler
-from .warp3d import uses_3d
-from .weights import weights_fingerprint
-
-
-def _painter(model, options: RenderOptions, speed: SpeedOptions, *, device, step_callback):
-    """The painter, the resolved options, the model's manifest settings and the profile line for ``model``.
-
-    The line is the profile with the user's steps, guidance and scheduler where given: the values in force.
-    """
-    if callable(model) and not hasattr(model, "components"):
-        return model, resolve(options, None), {"model": model_name(model), "weights": weights_fingerprint(model),
-                                               "dtype": "painter", "speed": {}}, None
-    from .painter import DiffusersPainter
-
-    pipe = load_pipeline(model, device=device, dtype=speed.dtype, family=options.profile)
-    profile = detect_profile(pipe, options.profile)
-    options = resolve(options, profile)
-    use_scheduler(pipe, options.scheduler)
-    tiny = profile.tiny_vae if speed.tiny_autoencoder is True else speed.tiny_autoencoder
-    # The weights by what they are, not by name, so that a resume with others (a folder updated in place, another
-    # hub revision, another pipeline object) is refused. A pipeline object is taken as loaded (cast to the dtype)
-    # and before the tiny autoencoder replaces its own, which is then left out: it paints nothing, and an object
-    # used again still holds the tiny one from the run before.
-    weights = weights_fingerprint(model if isinstance(model, (str, os.PathLike)) else pipe,
-                                  skip=("vae",) if tiny is not None else ())
-    speed_up(pipe, sdpa=speed.sdpa, channels_last=speed.channels_last, tiny_autoencoder=tiny, compile=speed.compile)
-    if tiny is not None:  # an object as cast to the pipeline's dtype, as it paints
-        weights = f"{weights}; tiny autoencoder " + str(weights_fingerprint(
-            tiny if isinstance(tiny, (str, os.PathLike)) else pipe.vae))
-    pipe.set_progress_bar_config(disable=True)
-    painter = DiffusersPainter(pipe, *options.render_size, guidance_scale=options.guidance_scale,
-                               step_callback=step_callback)
-    # Speed options change the bits on some devices, so a resume must use the same ones.
-    record = {"model": model_name(model), "weights": weights, "dtype": str(pipe.dtype),
-              "speed": {"sdpa": speed.sdpa, "channels_last": speed.channels_last, "compile": speed.compile,
-                        "tiny_autoencoder": None if tiny is None else model_name(tiny)}}
-    in_force = dataclasses.replace(profile, steps=options.steps, guidance_scale=options.guidance_scale,
-                                   scheduler=options.scheduler)
-    return painter, options, record, f"{in_force.line()}; painting at {options.render_width}x{options.render_height}"
+from .request import check_request, check_settings
 
 
 @locks_output
@@ -104,7 +74,7 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
         The song; trimmed or padded to the video's ``n_frames / fps`` seconds.
     model : str, Path, DiffusionPipeline or callable
         Hub id, local diffusers folder, ``.safetensors`` file, a ready pipeline
-        (see :func:`load_pipeline`), or a painter callable (see :mod:`binarydream.render.painter`).
+        (see :func:`load_pipeline`), or a painter callable (see :mod:`binarydream.render.model.painter`).
     options, speed : RenderOptions, SpeedOptions, optional
         The settings as data; None: the defaults, with the profile's values where a setting is None.
     **settings
@@ -113,7 +83,7 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
         replacing the one in ``options`` or ``speed``.
     resume : bool
         Continue a partial render of the same schedule, settings and weights (by what they are:
-        :func:`binarydream.render.weights.weights_fingerprint`); False starts over.
+        :func:`binarydream.render.model.weights.weights_fingerprint`); False starts over.
     device : str, optional
         None: cuda, then mps, then cpu.
     overwrite : bool
@@ -134,10 +104,10 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
         ``"depth-anything/Depth-Anything-V2-Small-hf"``, ``"Intel/dpt-hybrid-midas"``), loaded once,
         or a callable ``depth(frame_uint8) -> (height, width) depth, larger = farther``. When the
         schedule moves in depth or turns in 3D (``translation_z``, ``rotation_3d_x``/``_y``/``_z``),
-        the whole render uses the 3D camera, in Deforum's 3D units (:mod:`binarydream.render.warp3d`),
+        the whole render uses the 3D camera, in Deforum's 3D units (:mod:`binarydream.render.frame.warp3d`),
         and does not read ``zoom`` and ``angle``; otherwise the model is not loaded.
     ray : None, True, "auto" or str
-        Spread the render over the GPUs of a Ray cluster (:mod:`binarydream.render.distributed`): True
+        Spread the render over the GPUs of a Ray cluster (:mod:`binarydream.render.scale.distributed`): True
         joins the one running on this machine or starts one of this machine alone, ``"auto"`` joins the
         one running here (``ray start``, ``ray up``),
         ``"ray://host:10001"`` a remote one. The song is cut into segments at section starts on downbeats,
@@ -185,8 +155,8 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
     depth_fn = None
     if depth is not None and uses_3d(schedule):
         depth_fn = depth if callable(depth) else load_depth_model(depth, device=device)
-    painter, options, model_settings, profile = _painter(model, options, speed, device=device,
-                                                         step_callback=step_callback)
+    painter, options, model_settings, profile = load_painter(model, options, speed, device=device,
+                                                             step_callback=step_callback)
     if depth is not None:
         # Only when given, so that a 2D render's manifest does not change with the 3D camera's defaults.
         model_settings["depth"] = depth_name(os.fspath(depth) if isinstance(depth, os.PathLike) else depth)
@@ -199,7 +169,7 @@ def render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options: 
 
 def _ray_render(out, schedule, *, audio_path, model="stabilityai/sd-turbo", options=None, speed=None, resume=True,
                 device=None, overwrite=False, beats=None, downbeats=None, init_image=None, **settings):
-    from .distributed import RayRender
+    from .scale.distributed import RayRender
 
     options, speed = with_settings(options or RenderOptions(), speed or SpeedOptions(), settings)
     check_request(out, schedule, options, audio_path=audio_path, overwrite=overwrite)
@@ -232,8 +202,8 @@ def render_all(requests, *, ray=True, progress=True) -> list:
     """
     import contextlib
 
-    from .distributed import render_all_on_ray
-    from .lock import output_lock
+    from .output.lock import output_lock
+    from .scale.distributed import render_all_on_ray
 
     with contextlib.ExitStack() as locks:
         for out, _, _ in requests:

@@ -24,11 +24,11 @@ import numpy as np
 
 from ..errors import RenderError
 from ..measures import collapse_reason, measure_frame
-from .cadence import tweens
-from .colour import colour_resets, match_colours, reference_cdfs
-from .depth import frame_depth
-from .warp import compose, schedule_matrices, warp
-from .warp3d import schedule_moves_3d, warp_3d
+from .frame.cadence import tweens
+from .frame.colour import colour_resets, match_colours, reference_cdfs
+from .frame.depth import frame_depth
+from .frame.warp import compose, schedule_matrices, warp
+from .frame.warp3d import schedule_moves_3d, warp_3d
 
 RETRY_SEED_STEP = 1_000_003
 """A retried frame's seed moves by this much per attempt, far from any other frame's seed."""
@@ -49,7 +49,7 @@ def paint_guarded(painter, image, previous, *, frame: int, prompts, negative_pro
     Parameters
     ----------
     painter : callable
-        See :mod:`binarydream.render.painter`.
+        See :mod:`binarydream.render.model.painter`.
     image : np.ndarray or None
         The init image (None: from text).
     previous : np.ndarray or None
@@ -118,11 +118,11 @@ def frame_loop(painter, schedule, keys, options, *, init_image=None, adherence=N
     Parameters
     ----------
     painter : callable
-        Paints a frame (:class:`binarydream.render.painter.DiffusersPainter` or any with its signature).
+        Paints a frame (:class:`binarydream.render.model.painter.DiffusersPainter` or any with its signature).
     schedule : Schedule
     keys : np.ndarray
-        Diffused frames, ascending, from 0 to ``n_frames - 1`` (:func:`binarydream.render.cadence.diffusion_frames`),
-        or those of a segment (:func:`binarydream.render.cadence.segment_keys`): the first is painted from
+        Diffused frames, ascending, from 0 to ``n_frames - 1`` (:func:`binarydream.render.frame.cadence.diffusion_frames`),
+        or those of a segment (:func:`binarydream.render.frame.cadence.segment_keys`): the first is painted from
         ``init_image`` or from text, and the loop ends on the last.
     options : RenderOptions
         Resolved (:func:`binarydream.render.options.resolve`): frames are ``render_width`` x ``render_height``.
@@ -135,7 +135,7 @@ def frame_loop(painter, schedule, keys, options, *, init_image=None, adherence=N
     load_frame : callable, optional
         ``load_frame(index) -> uint8 frame``, needed with ``resume``.
     depth : callable, optional
-        ``depth(frame) -> depth map``: the camera is 3D (:mod:`binarydream.render.warp3d`), each
+        ``depth(frame) -> depth map``: the camera is 3D (:mod:`binarydream.render.frame.warp3d`), each
         diffused frame's depth taken once and used for the warp to the next and the tweens either side.
         None: the 2D camera.
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 from ..errors import ParameterError
 from ..measures import CollapseThresholds
-from .profiles import ModelProfile, PROFILES, render_size
-from .warp3d import DEFAULT_FOV
+from .frame.warp3d import DEFAULT_FOV
+from .model.profiles import ModelProfile, PROFILES, render_size
 
 SEED_MODES = ("section", "fixed", "frame")
 BORDERS = ("replicate", "reflect", "wrap", "black")
@@ -51,7 +51,7 @@ class RenderOptions:
     scheduler : str or None
         A diffusers scheduler class name to paint with.
     profile : str or None
-        A family in :data:`binarydream.render.profiles.PROFILES` instead of the one detected.
+        A family in :data:`binarydream.render.model.profiles.PROFILES` instead of the one detected.
     cadence : int
         Diffuse every ``cadence``-th frame and tween between (1: every frame).
     seed : int

@@ -1,11 +1,11 @@
 """The preview: an animatic with no diffusion model, to check speed, rotation and timing in seconds.
 
 A picture (procedural, or the user's) is carried from frame to frame by the
-very camera warp the render uses (:mod:`binarydream.render.warp`), and
+very camera warp the render uses (:mod:`binarydream.render.frame.warp`), and
 refreshed a little each frame as img2img would repaint it. The preview's
 camera is always the 2D one (``zoom``, ``angle``, ``translation_x``/``_y``):
 a flat picture has no depth, so a render's 3D moves (``depth=``,
-:mod:`binarydream.render.warp3d`) are not shown. On top: the lyric
+:mod:`binarydream.render.frame.warp3d`) are not shown. On top: the lyric
 line as a caption, a flash on each beat, and a bar coloured by section with
 its label. The song's audio is muxed as in the render.
 
@@ -23,10 +23,11 @@ import numpy as np
 
 from .. import timebase
 from ..errors import ParameterError
-from .encode import VideoEncoder
-from .job import check_output, check_song, read_image
-from .lock import locks_output
-from .warp import schedule_matrices, warp
+from .frame.warp import schedule_matrices, warp
+from .output.encode import VideoEncoder
+from .output.images import read_image
+from .output.lock import locks_output
+from .request import check_output, check_song
 
 SECTION_COLOURS = ((230, 90, 70), (70, 150, 230), (240, 190, 60), (120, 200, 110), (190, 110, 220),
                    (60, 200, 200), (240, 130, 180), (150, 150, 150))

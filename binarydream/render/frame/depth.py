@@ -1,7 +1,7 @@
 """Depth for the 3D camera: a depth model loaded once by name, and depth maps checked and sized to the frame.
 
 The render's ``depth=`` option is either a callable ``depth(frame_uint8) ->
-array`` (larger = farther, in depth units; see :mod:`binarydream.render.warp3d`)
+array`` (larger = farther, in depth units; see :mod:`binarydream.render.frame.warp3d`)
 or a model id or folder for transformers' depth-estimation pipeline, such as
 ``"depth-anything/Depth-Anything-V2-Small-hf"`` or ``"Intel/dpt-hybrid-midas"``.
 Such models give relative disparity (larger = nearer, unknown scale and
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ModelNotFoundError, RenderError
+from ...errors import ModelNotFoundError, RenderError
 
 NEAR, FAR = 1.0, 2.5
 """Depth units of the nearest and farthest pixel of a relative depth model's map (about MiDaS's in Deforum)."""
@@ -87,7 +87,7 @@ def load_depth_model(model, *, device: str | None = None):
     from PIL import Image
     from transformers import pipeline
 
-    from ..devices import pick_device
+    from ...devices import pick_device
 
     try:
         estimator = pipeline("depth-estimation", model=str(model), device=pick_device(device))

@@ -27,11 +27,23 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import RenderError
-from ..files import write_text_atomic
+from ...errors import RenderError
+from ...files import write_text_atomic
 
 MANIFEST = "manifest.json"
 VERSION = 2
+
+
+def frames_folder(out) -> Path:
+    """The render folder of video ``out``: ``video.mp4`` -> ``video.frames``, ``video.mkv`` -> ``video.mkv.frames``.
+
+    Examples
+    --------
+    >>> frames_folder("v.mp4").name, frames_folder("v.mov").name
+    ('v.frames', 'v.mov.frames')
+    """
+    out = Path(out)
+    return out.with_name((out.stem if out.suffix.lower() == ".mp4" else out.name) + ".frames")
 
 
 def frame_path(folder, index: int) -> Path:
@@ -126,3 +138,11 @@ def changed_settings(old: dict, new: dict) -> list[str]:
         return json.dumps(value, default=str, sort_keys=True)
 
     return sorted(k for k in set(old) | set(new) if text(old.get(k)) != text(new.get(k)))
+
+
+def clear_folder(folder: Path) -> None:
+    """Remove a render's frames, manifest, report and schedule from ``folder`` (a render that starts over)."""
+    for path in folder.glob("[0-9][0-9][0-9][0-9][0-9][0-9].png"):
+        path.unlink()
+    for name in (MANIFEST, "report.json", "schedule.yaml"):
+        (folder / name).unlink(missing_ok=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ParameterError
+from ...errors import ParameterError
 from .warp import compose, warp
 from .warp3d import DEFAULT_FOV, warp_3d
 
@@ -81,8 +81,8 @@ def tweens(first: np.ndarray, last: np.ndarray, matrices: np.ndarray, start: int
     first, last : np.ndarray
         uint8 RGB frames ``start`` and ``stop``.
     matrices : np.ndarray
-        Per-frame camera matrices: 2D (:func:`binarydream.render.warp.schedule_matrices`)
-        or, with ``depths``, 3D moves (:func:`binarydream.render.warp3d.schedule_moves_3d`).
+        Per-frame camera matrices: 2D (:func:`binarydream.render.frame.warp.schedule_matrices`)
+        or, with ``depths``, 3D moves (:func:`binarydream.render.frame.warp3d.schedule_moves_3d`).
     start, stop : int
         Frame indices, ``start < stop``.
     border : str

@@ -155,3 +155,11 @@ def weights_fingerprint(model, *, skip=()) -> str | None:
     except ImportError:  # no torch: the model cannot be a pipeline
         return None
     return f"tensors {tensors_fingerprint(modules)}" if modules else None
+
+
+def model_name(model) -> str:
+    """How the manifest names a model: its id or path, or a pipeline's source, or the painter's type."""
+    if isinstance(model, (str, os.PathLike)):
+        return str(model)
+    config = getattr(model, "config", None)
+    return str(getattr(config, "_name_or_path", "") or type(model).__name__) if config else type(model).__name__

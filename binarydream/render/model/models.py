@@ -31,9 +31,9 @@ import urllib.request
 import warnings
 from pathlib import Path
 
-from ..devices import pick_device
-from ..errors import MissingDependencyError, ModelNotFoundError, ParameterError
-from ..files import looks_local
+from ...devices import pick_device
+from ...errors import MissingDependencyError, ModelNotFoundError, ParameterError
+from ...files import looks_local
 from .profiles import PROFILES, architecture
 
 # The family each architecture loads as, before the pipeline is there to tell few-step from full models:
@@ -163,7 +163,7 @@ def load_pipeline(model, *, device: str | None = None, dtype=None, family: str |
     dtype : torch.dtype, optional
         None: the family's half precision on a GPU (float16; bfloat16 for FLUX), float32 on the CPU.
     family : str, optional
-        A :data:`binarydream.render.profiles.PROFILES` key to load as (variant, dtype) instead of the
+        A :data:`binarydream.render.model.profiles.PROFILES` key to load as (variant, dtype) instead of the
         architecture read from the model's ``model_index.json``.
 
     Returns

@@ -19,7 +19,7 @@ Deforum, ``zoom`` and ``angle`` are 2D curves and 3D mode does not read them.
   frame's height; the principal point is the frame's centre.
 
 A depth map is float, one value per pixel, larger = farther, in depth units
-(:func:`binarydream.render.depth.depth_from_disparity` turns a depth model's
+(:func:`binarydream.render.frame.depth.depth_from_disparity` turns a depth model's
 disparity into these). A camera move is a 4x4 matrix taking points from the
 camera of the earlier frame to the camera of the later one, so moves compose
 and invert exactly, as the cadence tweens need.
@@ -160,7 +160,7 @@ def warp_3d(frame: np.ndarray, depth: np.ndarray, move: np.ndarray, *, fov: floa
     fov : float
         Vertical field of view in degrees.
     border : str
-        One of :data:`binarydream.render.warp.BORDER_MODES`; also fills what came from behind the camera.
+        One of :data:`binarydream.render.frame.warp.BORDER_MODES`; also fills what came from behind the camera.
 
     Returns
     -------

@@ -93,7 +93,7 @@ def compose(*matrices: np.ndarray) -> np.ndarray:
     """One matrix doing ``matrices`` in order (the first given is applied first).
 
     Works for 2D camera matrices (3x3) and 3D camera moves (4x4,
-    :func:`binarydream.render.warp3d.camera_move_3d`) alike.
+    :func:`binarydream.render.frame.warp3d.camera_move_3d`) alike.
 
     Examples
     --------

@@ -30,9 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..checks import video_format
-from ..errors import RenderError
-from ..files import output_target
+from ...checks import video_format
+from ...errors import RenderError
+from ...files import output_target
 
 
 def ffmpeg_exe() -> str:

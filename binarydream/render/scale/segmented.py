@@ -10,7 +10,7 @@ the same video.
 
 Examples
 --------
->>> from binarydream.render.segmented import render_segmented
+>>> from binarydream.render.scale.segmented import render_segmented
 >>> render_segmented("video.mp4", sched, audio_path="song.mp3", model=painter, workers=4)  # doctest: +SKIP
 """
 
@@ -25,19 +25,21 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import timebase
-from ..errors import RenderError
-from . import manifest as mf
-from .cadence import diffusion_frames, segment_keys
-from .encode import FinishesOrAborts, VideoEncoder
-from .job import (RenderReport, frames_folder, load_png, manifest_base, model_name, read_image, save_png,
-                  save_png_bytes)
-from .loop import frame_loop
-from .options import RenderOptions, SpeedOptions
-from .progress import Progress
+from ... import timebase
+from ...errors import RenderError
+from ..frame.cadence import diffusion_frames, segment_keys
+from ..job import manifest_base
+from ..loop import frame_loop
+from ..model.upscale import resize
+from ..model.weights import model_name, weights_fingerprint
+from ..options import RenderOptions, SpeedOptions
+from ..output import manifest as mf
+from ..output.encode import FinishesOrAborts, VideoEncoder
+from ..output.images import load_png, read_image, save_png, save_png_bytes
+from ..output.progress import Progress
+from ..output.report import RenderReport, save_report
+from ..painting import load_painter
 from .segments import Segment, crossfade, plan_segments
-from .upscale import resize
-from .weights import weights_fingerprint
 
 BARS_PER_SEGMENT = 4
 """The shortest segment, in bars: shorter pieces would spend too much of their time warming up."""
@@ -111,9 +113,7 @@ def _render_size_hint(options: RenderOptions) -> tuple:
 
 @functools.lru_cache(maxsize=1)  # one model in memory (a GPU's) per process
 def _cached_painter(model, options, speed, device):
-    from . import _painter
-
-    return _painter(model, options, speed, device=device, step_callback=None)
+    return load_painter(model, options, speed, device=device, step_callback=None)
 
 
 def painter_for(work: SegmentWork, device=None):
@@ -283,11 +283,7 @@ def write_report(out, folder: Path, plan, *, made: int, seconds: float, progress
     """The report of a segmented render, written beside its segments and printed when ``progress``."""
     n = plan[-1].stop
     report = RenderReport(str(out), str(folder), n, made, None, seconds, seconds / made if made else 0.0)
-    mf.write_json_atomic(folder / "report.json", {**report.__dict__, "summary": report.summary,
-                                                   "segments": [[s.warm, s.start, s.stop] for s in plan]})
-    if progress:
-        print(report.summary, flush=True)
-    return report
+    return save_report(folder, report, {"segments": [[s.warm, s.start, s.stop] for s in plan]}, progress=progress)
 
 
 class SegmentsProgress:
@@ -319,7 +315,7 @@ def prepare(out, schedule, *, model, options, speed, resume: bool, beats, downbe
     """The segments' work of one render and its claimed folder: ``(works, folder, plan)``."""
     keys, plan = plan_for(schedule, options, workers=workers, beats=beats, downbeats=downbeats)
     works = make_work(out, schedule, model, options, speed, plan=plan, keys=keys, init_image=init_image)
-    folder = frames_folder(out)
+    folder = mf.frames_folder(out)
     check_folder(folder, works[0].fingerprint, plan, resume=resume)
     return works, folder, plan
 
@@ -336,7 +332,7 @@ def render_segmented(out, schedule, *, audio_path, model, workers: int, options:
                      downbeats=None, init_image=None, device=None, upscale=None) -> RenderReport:
     """Render the segmented plan for ``workers`` one segment after another in this process.
 
-    The video equals the one a Ray run of the same plan makes (:func:`binarydream.render.distributed.render_on_ray`).
+    The video equals the one a Ray run of the same plan makes (:func:`binarydream.render.scale.distributed.render_on_ray`).
     Requests are checked by the caller (:func:`binarydream.render.render`).
     """
     job = prepare(out, schedule, model=model, options=options or RenderOptions(), speed=speed or SpeedOptions(),

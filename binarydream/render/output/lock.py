@@ -33,8 +33,8 @@ import os
 import threading
 from pathlib import Path
 
-from ..errors import RenderError
-from .job import frames_folder
+from ...errors import RenderError
+from .manifest import frames_folder
 
 try:
     import fcntl

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import MissingDependencyError, ModelNotFoundError, ParameterError
+from ...errors import MissingDependencyError, ModelNotFoundError, ParameterError
 
 
 def resize(frame: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -58,7 +58,7 @@ class LearnedUpscaler:
     """
 
     def __init__(self, path, *, device: str | None = None):
-        from ..devices import pick_device
+        from ...devices import pick_device
 
         try:
             import spandrel

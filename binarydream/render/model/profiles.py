@@ -27,7 +27,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from ..errors import ParameterError
+from ...errors import ParameterError
 
 
 @dataclass(frozen=True)

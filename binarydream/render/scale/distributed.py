@@ -1,6 +1,6 @@
 """A render spread over the GPUs of a Ray cluster: one task per segment, the video assembled by the driver.
 
-The driver plans the segments (:func:`binarydream.render.segmented.plan_for`)
+The driver plans the segments (:func:`binarydream.render.scale.segmented.plan_for`)
 for as many workers as the cluster has GPUs (or units of a custom resource),
 submits them longest first, each a task asking for one GPU, and keeps each
 finished segment in the render folder as it arrives, so a driver run again
@@ -13,7 +13,7 @@ finished), with its own manifest: when its worker dies, Ray runs it again
 (``max_retries``) and, on the same machine, it continues from its last
 diffused frame. Frames come back as their PNG files through Ray's object
 store, never through a shared disk. The video equals the one-process
-segmented render (:func:`binarydream.render.segmented.render_segmented`).
+segmented render (:func:`binarydream.render.scale.segmented.render_segmented`).
 
 Examples
 --------
@@ -31,9 +31,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BinaryDreamError, MissingDependencyError, ParameterError, RenderError
-from .manifest import MANIFEST
-from .options import RenderOptions, SpeedOptions
+from ...errors import BinaryDreamError, MissingDependencyError, ParameterError, RenderError
+from ..options import RenderOptions, SpeedOptions
+from ..output.manifest import MANIFEST
 from .segmented import (SegmentsProgress, is_done, paint_segment, prepare, segment_pngs, store_segment, video_of,
                         write_report)
 from .segments import longest_first
@@ -178,7 +178,7 @@ def submit(ray, jobs, *, resource: str | None, progress=True) -> int:
     """Paint the segments of several renders on the cluster, longest first across them all.
 
     ``jobs`` are ``(works, folder, video)``: each finished segment is stored in ``folder`` as it arrives
-    and added to ``video`` (:class:`binarydream.render.segmented.Assembly`); one found there already (a
+    and added to ``video`` (:class:`binarydream.render.scale.segmented.Assembly`); one found there already (a
     driver run again) is not painted again. Returns the frames counted (those found done included). A
     segment that fails with one of binarydream's errors raises it as it is.
     """

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError
+from ...errors import ParameterError
 
 @dataclass(frozen=True)
 class Segment:
