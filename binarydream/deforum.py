@@ -24,7 +24,7 @@ Examples
 >>> d = to_deforum(Schedule(10, curves={"strength": 0.6, "noise": 0.02}))
 >>> d["strength_schedule"], d["noise_schedule"]
 ('0: (0.4), 9: (0.4)', '0: (0.04), 9: (0.04)')
->>> back = from_deforum(d)
+>>> back = from_deforum(d, Schedule)
 >>> round(float(back["strength"][0]), 6), round(float(back["noise"][0]), 6)
 (0.6, 0.02)
 """
@@ -237,7 +237,7 @@ def _ignored(data, mode, n_frames, fps) -> list:
                   and _active(name, value, n_frames, fps))
 
 
-def from_deforum(settings):
+def from_deforum(settings, schedule_type):
     """A :class:`~binarydream.schedule.Schedule` from Deforum settings: a dict, or the JSON file Deforum saves.
 
     Reads the notebook's and the A1111 extension's keys: ``max_frames``, ``fps``,
@@ -252,18 +252,21 @@ def from_deforum(settings):
     constant ``fov_schedule``. Each other setting that would change a Deforum
     render gets one warning naming it.
 
+    ``schedule_type`` is the class to build, :class:`binarydream.Schedule`:
+    :meth:`binarydream.Schedule.from_deforum` passes itself, so that this module,
+    which the schedule uses, need not import it back.
+
     Examples
     --------
+    >>> from binarydream import Schedule
     >>> sched = from_deforum({"max_frames": 20, "fps": 10, "animation_mode": "2D", "zoom": "0: (1.02)",
     ...                       "strength_schedule": "0: (0.65)", "diffusion_cadence": 2,
-    ...                       "prompts": {"0": "a cat :2 AND a dog --neg blurry"}})
+    ...                       "prompts": {"0": "a cat :2 AND a dog --neg blurry"}}, Schedule)
     >>> sched.prompts, sched.negative_prompts, sched.render_options["cadence"]
     ({0: [('a cat', 2.0), ('a dog', 1.0)]}, {0: [('blurry', 1.0)]}, 2)
     >>> round(float(sched["strength"][0]), 6), float(sched["zoom"][5])
     (0.35, 1.02)
     """
-    from .schedule import Schedule
-
     data = _read(settings)
     if "max_frames" not in data:
         raise ScheduleError("Deforum settings need max_frames: is this a Deforum settings file?")
@@ -272,7 +275,7 @@ def from_deforum(settings):
         warnings.warn("the Deforum settings give no fps: 30 assumed", stacklevel=2)
     fps = data.get("fps", 30)
     positives, negatives = _prompts(data)
-    sched = Schedule(n_frames, fps, prompts=positives, negative_prompts=negatives)
+    sched = schedule_type(n_frames, fps, prompts=positives, negative_prompts=negatives)
     sched.render_options.update(_render(data, sched.n_frames, sched.fps))
     mode = str(data.get("animation_mode", "2D"))
     if mode not in ("2D", "3D"):

@@ -22,53 +22,20 @@ Examples
 
 from __future__ import annotations
 
-import math
-import numbers
-import warnings
-from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
-from . import schedule_file, timebase
+from . import deforum, schedule_file, timebase
 from .curves import CURVES, DEFAULTS, check_curve, check_curve_name, dependency_order, readers_of, reads
 from .errors import ScheduleError
 from .keyframes import parse
-from .keyframes.expressions import tokenize
-from .keyframes.grammar import resolve_key
-from .keyframes.prompts import mix_prompts, split_prompts
+from .keyframes.prompts import mix_prompts
 from .keyframes.signals import SIGNAL_NAMES, song_signals
+from .schedule_keys import (RENDER_OPTIONS, check_mappings, check_numbers, frame_of, keyed_prompts, keyed_sections,
+                            plain_number, render_options, warn_late_keys)
 
 __all__ = ["Schedule", "CURVES", "DEFAULTS", "RENDER_OPTIONS", "check_curve", "check_curve_name"]
-
-RENDER_OPTIONS = ("cadence", "seed", "colour_coherence", "border", "width", "height", "fov", "steps", "guidance_scale")
-"""Render settings a schedule may carry (from a Deforum project): :meth:`Song.render` uses them unless given."""
-
-
-def _plain_number(value):
-    """A Python int, float or str for a number or text (numpy scalars included), else the value unchanged."""
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return int(value)
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return float(value)
-    return value
-
-
-def _frame_of(key, n_frames, fps, bpm, beats, what):
-    key = _plain_number(key)
-    if isinstance(key, int) and not isinstance(key, bool):
-        if not 0 <= key <= timebase.MAX_FRAME:
-            raise ScheduleError(f"{what} key {key} must be a frame from 0 to {timebase.MAX_FRAME:,}")
-        frame = key
-    elif isinstance(key, str):
-        frame = resolve_key(key, tokenize(key), len(key), n_frames=n_frames, fps=fps, bpm=bpm, beats=beats,
-                            far="refuse")
-    else:
-        raise ScheduleError(f"{what} key {key!r} must be a frame number or a str like '2.5s' or '16b'")
-    return frame
-
 
 class Schedule:
     """Prompt keyframes and named per-frame curves for ``n_frames`` video frames.
@@ -110,72 +77,20 @@ class Schedule:
 
     def __init__(self, n_frames, fps=30, *, prompts=None, curves=None, bpm=None, beats=None, sections=None,
                  blend_frames=0, negative_prompts=None, signals=None, render=None):
-        for name, value in (("n_frames", n_frames), ("fps", fps), ("bpm", bpm), ("blend_frames", blend_frames)):
-            if isinstance(value, (bool, np.bool_)):  # YAML's true is no count of frames
-                raise ScheduleError(f"{name} must be a number, got {value!r}")
-        n_frames, fps, bpm, blend_frames = map(_plain_number, (n_frames, fps, bpm, blend_frames))
-        if not isinstance(n_frames, int) or not 1 <= n_frames <= timebase.MAX_FRAMES:
-            raise ScheduleError(f"n_frames must be a whole number from 1 to {timebase.MAX_FRAMES:,}, got {n_frames!r}")
-        if not (isinstance(fps, (int, float)) and math.isfinite(fps) and fps > 0):
-            raise ScheduleError(f"fps must be a positive number, got {fps!r}")
-        if bpm is not None and not (isinstance(bpm, (int, float)) and math.isfinite(bpm) and bpm > 0):
-            raise ScheduleError(f"bpm must be a positive number or None, got {bpm!r}")
-        if not isinstance(blend_frames, int) or blend_frames < 0:
-            raise ScheduleError(f"blend_frames must be a whole number >= 0, got {blend_frames!r}")
-        self.n_frames, self.fps, self.bpm = n_frames, fps, None if bpm is None else float(bpm)
-        self.beats = None if beats is None else np.array(beats, dtype=np.float64).ravel()
-        if self.beats is not None and not (np.isfinite(self.beats).all() and (np.diff(self.beats) > 0).all()):
-            raise ScheduleError("beats must be finite seconds in ascending order")
-        self.blend_frames = blend_frames
-        self.render_options = _render_options(render or {})
-        for name, value in (("prompts", prompts), ("negative_prompts", negative_prompts), ("curves", curves)):
-            if value is not None and not isinstance(value, Mapping):
-                raise ScheduleError(f"{name} must be a mapping (a dict), got {type(value).__name__} "
-                                    f"{str(value)[:40]!r}")
-        if not isinstance(sections or [], (list, tuple)) \
-                or any(not (isinstance(item, (list, tuple)) and len(item) == 2) for item in sections or []):
-            raise ScheduleError(f"sections must be (key, label) pairs like (0, 'A'), got {sections!r:.60}")
-        self._section_keys = {}
-        for key, label in sections or []:
-            self._section_keys[self._frame(key, "section")] = (_plain_number(key), str(label))
-        self.sections = sorted((frame, label) for frame, (_, label) in self._section_keys.items())
-        self.prompts, self.negative_prompts, self._prompt_keys = {}, {}, ({}, {})
-        for key, value in (prompts or {}).items():
-            self._add_prompts(key, value, negative=False)
-        for key, value in (negative_prompts or {}).items():
-            self._add_prompts(key, value, negative=True)
-        self._warn_late_keys()
+        n_frames, fps, bpm, blend_frames, beats = check_numbers(n_frames, fps, bpm, blend_frames, beats)
+        self.n_frames, self.fps, self.bpm, self.blend_frames, self.beats = n_frames, fps, bpm, blend_frames, beats
+        self.render_options = render_options(render or {})
+        check_mappings(prompts=prompts, negative_prompts=negative_prompts, curves=curves)
+        self._section_keys, self.sections = keyed_sections(sections, self._frame)
+        self.prompts, self.negative_prompts, self._prompt_keys = keyed_prompts(prompts, negative_prompts, self._frame)
+        warn_late_keys(n_frames, self._section_keys, self._prompt_keys, stacklevel=2)
         self._song_signals, self._with_prompts = signals, None
         self._sources, self._values, self._pending, self._planned = {}, {}, {}, {}
         for name, value in (curves or {}).items():
             self[name] = value
 
     def _frame(self, key, what):
-        return _frame_of(key, self.n_frames, self.fps, self.bpm, self.beats, what)
-
-    def _warn_late_keys(self) -> None:
-        """One warning for all the section and prompt keys past the last frame (kept: they never show)."""
-        written = [("section", {frame: key for frame, (key, _) in self._section_keys.items()}),
-                   ("prompt", self._prompt_keys[0]), ("negative prompt", self._prompt_keys[1])]
-        late = [(frame, what, key) for what, keys in written for frame, key in keys.items() if frame >= self.n_frames]
-        if late:
-            frame, what, key = min(late)
-            warnings.warn(f"{len(late)} keys lie past the last frame ({self.n_frames - 1}) and never show, the first, "
-                          f"{what} key {key!r}, at frame {frame}", stacklevel=3)
-
-    def _add_prompts(self, key, value, *, negative):
-        frame = self._frame(key, "prompt")
-        positives, negatives = split_prompts(value)
-        if negative:
-            if negatives:
-                raise ScheduleError(f"negative prompt {value!r} has a negative weight or --neg: "
-                                    "give negative prompts weights >= 0")
-            positives, negatives = [], positives
-        for target, items, written in ((self.prompts, positives, self._prompt_keys[0]),
-                                       (self.negative_prompts, negatives, self._prompt_keys[1])):
-            if items:
-                target.setdefault(frame, []).extend(items)
-                written.setdefault(frame, _plain_number(key))
+        return frame_of(key, self.n_frames, self.fps, self.bpm, self.beats, what)
 
     # The song ---------------------------------------------------------------
 
@@ -266,7 +181,7 @@ class Schedule:
 
     def __setitem__(self, name: str, value) -> None:
         check_curve_name(name, self._sources)
-        value = _plain_number(value)
+        value = plain_number(value)
         if isinstance(value, str):
             source = value
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -501,9 +416,7 @@ class Schedule:
         >>> d["prompts"], d["zoom"], d["max_frames"]
         ({'0': 'a cat'}, '0: (1), 9: (1.09)', 10)
         """
-        from .deforum import to_deforum
-
-        return to_deforum(self, path, depth=depth, overwrite=overwrite)
+        return deforum.to_deforum(self, path, depth=depth, overwrite=overwrite)
 
     @classmethod
     def from_deforum(cls, settings) -> "Schedule":
@@ -516,17 +429,9 @@ class Schedule:
         >>> Schedule.from_deforum({"max_frames": 3, "fps": 15, "prompts": {"0": "a cat"}}).prompts
         {0: [('a cat', 1.0)]}
         """
-        from .deforum import from_deforum
-
-        return from_deforum(settings)
+        return deforum.from_deforum(settings, cls)
 
     def __repr__(self) -> str:
         return (f"Schedule(n_frames={self.n_frames}, fps={self.fps}, prompts={len(self.prompts)} keyframes, "
                 f"curves={list(self._sources)})")
 
-
-def _render_options(options: dict) -> dict:
-    unknown = sorted(set(options) - set(RENDER_OPTIONS))
-    if unknown:
-        raise ScheduleError(f"unknown render settings {unknown}: use only {', '.join(RENDER_OPTIONS)}")
-    return {name: _plain_number(value) for name, value in options.items()}
