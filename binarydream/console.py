@@ -18,9 +18,12 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 import warnings
+
+from .errors import BinaryDreamError
 
 INTERRUPTED = 130
 """Exit code after Ctrl-C: 128 + SIGINT, as shells report it."""
@@ -76,3 +79,28 @@ def stdout_failed(command: str, error: OSError) -> str:
         os.close(null)
     reason = (error.strerror or str(error) or type(error).__name__).lower()
     return f"binarydream {command}: cannot write to standard output ({reason}); the files were written"
+
+
+def error_line(error: BaseException) -> str:
+    """What the command line prints for one of our errors or a common OS or text error: one line, what to do.
+
+    Examples
+    --------
+    >>> import errno
+    >>> error_line(OSError(errno.ENOSPC, "No space left on device", "out/video.frames/000001.png"))
+    'no space left on device writing out/video.frames/000001.png: free some space, or write elsewhere with --out'
+    >>> error_line(PermissionError(13, "Permission denied", "/music/out.yaml"))
+    'permission denied: /music/out.yaml: choose a file you may write (--out), or change its permissions'
+    """
+    if isinstance(error, UnicodeDecodeError):
+        return (f"a file is not text in a known encoding ({error.encoding} fails at byte {error.start}): "
+                "save it as UTF-8")
+    if isinstance(error, OSError) and not isinstance(error, BinaryDreamError):
+        where = " -> ".join(str(name) for name in (error.filename, error.filename2) if name is not None)
+        reason = (error.strerror or str(error) or type(error).__name__).lower()
+        if error.errno == errno.ENOSPC:
+            return f"no space left on device writing {where}: free some space, or write elsewhere with --out"
+        if isinstance(error, PermissionError):
+            return f"{reason}: {where}: choose a file you may write (--out), or change its permissions"
+        return f"{reason}: {where}" if where else str(error)
+    return str(error)

@@ -81,7 +81,7 @@ def test_a_two_beat_at_86_is_not_doubled():
 
 
 def test_the_confidence_survives_the_cache_and_old_entries_load(tmp_path):
-    from binarydream.cli import analysis_summary
+    from binarydream.commands import analysis_summary
 
     a = Analysis(2.0, 10, 120.0, np.array([0.5, 1.0]), np.array([0.5]), 4, [Section(0.0, 2.0, "A")],
                  {n: np.zeros(20, np.float32) for n in ENVELOPE_NAMES}, tracker="librosa", downbeat_confidence=0.25)

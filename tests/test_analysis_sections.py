@@ -7,8 +7,8 @@ from song_forms import song_form
 from synth import SR, click_track, timbre_sections
 
 from binarydream.analysis import ENVELOPE_NAMES, Analysis, Section, analyze_signal, cache
-from binarydream.analysis.sections import (MIN_BARS, labels_to_sections, section_energies, snap_to_downbeats,
-                                           unit_starts)
+from binarydream.analysis.section_edges import MIN_BARS, section_energies, snap_to_downbeats
+from binarydream.analysis.sections import labels_to_sections, unit_starts
 
 
 def _label_at(sections, t):

@@ -38,7 +38,7 @@ import numpy as np
 
 from .form import _number, form_from_audio
 from .result import Section
-from .sections import MAX_SECONDS, MIN_BARS
+from .section_edges import MAX_SECONDS, MIN_BARS
 
 MIN_SECTIONS = 4
 """Fewest sections of a song with singing."""

@@ -14,7 +14,8 @@ import numpy as np
 
 from .. import timebase
 from ..errors import KeyframeError
-from .expressions import FUNCTIONS, MAX_VALUES, EvaluationContext, evaluate, syntax_error, tree_size, uses_names
+from .evaluation import EvaluationContext, evaluate, tree_size
+from .expressions import FUNCTIONS, MAX_VALUES, syntax_error, uses_names
 from .grammar import BUILTIN_NAMES, parse_keyframes
 from .interpolation import get_interpolation
 from .signals import SIGNAL_NAMES

@@ -1,8 +1,8 @@
 """Safe arithmetic expressions of ``t``, evaluated with numpy over many frames at once.
 
 The text is split into tokens by one regular expression, parsed by recursive
-descent into a small tree of tuples, and the tree is evaluated with numpy
-ufuncs. Nothing is handed to Python's ``eval``: a name is either on the
+descent into a small tree of tuples, which :mod:`.evaluation` evaluates with
+numpy ufuncs. Nothing is handed to Python's ``eval``: a name is either on the
 whitelist below, bound by the caller, or an error with a caret under it.
 
 Grammar, loosest binding first::
@@ -21,11 +21,12 @@ Grammar, loosest binding first::
 The song's functions (``pulse``, ``smooth``, ``slew``, ``is_section``, ``stem``; see
 :mod:`.signals`) read the song's events and whole curves; they are parsed only
 where ``song_functions`` is asked for (values, not keys) and evaluated with an
-:class:`EvaluationContext`.
+:class:`~binarydream.keyframes.evaluation.EvaluationContext`.
 
 Examples
 --------
 >>> import numpy as np
+>>> from binarydream.keyframes.evaluation import evaluate
 >>> tree = compile_expression("1 + 0.5*sin(pi*t/2)", names={"t"})
 >>> evaluate(tree, {"t": np.arange(3.0)}).round(6).tolist()
 [1.0, 1.5, 1.0]
@@ -39,7 +40,7 @@ import warnings
 import numpy as np
 
 from ..errors import KeyframeError
-from .signals import COUNTERS, follow, pulse_train, slew_limit
+from .signals import COUNTERS
 from .stem_signals import STEM_FUNCTION, STEM_KEYS, needs_stems, stem_key
 
 MAX_DEPTH = 40
@@ -53,12 +54,12 @@ MAX_VALUES = 100_000_000
 
 CONSTANTS = {"pi": np.pi, "e": np.e}
 
-_UNARY = {"sin": np.sin, "cos": np.cos, "tan": np.tan, "abs": np.abs, "floor": np.floor, "ceil": np.ceil,
+UNARY = {"sin": np.sin, "cos": np.cos, "tan": np.tan, "abs": np.abs, "floor": np.floor, "ceil": np.ceil,
           "sqrt": np.sqrt, "exp": np.exp, "log": np.log}
 SONG_FUNCTIONS = ("pulse", "smooth", "slew", "is_section", STEM_FUNCTION)
 """Functions of the song's events and of whole curves: values only, evaluated with an EvaluationContext."""
 
-FUNCTIONS = (*_UNARY, "min", "max", "clip", "where", "lerp", *SONG_FUNCTIONS)
+FUNCTIONS = (*UNARY, "min", "max", "clip", "where", "lerp", *SONG_FUNCTIONS)
 """Function names an expression may call."""
 
 _ARITY = {"clip": (3, 3), "where": (3, 3), "lerp": (3, 3), "min": (2, None), "max": (2, None),
@@ -76,7 +77,7 @@ _TOKEN = re.compile(r"""
   | (?P<bad>.)
 """, re.VERBOSE | re.DOTALL)
 
-_COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
+COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
             "==": np.equal, "!=": np.not_equal}
 _ARITHMETIC = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "%": np.mod}
 
@@ -180,10 +181,10 @@ class _Parser:
     def compare(self):
         node = self.sum()
         token = self.peek()
-        if token[0] == "op" and token[1] in _COMPARE:
+        if token[0] == "op" and token[1] in COMPARE:
             self.i += 1
             node = ("cmp", token[1], node, self.sum())
-            if self.peek()[0] == "op" and self.peek()[1] in _COMPARE:
+            if self.peek()[0] == "op" and self.peek()[1] in COMPARE:
                 raise self.error("comparisons cannot be chained: combine them with & or |, e.g. (t>5) & (t<10)")
         return node
 
@@ -398,129 +399,3 @@ def uses_names(tree: tuple) -> set:
     if kind == "cmp":
         return uses_names(tree[2]) | uses_names(tree[3])
     return set().union(*(uses_names(node) for node in tree[1:]))
-
-
-class EvaluationContext:
-    """What the song's functions need besides the values at the frames evaluated.
-
-    Parameters
-    ----------
-    whole : dict
-        Every name's values at every frame of the video (``t`` included).
-    index : np.ndarray of int
-        The frames being evaluated, as indices into ``whole``'s arrays.
-    times : np.ndarray
-        Seconds of each frame in ``whole``.
-    events : dict of str to np.ndarray
-        Event times (seconds) ``pulse`` counts, by name.
-    fps : float
-    """
-
-    def __init__(self, whole, index, times, events, fps):
-        self.whole, self.index, self.times, self.events, self.fps = whole, index, times, events, fps
-        self.cache = {}
-
-
-def tree_size(tree: tuple) -> int:
-    """Number of nodes (numbers, names, operations, calls) in an expression tree.
-
-    Examples
-    --------
-    >>> tree_size(compile_expression("1 + 2*t"))
-    5
-    """
-    size, pending = 0, [tree]
-    while pending:
-        node = pending.pop()
-        size += 1
-        kind = node[0]
-        if kind == "chain":
-            pending.append(node[1])
-            pending.extend(operand for _, operand in node[2])
-        elif kind in ("and", "or"):
-            pending.extend(node[1])
-        elif kind in ("call", "whole"):
-            pending.extend(node[2])
-        elif kind in ("cmp", "pulse"):
-            pending.extend(node[2:])
-        elif kind in ("neg", "pow"):
-            pending.extend(node[1:])
-    return size
-
-
-def evaluate(tree: tuple, env: dict, context: EvaluationContext | None = None):
-    """Value of an expression tree; ``env`` maps names to floats or equal-length float64 arrays.
-
-    Overflow and invalid operations give inf or nan rather than raising; callers
-    check the result is finite. Trees with the song's functions need ``context``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> evaluate(compile_expression("clip(t*2, 1, 3)"), {"t": np.arange(4.0)}).tolist()
-    [1.0, 2.0, 3.0, 3.0]
-    """
-    with np.errstate(all="ignore"):
-        return _evaluate(tree, env, context)
-
-
-def _evaluate(tree, env, context=None):
-    kind = tree[0]
-    if kind == "num":
-        return tree[1]
-    if kind == "name":
-        return env[tree[1]]
-    if kind == "chain":
-        value = _evaluate(tree[1], env, context)
-        for ufunc, node in tree[2]:
-            value = ufunc(value, _evaluate(node, env, context))
-        return value
-    if kind == "neg":
-        return np.negative(_evaluate(tree[1], env, context))
-    if kind == "pow":
-        return np.power(_evaluate(tree[1], env, context), _evaluate(tree[2], env, context))
-    if kind == "cmp":
-        return _COMPARE[tree[1]](_evaluate(tree[2], env, context),
-                                 _evaluate(tree[3], env, context)).astype(np.float64)
-    if kind in ("and", "or"):
-        truth = [np.not_equal(_evaluate(node, env, context), 0) for node in tree[1]]
-        combine = np.logical_and if kind == "and" else np.logical_or
-        return combine.reduce(np.broadcast_arrays(*truth)).astype(np.float64)
-    if kind in ("pulse", "whole", "in_section"):
-        return _song_function(tree, env, context)
-    name, args = tree[1], [_evaluate(node, env, context) for node in tree[2]]
-    if name == "lerp":
-        return args[0] + (args[1] - args[0]) * args[2]
-    if name in _UNARY:
-        return _UNARY[name](args[0])
-    if name == "min":
-        return np.minimum.reduce(np.broadcast_arrays(*args))
-    if name == "max":
-        return np.maximum.reduce(np.broadcast_arrays(*args))
-    if name == "clip":
-        return np.minimum(np.maximum(args[0], args[1]), args[2])
-    return np.where(np.not_equal(args[0], 0), args[1], args[2])
-
-
-def _song_function(tree, env, context):
-    kind = tree[0]
-    if kind == "in_section":
-        return np.isin(env["section"], tree[1]).astype(np.float64)
-    if kind == "pulse":
-        decay, attack = float(_evaluate(tree[2], {})), float(_evaluate(tree[3], {}))
-        times = context.times[context.index]
-        return pulse_train(times, context.events.get(tree[1], ()), decay=decay, attack=attack)
-    key = id(tree)
-    if key not in context.cache:
-        name, args = tree[1], tree[2]
-        index, context.index = context.index, slice(None)  # functions inside read every frame too
-        whole = np.broadcast_to(_evaluate(args[0], context.whole, context), context.times.shape)
-        context.index = index
-        numbers = [float(_evaluate(node, {})) for node in args[1:]]
-        if not (np.isfinite(whole).all() and np.isfinite(numbers).all()):
-            context.cache[key] = np.full(context.times.shape, np.nan)  # the caller reports where
-        elif name == "slew":
-            context.cache[key] = slew_limit(whole, abs(numbers[0]))
-        else:
-            context.cache[key] = follow(whole, context.fps, *numbers)
-    return context.cache[key][context.index]

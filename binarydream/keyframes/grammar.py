@@ -26,7 +26,8 @@ import numpy as np
 
 from .. import timebase
 from ..errors import KeyframeError, ParameterError
-from .expressions import evaluate, parse_tokens, syntax_error, tokenize
+from .evaluation import evaluate
+from .expressions import parse_tokens, syntax_error, tokenize
 from .interpolation import interpolation_methods
 
 MAX_KEY_FRAME = 10**12

@@ -47,7 +47,7 @@ def _json(status: int, data) -> tuple[int, bytes]:
 
 
 def _first_line(error: BaseException) -> str:
-    from ..cli import error_line
+    from ..console import error_line
 
     text = error_line(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
