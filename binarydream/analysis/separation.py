@@ -35,12 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import MissingDependencyError, ModelNotFoundError, ParameterError
-
-STEM_NAMES = ("drums", "bass", "vocals", "other")
-"""The stems a separator hands back."""
-
-STEM_SR = 22050
-"""Sample rate of the stems kept (mono): enough for the hats' highs and for the lyrics' 16 kHz."""
+from .stem_cache import STEM_NAMES, STEM_SR
 
 DEFAULT_MODEL = "htdemucs"
 """The Demucs model used by ``stems=True``."""

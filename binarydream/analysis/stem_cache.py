@@ -28,7 +28,12 @@ from pathlib import Path
 import numpy as np
 
 from ..files import write_bytes_atomic
-from .separation import STEM_NAMES, STEM_SR
+
+STEM_NAMES = ("drums", "bass", "vocals", "other")
+"""The stems a separator hands back."""
+
+STEM_SR = 22050
+"""Sample rate of the stems kept (mono): enough for the hats' highs and for the lyrics' 16 kHz."""
 
 STEMS_VERSION = "1"
 """Bumped whenever a change to the separation changes the stems; older files are then ignored."""
