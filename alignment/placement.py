@@ -71,21 +71,23 @@ def syllables(word: str) -> int:
     return max(groups, 1)
 
 
-def singing_rate(timings: list[Timing | None], syllable_counts: np.ndarray, scores: np.ndarray) -> float:
-    """Seconds per syllable in this song: the median, over surely placed lines followed by one, of the time
-    from a line's start to the next line's start over its syllables (breaths between lines included).
+def singing_rate(starts: np.ndarray, syllable_counts: np.ndarray, scores: np.ndarray) -> float:
+    """Seconds per syllable in this song: the median, over surely placed lines followed by a placed one, of the
+    time from a line's start to the next line's start over its syllables (breaths between lines included).
+
+    ``starts`` holds each line's start, nan where it is not placed; ``scores`` its score.
 
     Examples
     --------
-    >>> t = [Timing((k * 2.0,), (k * 2.0 + 1,), (0.9,)) for k in range(4)]
-    >>> singing_rate(t, np.array([4, 4, 4, 4]), np.array([0.9] * 4))
+    >>> singing_rate(np.array([0.0, 2.0, 4.0, 6.0, np.nan]), np.array([4, 4, 4, 4, 4]), np.array([0.9] * 5))
     0.5
     """
-    periods = [(b.starts[0] - a.starts[0]) / n for a, b, n, s in zip(timings, timings[1:], syllable_counts, scores)
-               if a is not None and b is not None and s >= SURE and 0 < b.starts[0] - a.starts[0] < 4.0 * n]
-    if len(periods) < 3:
+    period = np.diff(starts)
+    n = np.asarray(syllable_counts, float)[:-1]
+    sure = (np.asarray(scores)[:-1] >= SURE) & (period > 0) & (period < 4.0 * n)   # nan compares False
+    if sure.sum() < 3:
         return DEFAULT_RATE
-    return float(np.clip(np.median(periods), 0.12, 0.8))
+    return float(np.clip(np.median(period[sure] / n[sure]), 0.12, 0.8))
 
 
 def need(syllable_counts: np.ndarray, rate: float) -> np.ndarray:
@@ -175,8 +177,9 @@ def place(whisper, tokenizer, features: np.ndarray, lines: list[list[list[int]]]
         first = [None] * len(lines)
         for c in pool:
             first[c[0]] = first[c[0]] or c[4]
-        rate = singing_rate(chosen if round_ else first, syllable_counts,
-                            np.array([np.mean(t.probs) if t else 0.0 for t in (chosen if round_ else first)]))
+        timings = chosen if round_ else first
+        rate = singing_rate(np.array([t.starts[0] if t else np.nan for t in timings]), syllable_counts,
+                            np.array([np.mean(t.probs) if t else 0.0 for t in timings]))
         needs = need(syllable_counts, rate)
         chosen = [None] * len(lines)
         for c in choose([c[:4] for c in pool], need=needs, duration=duration, weights=weights):

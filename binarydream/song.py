@@ -53,7 +53,7 @@ class Song:
     fps : int or float
         Video frame rate; frame ``i`` shows time ``i / fps``.
     cache_dir : str, Path, None or False
-        Where analysis results are cached; None for :func:`default_cache_dir`,
+        Where analysis results and aligned lyrics are cached; None for :func:`default_cache_dir`,
         False to switch caching off.
     beats : str
         The beat tracker: ``"auto"`` (the best ready here: Beat This! when its
@@ -143,7 +143,9 @@ class Song:
                 and Path(str(source)).suffix.lower() in _TIMED_LYRICS:
             return alignment.load(source)
         # Anything else is lyrics text or a path to it; alignment tells the two apart and says what is wrong.
-        return alignment.align(self.path, source, **self._alignment_options)
+        from alignment.cache import cached_align
+
+        return cached_align(self.path, source, cache_dir=self.cache_dir, **self._alignment_options)
 
     def transcribe(self, **options):
         """Transcribe the lyrics from the audio (no lyrics known) and keep them as ``song.lyrics``.

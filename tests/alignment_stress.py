@@ -131,3 +131,20 @@ def recovery(song: Sung, lyrics, trouble: list[int]) -> dict:
     aae, lines, _ = measure(0)
     after_aae, after_lines, n_after = measure(after)
     return {"aae": aae, "lines": lines, "after_aae": after_aae, "after_lines": after_lines, "n_after": n_after}
+
+
+def fixture_song(fixture: dict) -> Sung:
+    """A :class:`Sung` from a speech fixture (tests/fixtures/speech): a written line without sung words has None."""
+    sung_words = [w for w in fixture["words"] if w["written"]]
+    lines, stanzas, truth, stanza, k = [], [], [], 0, 0
+    for raw in fixture["lyrics"].splitlines():
+        if not raw.strip():
+            stanza += 1 if lines and stanzas[-1] == stanza else 0
+            continue
+        words = tuple(raw.split())
+        here = [w["text"] for w in sung_words[k:k + len(words)]] == list(words)
+        lines.append(words)
+        stanzas.append(stanza)
+        truth.append(tuple(w["start"] for w in sung_words[k:k + len(words)]) if here else None)
+        k += len(words) if here else 0
+    return Sung(tuple(lines), tuple(stanzas), tuple(truth))
