@@ -11,8 +11,9 @@ Recognition runs Whisper through a backend (``"faster-whisper"`` by default,
 ``"whisperx"`` in its own environment); word starts are then moved onto the
 vocal onsets heard in the audio (``snap_onsets=True``), since Whisper's own
 word times run early. Known lyrics are force-aligned where the backend can
-(faster-whisper: :mod:`alignment.forced`): the written words are the
-transcript, nothing is recognised.
+(faster-whisper: :mod:`alignment.placement` over :mod:`alignment.forced`): the
+written words are the transcript, nothing is recognised. ``Song`` keeps aligned
+lyrics in its cache (:mod:`alignment.cache`).
 
 Examples
 --------
@@ -160,11 +161,15 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
 
     A line break makes a line and a blank line a new stanza. With the
     faster-whisper backend the written words are force-aligned over the whole
-    song (:mod:`alignment.forced`); each word's score is Whisper's probability of
-    it there, each line's (``Line.score``) the mean of its words. Weak lines
-    that repeat an earlier, well-placed chorus go where its sound comes back
+    song, each line's place chosen for all lines at once (:mod:`alignment.placement`);
+    each word's score is Whisper's probability of it there, lowered where the
+    words are squeezed or no voice sounds (:mod:`alignment.confidence`), each
+    line's (``Line.score``) the mean of its words. Weak lines that repeat an
+    earlier, well-placed chorus go where its sound comes back
     (:mod:`alignment.repeats`). A line that is still not found sung gets score 0
-    and is fitted into the gap between its neighbours. Lines scoring below
+    and is fitted into the gap between its neighbours, or after the last placed
+    line while the song has time and voice for it; only lines it has none for
+    are declared not sung (one warning). Lines scoring below
     :data:`LOW_SCORE` are listed in one warning.
     A backend without forced alignment of whole songs (``"whisperx"``) matches
     heard words to written ones (:func:`alignment.textalign.place_lines`), then

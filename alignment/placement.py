@@ -49,7 +49,7 @@ SHORTFALL = 0.2
 UNSUNG_COST = 0.1
 """Most that one line left out costs for lacking time: written lines may be not sung at all (a chorus pasted out
 more times than it is sung, a verse the recording leaves out)."""
-BASE = 0.2
+BASE = 0.1
 """Word probability that a placement must beat to add to a path: a weak placement is worth little more than none."""
 OVERLAP = 0.3
 """Seconds a line may start before the previous chosen one ends (warping lets the last word run on)."""

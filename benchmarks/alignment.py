@@ -6,7 +6,8 @@ true onsets known) and the real songs of ``../shared/devdata/lyrics``
 folder is absent). Per item and overall, for ``align`` (and ``transcribe`` on
 the fixtures): average absolute word-onset error
 (AAE, seconds), share of onsets within 0.3 s (PCO), share of line starts within
-1 s, and real-time factor (processing time / audio duration). Targets for
+1 s, real-time factor (processing time / audio duration) and CPU seconds (all threads) per second of audio,
+which tells the cost on a machine that others load too. Targets for
 ``align``: fixtures AAE <= 0.1 s and lines within 1 s >= 95 %; songs AAE <= 0.8 s,
 PCO >= 80 %, lines within 1 s >= 90 %, RTF <= 0.25 on 2 cores.
 
@@ -79,14 +80,16 @@ def song_items(only: str | None):
 
 
 def run(title: str, items, options: dict) -> None:
-    print(f"\n{title}\n{'item':<24} {'AAE s':>7} {'PCO':>6} {'lines<1s':>8} {'words':>5} {'RTF':>6} {'low':>4}")
+    print(f"\n{title}\n{'item':<24} {'AAE s':>7} {'PCO':>6} {'lines<1s':>8} {'words':>5} {'RTF':>6} {'low':>4} "
+          f"{'CPU/dur':>7}")
     word_errors, line_errors, rtfs, names = [], [], [], []
     for name, audio, text, language, duration, starts, firsts, words_of in items:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             lyr = alignment.align(audio, text, language=language, **options)
         rtf = (time.perf_counter() - start) / duration
+        cpu = (time.process_time() - cpu) / duration
         low = sum(line.score < alignment.LOW_SCORE for line in lyr.lines)
         word, line = errors(starts, firsts, words_of(lyr))
         word_errors.append(word)
@@ -94,7 +97,7 @@ def run(title: str, items, options: dict) -> None:
         rtfs.append(rtf)
         names.append(name)
         print(f"{name:<24} {word.mean():7.3f} {np.mean(word <= 0.3):6.1%} {np.mean(line <= 1.0):8.1%} "
-              f"{len(word):5d} {rtf:6.3f} {low:4d}")
+              f"{len(word):5d} {rtf:6.3f} {low:4d} {cpu:7.3f}")
     if word_errors:
         word, line = np.concatenate(word_errors), np.concatenate(line_errors)
         print(f"{'overall':<24} {word.mean():7.3f} {np.mean(word <= 0.3):6.1%} {np.mean(line <= 1.0):8.1%} "
@@ -115,7 +118,7 @@ def run_stress(options: dict) -> None:
     from binarydream.audio import load_audio
 
     print(f"\nstress cases (align)\n{'case':<26} {'AAE s':>7} {'lines<1s':>8} {'after: AAE':>10} {'lines<1s':>8} "
-          f"{'n':>3} {'RTF':>6}")
+          f"{'n':>3} {'RTF':>6} {'CPU/dur':>7}")
     for case, song, transform in STRESS:
         audio = SONGS / f"{song}.mp3"
         with open(audio.with_suffix(".words.csv"), newline="") as f:
@@ -123,14 +126,15 @@ def run_stress(options: dict) -> None:
         y = load_audio(audio, sr=16000)[0]
         lyrics, changed, trouble = transform(sung(audio.with_suffix(".txt").read_text(encoding="utf-8"), starts), y)
         y = y if changed is None else changed
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             lyr = alignment.align(y, lyrics.text, language=LANGUAGES.get(song), **options)
         rtf = (time.perf_counter() - start) / (len(y) / 16000)
+        cpu = (time.process_time() - cpu) / (len(y) / 16000)
         r = recovery(lyrics, lyr, trouble)
         print(f"{case:<26} {r['aae']:7.3f} {r['lines']:8.1%} {r['after_aae']:10.3f} {r['after_lines']:8.1%} "
-              f"{r['n_after']:3d} {rtf:6.3f}")
+              f"{r['n_after']:3d} {rtf:6.3f} {cpu:7.3f}")
 
 
 def run_transcribe(options: dict) -> None:

@@ -14,7 +14,7 @@ from alignment import Line, Lyrics, Word
 from alignment.confidence import fit_unplaced, rescore, unsung_ends
 from alignment.placement import choose, singing_rate, syllables
 
-from alignment_stress import bury, cut, fixture_song, recovery, repeat_stanza, swap
+from alignment_stress import bury, cut, fixture_song, recovery
 from alignment_support import FIXTURES, fixtures
 
 TRUTH = fixtures()
@@ -80,11 +80,12 @@ def test_lines_after_the_last_placed_are_not_sung_only_where_there_is_no_time_or
     assert all(w.start == w.end == 2.0 and w.score == 0.0 for line in stacked[1:] for w in line)
 
 
+# The fixture's two choruses have the same words, so with the chorus pasted three times, or swapped with the
+# verse, which written copy a sung chorus belongs to is not in the audio: those two cases are benchmark rows on
+# devdata songs (benchmarks/alignment.py), where the verses differ.
 STRESS = {
     "noise over the verse": lambda s, y: bury(s, y, 16000, 0, 7.5),
     "verse cut from the audio": lambda s, y: cut(s, y, 16000, 0),
-    "chorus three times in the text": lambda s, y: repeat_stanza(s, 1, 3),
-    "verse and chorus swapped": lambda s, y: swap(s, 0, 1),
 }
 
 
