@@ -241,7 +241,9 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
         if snap_onsets:
             from .onsets import snap_onsets as snap
 
-            sung = [k for k, words in enumerate(timed) if words is not None]
+            # Weak lines (a held "ooh" in the fade-out) stay as placed: they would sway the common offset.
+            sung = [k for k, words in enumerate(timed) if words is not None
+                    and np.mean([w.score for w in words]) >= LOW_SCORE]
             snapped = iter(snap([w for k in sung for w in timed[k]], y, SAMPLE_RATE))
             for k in sung:
                 timed[k] = [next(snapped) for _ in timed[k]]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import FIRST_WORD
 from .forced import EDGE, FRAMES_PER_SECOND, PILE, WINDOW, Timing, encode_window, pile_start, warp_encoded
 
 HOP = 15.0
@@ -32,16 +33,13 @@ CHUNK_TOKENS = 60
 """Most text tokens in one chunk (a chunk of one line may hold more)."""
 PINNED = 0.3
 """Seconds after a window's start within which a line is taken as pinned there by warping (sung before it)."""
-
-
-FIRST_WORD = 0.5
-"""Longest, in seconds, a line's first word is taken to last: warping starts it in the pause before it."""
 SECONDS_PER_WORD = 2.0
 """Longest a held line lasts per word (plus :data:`PINNED` * 10): warping spreads a line it does not hear thin."""
 
 
 def sung_start(timing: Timing) -> float:
-    """Where a line warped into a window starts being sung: its first word lasts :data:`FIRST_WORD` at most.
+    """Where a line warped into a window starts being sung: its first word lasts
+    :data:`alignment.FIRST_WORD` at most (warping starts it in the pause before it).
 
     Examples
     --------
