@@ -29,6 +29,8 @@ import os
 import warnings
 from pathlib import Path
 
+import numpy as np
+
 from .lyrics import Line, Lyrics, Word
 
 CODE_VERSION = "1"
@@ -36,8 +38,8 @@ CODE_VERSION = "1"
 
 
 def lyrics_key(audio, text: str, options: dict) -> str | None:
-    """Hex digest naming the alignment of ``text`` to the audio file ``audio`` with ``options``; None when an
-    option is an object (a loaded model, a backend instance) that cannot be named.
+    """Hex digest naming the alignment of ``text`` to ``audio`` (a file, or samples) with ``options``; None when
+    an option is an object (a loaded model, a backend instance) that cannot be named.
 
     Examples
     --------
@@ -50,13 +52,18 @@ def lyrics_key(audio, text: str, options: dict) -> str | None:
     False
     >>> lyrics_key(f, "la la", {"model": object()}) is None
     True
+    >>> lyrics_key(np.zeros(4, np.float32), "la la", {}) == lyrics_key(np.ones(4, np.float32), "la la", {})
+    False
     """
     if not all(value is None or isinstance(value, (str, bool, int, float, os.PathLike)) for value in options.values()):
         return None
     digest = hashlib.sha256()
-    with open(audio, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
+    if isinstance(audio, np.ndarray):    # samples (a separated vocal stem, say): their bytes
+        digest.update(np.ascontiguousarray(audio).tobytes())
+    else:
+        with open(audio, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
     named = {name: str(value) if isinstance(value, os.PathLike) else value for name, value in options.items()}
     digest.update(json.dumps({"text": text, "options": named, "code": CODE_VERSION}, sort_keys=True).encode())
     return digest.hexdigest()
@@ -106,7 +113,7 @@ def load(cache_dir, key: str) -> tuple[Lyrics, list[str]] | None:
 
 
 def cached_align(audio, lyrics, *, cache_dir, **options) -> Lyrics:
-    """:func:`alignment.align` of ``lyrics`` to the audio file ``audio``, from ``cache_dir`` when done before.
+    """:func:`alignment.align` of ``lyrics`` to ``audio`` (a file, or samples), from ``cache_dir`` when done before.
 
     ``options`` are :func:`alignment.align`'s. ``cache_dir`` None: no cache.
 
