@@ -130,11 +130,13 @@ def cached_align(audio, lyrics, *, cache_dir, **options) -> Lyrics:
         for message in found[1]:
             warnings.warn(message, stacklevel=2)
         return found[0]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = align(audio, lyrics, **options)
-    for w in caught:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = align(audio, lyrics, **options)
+    finally:   # given on, also when the alignment fails
+        for w in caught:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if key:
         save(cache_dir, key, result, [str(w.message) for w in caught if issubclass(w.category, UserWarning)])
     return result
