@@ -121,9 +121,10 @@ def cached_align(audio, lyrics, *, cache_dir, **options) -> Lyrics:
     --------
     >>> lyr = cached_align("song.ogg", "lyrics.txt", cache_dir="~/.cache/binarydream", model="base")  # doctest: +SKIP
     """
-    from . import _read_lyrics, align
+    from . import align  # read from the package when called: a replaced alignment.align is the one used
+    from .aligner import read_lyrics
 
-    text = _read_lyrics(lyrics)[0] if cache_dir is not None else None
+    text = read_lyrics(lyrics)[0] if cache_dir is not None else None
     key = lyrics_key(audio, text, options) if text is not None else None
     found = load(cache_dir, key) if key else None
     if found is not None:

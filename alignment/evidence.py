@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import FIRST_WORD
 from .forced import EDGE, FRAMES_PER_SECOND, PILE, WINDOW, Timing, encode_window, pile_start, warp_encoded
+from .thresholds import FIRST_WORD
 
 HOP = 15.0
 """Seconds between the starts of the grid's windows."""

@@ -1,4 +1,4 @@
-"""LRC (with enhanced word tags) and SubRip (SRT): reading and writing timed lyrics.
+"""LRC (with enhanced word tags) and SubRip (SRT): reading timed lyrics (:mod:`alignment.writing` writes them).
 
 LRC lines look like ``[01:02.50]text``; several time tags on one line repeat it
 (a chorus written once); ``[offset:+250]`` shifts every time 250 ms earlier;
@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import re
 import warnings
+from pathlib import Path
 
 from binarydream.errors import LyricsError
 
 from .lyrics import Line, Lyrics, Word
+from .textfile import read_text
+from .writing import lrc_time, srt_time
 
 _LRC_TIME = r"(\d{1,3}):(\d{1,2}(?:[.:]\d{1,3})?)"
 _LINE_TAGS = re.compile(rf"^((?:\[{_LRC_TIME}\])+)(.*)$")
@@ -223,49 +226,21 @@ def parse_srt(text: str, *, source: str = "SRT") -> Lyrics:
     return Lyrics(lines)
 
 
-def lrc_time(seconds: float) -> str:
-    """``mm:ss.xx`` for LRC tags (minutes may pass 99).
+def load(path) -> Lyrics:
+    """Read timed lyrics from a ``.lrc`` (plain or with enhanced word tags) or ``.srt`` file.
 
     Examples
     --------
-    >>> lrc_time(62.504), lrc_time(6000.0)
-    ('01:02.50', '100:00.00')
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "a.lrc")
+    >>> _ = open(p, "w").write("[00:01.00]hello world\\n[00:03.00]\\n")
+    >>> [(w.text, w.start, w.end) for w in load(p).words]
+    [('hello', 1.0, 2.0), ('world', 2.0, 3.0)]
     """
-    centis = int(round(max(0.0, seconds) * 100))
-    minutes, centis = divmod(centis, 6000)
-    return f"{minutes:02d}:{centis // 100:02d}.{centis % 100:02d}"
-
-
-def srt_time(seconds: float) -> str:
-    """``hh:mm:ss,mmm`` for SubRip.
-
-    Examples
-    --------
-    >>> srt_time(3723.5)
-    '01:02:03,500'
-    """
-    millis = int(round(max(0.0, seconds) * 1000))
-    hours, millis = divmod(millis, 3_600_000)
-    minutes, millis = divmod(millis, 60_000)
-    return f"{hours:02d}:{minutes:02d}:{millis // 1000:02d},{millis % 1000:03d}"
-
-
-def format_lrc(lyrics: Lyrics) -> str:
-    """Enhanced LRC text for ``lyrics`` (see :meth:`Lyrics.to_lrc`)."""
-    out = [f"[la:{lyrics.language}]"] if lyrics.language else []
-    for k, line in enumerate(lyrics.lines):
-        if k and line.stanza != lyrics.lines[k - 1].stanza:
-            out.append("")
-        if line.words:
-            tags = "".join(f"<{lrc_time(w.start)}>{w.text} " for w in line.words)
-            out.append(f"[{lrc_time(line.start)}]{tags}<{lrc_time(line.words[-1].end)}>")
-        else:
-            out.append(f"[{lrc_time(line.start)}]{line.text}")
-    return "\n".join(out) + "\n"
-
-
-def format_srt(lyrics: Lyrics) -> str:
-    """SubRip text for ``lyrics`` (see :meth:`Lyrics.to_srt`)."""
-    blocks = [f"{k}\n{srt_time(line.start)} --> {srt_time(line.end)}\n{line.text}\n"
-              for k, line in enumerate(lyrics.lines, start=1)]
-    return "\n".join(blocks)
+    path = Path(path).expanduser()
+    parsers = {".lrc": parse_lrc, ".srt": parse_srt}
+    if path.suffix.lower() not in parsers:
+        raise LyricsError(f"cannot read timed lyrics from {path.name}: give a .lrc or .srt file")
+    if not path.is_file():
+        raise LyricsError(f"lyrics file not found: {path} (check the path)")
+    return parsers[path.suffix.lower()](read_text(path), source=str(path))

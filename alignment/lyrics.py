@@ -21,6 +21,8 @@ from pathlib import Path
 from binarydream.errors import LyricsError
 from binarydream.files import write_text_atomic
 
+from .writing import format_lrc, format_srt
+
 
 @dataclass(frozen=True)
 class Word:
@@ -109,8 +111,6 @@ class Lyrics:
         >>> Lyrics([Line("hi", 61.0, 61.5, (Word("hi", 61.0, 61.5, 1.0),))]).to_lrc()
         '[01:01.00]<01:01.00>hi <01:01.50>\\n'
         """
-        from .formats import format_lrc
-
         return format_lrc(self)
 
     def to_srt(self) -> str:
@@ -124,8 +124,6 @@ class Lyrics:
         hi there
         <BLANKLINE>
         """
-        from .formats import format_srt
-
         return format_srt(self)
 
     def save(self, path, *, overwrite: bool = False) -> Path:

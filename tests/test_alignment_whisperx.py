@@ -17,6 +17,7 @@ whisperx = pytest.importorskip("whisperx", reason="WhisperX is not installed her
 
 import alignment  # noqa: E402
 from alignment.backends.whisperx import WhisperX, load_aligner  # noqa: E402
+from alignment.transcription import audio_samples  # noqa: E402
 from binarydream.errors import ModelNotFoundError  # noqa: E402
 
 from alignment_support import FIXTURES, fixtures, whisper_base_folder  # noqa: E402
@@ -80,7 +81,7 @@ def test_whisperx_missing_align_model_is_one_line():
 
 
 def test_whisperx_align_lines_times_the_words_as_written_inside_their_spans(backend):
-    y = alignment._audio(FIXTURES / TRUTH["audio"])
+    y = audio_samples(FIXTURES / TRUTH["audio"])
     lines = [(["Hold", "me,", "closer"], 8.4, 10.8), (["never", "let", "me", "go", "2night!"], 10.8, 12.6)]
     forced = backend.align_lines(y, lines, language="en", device="cpu")
     assert [[w.text for w in words] for words in forced] == [words for words, _, _ in lines]

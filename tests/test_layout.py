@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("binarydream",)
+PACKAGES = ("binarydream", "alignment")
 MAX_LINES = 450
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..lyrics import Word
 from ..models import whisper_folder
-from . import Transcript
+from .transcript import Transcript
 
 
 @lru_cache(maxsize=2)
@@ -72,10 +72,10 @@ class FasterWhisper:
         """
         from faster_whisper.tokenizer import Tokenizer
 
-        from .. import UNSUNG
         from ..forced import FRAMES_PER_SECOND
         from ..language import text_language
         from ..placement import place, syllables
+        from ..thresholds import UNSUNG
 
         whisper = self._whisper(model, device)
         features = whisper.feature_extractor(y)

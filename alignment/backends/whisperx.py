@@ -29,7 +29,7 @@ from binarydream.errors import MissingDependencyError, ModelNotFoundError
 
 from ..lyrics import Word
 from ..models import whisper_folder
-from . import Transcript
+from .transcript import Transcript
 
 
 def _import_whisperx():
