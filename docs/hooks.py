@@ -3,7 +3,7 @@
 The gallery (``docs/gallery.py``) is made into ``build/docs-gallery`` when that folder is missing
 (``make docs`` empties it first, so CI always makes it afresh) and served as ``gallery/*`` pages'
 files without being copied into ``docs/``. The CLI page gets each command's ``--help``, printed by
-the command line itself.
+the command line itself; the rendering guide the model profiles' table, from the code.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GALLERY = ROOT / "build" / "docs-gallery"
 CLI_MARK = "<!-- cli-help: the docs hook (docs/hooks.py) puts each command's --help here -->"
 GALLERY_MARK = "<!-- gallery: the docs hook (docs/hooks.py) puts the example's pictures here -->"
+FAMILIES_MARK = "<!-- model-families: the docs hook (docs/hooks.py) puts the profiles' table here -->"
 COMMANDS = ("analyze", "plan", "plot", "preview", "render", "studio", "deforum", "report")
 
 
@@ -50,6 +51,19 @@ def _help(command: str) -> str:
     return text.getvalue().strip()
 
 
+def _families_markdown() -> str:
+    from binarydream.render import PROFILES
+
+    rows = ["| family | native size | steps | guidance (CFG) | scheduler | tiny autoencoder | GPU dtype, variant "
+            "| negative prompt |", "| --- | ---: | ---: | ---: | --- | --- | --- | --- |"]
+    for p in PROFILES.values():
+        scheduler = p.scheduler or "the model's own"
+        rows.append(f"| `{p.family}` | {p.native_size} px | {p.steps} | {p.guidance_scale:g} | "
+                    f"{scheduler} | `{p.tiny_vae}` | {p.gpu_dtype}, {p.variant or 'none'} | "
+                    f"{'yes' if p.negative_prompt else 'no'} |")
+    return "\n".join(rows)
+
+
 def _gallery_markdown() -> str:
     summary = json.loads((GALLERY / "gallery.json").read_text(encoding="utf-8"))
     blocks = [f"The example song as `make demo` plans it: {summary['tempo']} BPM, {summary['beats_per_bar']} "
@@ -65,10 +79,12 @@ def _gallery_markdown() -> str:
 
 
 def on_page_markdown(markdown, page, config, files):
-    """Fill the CLI page with every command's ``--help`` and the gallery page with its pictures."""
+    """Fill the CLI page with every command's ``--help``, the rendering guide with the model profiles, the gallery."""
     if CLI_MARK in markdown:
         helps = "\n\n".join(f"### `binarydream {c}`\n\n```text\n{_help(c)}\n```" for c in COMMANDS)
         markdown = markdown.replace(CLI_MARK, helps)
+    if FAMILIES_MARK in markdown:
+        markdown = markdown.replace(FAMILIES_MARK, _families_markdown())
     if GALLERY_MARK in markdown:
         markdown = markdown.replace(GALLERY_MARK, _gallery_markdown())
     return markdown
