@@ -45,7 +45,7 @@ def _help(command: str) -> str:
     from binarydream.cli import main
 
     text = io.StringIO()
-    os.environ["COLUMNS"] = "110"
+    os.environ["COLUMNS"] = "88"  # the page's code width: no sideways scrolling
     with contextlib.redirect_stdout(text), contextlib.suppress(SystemExit):
         main([command, "--help"])
     return text.getvalue().strip()
