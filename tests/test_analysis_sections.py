@@ -16,6 +16,8 @@ def _label_at(sections, t):
     return next(s.group for s in sections if s.start <= t < s.end)
 
 
+# Clicks with no bar accent rightly leave the downbeats uncertain; that warning is tested in test_analysis_downbeats.
+@pytest.mark.filterwarnings("ignore:the downbeats of the audio are uncertain")
 @pytest.mark.parametrize("pattern", ["ABAB", "ABBA"])
 def test_recurring_parts_share_a_label(pattern):
     y, truth = timbre_sections(pattern, 7.0)

@@ -96,7 +96,7 @@ def analysis_json(analysis) -> dict:
             "downbeats": _rounded(analysis.downbeats, 7), "beats_per_bar": int(analysis.beats_per_bar),
             "sections": [{"start": float(s.start), "end": float(s.end), "label": s.label,
                           "energy": None if s.energy is None else float(s.energy), "level": s.level,
-                          "group": getattr(s, "group", None)} for s in analysis.sections],
+                          "group": s.group or None} for s in analysis.sections],
             "downbeat_confidence": getattr(analysis, "downbeat_confidence", None)}
 
 
