@@ -11,8 +11,9 @@ Recognition runs Whisper through a backend (``"faster-whisper"`` by default,
 ``"whisperx"`` in its own environment); word starts are then moved onto the
 vocal onsets heard in the audio (``snap_onsets=True``), since Whisper's own
 word times run early. Known lyrics are force-aligned where the backend can
-(faster-whisper: :mod:`alignment.forced`): the written words are the
-transcript, nothing is recognised.
+(faster-whisper: :mod:`alignment.placement` over :mod:`alignment.forced`): the
+written words are the transcript, nothing is recognised. ``Song`` keeps aligned
+lyrics in its cache (:mod:`alignment.cache`).
 
 Examples
 --------
@@ -161,11 +162,15 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
 
     A line break makes a line and a blank line a new stanza. With the
     faster-whisper backend the written words are force-aligned over the whole
-    song (:mod:`alignment.forced`); each word's score is Whisper's probability of
-    it there, each line's (``Line.score``) the mean of its words. Weak lines
-    that repeat an earlier, well-placed chorus go where its sound comes back
+    song, each line's place chosen for all lines at once (:mod:`alignment.placement`);
+    each word's score is Whisper's probability of it there, lowered where the
+    words are squeezed or no voice sounds (:mod:`alignment.confidence`), each
+    line's (``Line.score``) the mean of its words. Weak lines that repeat an
+    earlier, well-placed chorus go where its sound comes back
     (:mod:`alignment.repeats`). A line that is still not found sung gets score 0
-    and is fitted into the gap between its neighbours. Lines scoring below
+    and is fitted into the gap between its neighbours, or after the last placed
+    line while the song has time and voice for it; only lines it has none for
+    are declared not sung (one warning). Lines scoring below
     :data:`LOW_SCORE` are listed in one warning.
     A backend without forced alignment of whole songs (``"whisperx"``) matches
     heard words to written ones (:func:`alignment.textalign.place_lines`), then
@@ -238,12 +243,13 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
         if snap_onsets:
             from .onsets import snap_onsets as snap
 
-            sung = [k for k, words in enumerate(timed) if words is not None]
+            # Weak lines (a held "ooh" in the fade-out) stay as placed: they would sway the common offset.
+            sung = [k for k, words in enumerate(timed) if words is not None
+                    and np.mean([w.score for w in words]) >= LOW_SCORE]
             snapped = iter(snap([w for k in sung for w in timed[k]], y, SAMPLE_RATE))
             for k in sung:
                 timed[k] = [next(snapped) for _ in timed[k]]
-        placed = _fit_unplaced(written, timed, duration=len(y) / SAMPLE_RATE)
-        unheard = _warn_unheard_ends(written, timed)
+        placed, unheard = _settle(written, timed, y)
     else:
         placed, language = _match_then_align(backend, y, written, model=model, language=language, device=device,
                                              vocals=vocals, snap_onsets=snap_onsets, name=_name(audio))
@@ -254,52 +260,23 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
     return Lyrics(lines, language=language)
 
 
-def _fit_unplaced(written: list[list[str]], timed: list, *, duration: float) -> list[list[Word]]:
-    """Every line's words timed: force-aligned lines as they are, the others (None) with score 0.
+def _settle(written: list[list[str]], timed: list, y: np.ndarray) -> tuple[list[list[Word]], set[int]]:
+    """Scores lowered where a placement is doubtful, unplaced lines fitted or declared not sung (one warning):
+    every line's words, and the lines not sung (see :mod:`alignment.confidence`)."""
+    from .confidence import fit_unplaced, rescore, unsung_ends, warn_unsung
+    from .onsets import voiced_frames
+    from .placement import need, singing_rate, syllables
 
-    A line not placed (at least one is) is fitted into the gap between its
-    placed neighbours, packed, never across it; one before the first placed
-    line or after the last (lyrics longer than what is sung) gets no time of its
-    own: it starts and ends where the singing starts or ends.
-    """
-    from .textalign import fill_spans
-
-    placed = [k for k, words in enumerate(timed) if words is not None]
-    flat = [(w.start, w.end) if words is not None else None
-            for line, words in zip(written, timed) for w in (words if words is not None else line)]
-    filled = iter(fill_spans(flat, [len(w) for line in written for w in line], duration))
-    out = []
-    for k, (line, words) in enumerate(zip(written, timed)):
-        spans = [next(filled) for _ in line]
-        if words is not None:
-            out.append(list(words))
-            continue
-        if k < placed[0]:
-            spans = [(timed[placed[0]][0].start,) * 2] * len(line)
-        elif k > placed[-1]:
-            spans = [(timed[placed[-1]][-1].end,) * 2] * len(line)
-        out.append([Word(text, round(a, 3), round(max(a, b), 3), 0.0) for text, (a, b) in zip(line, spans)])
-    return out
-
-
-def _warn_unheard_ends(written: list[list[str]], timed: list) -> set[int]:
-    """One warning for the lines before the first or after the last line found sung; their indices.
-
-    Such lines (the lyrics of a second song pasted after the first, a verse
-    the recording leaves out) get no time of their own: they sit where the
-    singing starts or ends, and are not listed again as low-confidence lines.
-    """
-    placed = [k for k, words in enumerate(timed) if words is not None]
-    before, after = range(placed[0]), range(placed[-1] + 1, len(timed))
-    parts = ([f"{len(before)} before the first one found sung"] if before else []) + \
-        ([f"{len(after)} after the last one (from {' '.join(written[after[0]])[:40]!r})"] if after else [])
-    if parts:
-        where = " or ".join(w for w, lines in (("starts", before), ("ends", after)) if lines)
-        verb = "was" if len(before) + len(after) == 1 else "were"
-        warnings.warn(f"of {len(written)} lyric lines, {' and '.join(parts)} {verb} not heard in the audio: they get "
-                      f"no time of their own and sit where the singing {where}; if the lyrics are longer than what is "
-                      "sung (another song's pasted too), remove those lines, or give timed lyrics (.lrc)", stacklevel=3)
-    return {*before, *after}
+    duration = len(y) / SAMPLE_RATE
+    counts = np.array([sum(syllables(w) for w in line) for line in written])
+    starts = np.array([np.nan if words is None else words[0].start for words in timed])
+    scores = np.array([0.0 if words is None else np.mean([w.score for w in words]) for words in timed])
+    needs = need(counts, singing_rate(starts, counts, scores))
+    voiced = voiced_frames(y, SAMPLE_RATE)
+    timed = [None if words is None else rescore(list(words), need=n, voiced=voiced) for words, n in zip(timed, needs)]
+    unsung = unsung_ends(timed, needs, voiced, duration)
+    warn_unsung(written, unsung, next(k for k, words in enumerate(timed) if words is not None))
+    return fit_unplaced(written, timed, unsung, duration=duration), unsung
 
 
 def _warn_low_confidence(lines: list[Line]) -> None:

@@ -79,13 +79,23 @@ def warp_window(whisper, tokenizer, features: np.ndarray, start: float,
     ``whisper`` is a ``faster_whisper.WhisperModel``, ``features`` its log-mel
     features of the whole song, ``start`` the window's start in seconds.
     """
+    return warp_encoded(whisper, tokenizer, *encode_window(whisper, features, start), start, words)
+
+
+def encode_window(whisper, features: np.ndarray, start: float):
+    """Whisper's encoding of the window from ``start`` (seconds) and how many of its frames hold the song."""
     first = int(round(start * FRAMES_PER_SECOND))
     size = int(WINDOW * FRAMES_PER_SECOND)
     segment = features[:, first:first + size]
     frames = segment.shape[1]
-    segment = np.pad(segment, ((0, 0), (0, size - frames)))
+    return whisper.encode(np.pad(segment, ((0, 0), (0, size - frames)))), frames
+
+
+def warp_encoded(whisper, tokenizer, encoded, frames: int, start: float,
+                 words: list[list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`warp_window` for a window already encoded (:func:`encode_window`)."""
     flat = [t for word in words for t in word]
-    result = whisper.model.align(whisper.encode(segment), tokenizer.sot_sequence, [flat], frames)[0]
+    result = whisper.model.align(encoded, tokenizer.sot_sequence, [flat], frames)[0]
     text_index = np.array([pair[0] for pair in result.alignments])
     time_index = np.array([pair[1] for pair in result.alignments])
     jumps = np.concatenate([[True], np.diff(text_index) != 0])
@@ -120,7 +130,8 @@ def pile_start(starts: np.ndarray, window_end: float, *, run: int = 3) -> float:
     return np.inf
 
 
-def force_align(whisper, tokenizer, features: np.ndarray, lines: list[list[list[int]]]) -> list[Timing | None]:
+def force_align(whisper, tokenizer, features: np.ndarray, lines: list[list[list[int]]], *,
+                latest: np.ndarray | None = None) -> list[Timing | None]:
     """Time every line (its words as token lists) over the song, in order; None for a line no window held.
 
     Parameters
@@ -132,11 +143,20 @@ def force_align(whisper, tokenizer, features: np.ndarray, lines: list[list[list[
         The whole song's log-mel features (``whisper.feature_extractor(y)``).
     lines : list of list of list of int
         Tokens per word per line.
+    latest : np.ndarray or None
+        Per line, the latest start (seconds) that leaves the lines after it
+        time to be sung (:mod:`alignment.placement`): a line is never kept
+        later, and once the walk has passed it the line is given up (None) and
+        the walk looks for the next one; None: no limit.
     """
+    latest = np.full(len(lines), np.inf) if latest is None else np.asarray(latest)
     duration = features.shape[1] / FRAMES_PER_SECOND
     timings: list[Timing | None] = [None] * len(lines)
     seek, anchor, next_line, budget = 0.0, None, 0, TOKEN_BUDGET
     while next_line < len(lines) and seek < duration - 1.0:
+        if seek > latest[next_line]:   # the walk is past where this line can be sung: look for the next one
+            next_line, budget = next_line + 1, TOKEN_BUDGET
+            continue
         group = group_lines(lines[next_line:], budget)[0]
         candidates = ([anchor] if anchor is not None else []) + [next_line + k for k in group]
         words = [w for k in candidates for w in lines[k]]
@@ -150,7 +170,7 @@ def force_align(whisper, tokenizer, features: np.ndarray, lines: list[list[list[
                 # Its last word may touch the pile (warping ends it where the next line's words pile up).
                 squeezed = np.mean(np.diff(starts[offset:offset + n]) < PILE) > 0.5 if n > 2 else False
                 if np.sum(starts[offset:offset + n] >= pile - PILE) > 1 or starts[offset] >= pile - PILE \
-                        or ends[offset + n - 1] > edge or squeezed:
+                        or ends[offset + n - 1] > edge or squeezed or starts[offset] > latest[k]:
                     break
                 kept.append(k)
                 timings[k] = Timing(tuple(starts[offset:offset + n]), tuple(ends[offset:offset + n]),

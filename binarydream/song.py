@@ -54,7 +54,7 @@ class Song:
     fps : int or float
         Video frame rate; frame ``i`` shows time ``i / fps``.
     cache_dir : str, Path, None or False
-        Where analysis results are cached; None for :func:`default_cache_dir`,
+        Where analysis results and aligned lyrics are cached; None for :func:`default_cache_dir`,
         False to switch caching off.
     beats : str
         The beat tracker: ``"auto"`` (the best ready here: Beat This! when its
@@ -258,9 +258,11 @@ class Song:
                 and Path(str(source)).suffix.lower() in _TIMED_LYRICS:
             return alignment.load(source)
         # Anything else is lyrics text or a path to it; alignment tells the two apart and says what is wrong.
+        from alignment.cache import cached_align
+
         audio, options = self._heard()
         with stage("lyrics: aligning"):
-            return alignment.align(audio, source, **options)
+            return cached_align(audio, source, cache_dir=self.cache_dir, **options)
 
     def transcribe(self, **options):
         """Transcribe the lyrics from the audio (no lyrics known) and keep them as ``song.lyrics``.

@@ -145,7 +145,9 @@ def test_missing_model_is_one_clear_line(tmp_path):
 
 
 def test_optional_dependencies_say_how_to_install(monkeypatch):
-    monkeypatch.setitem(sys.modules, "demucs", None)
+    # Its submodules too: another test may have imported them already, and a cached submodule imports anyway.
+    for name in {"demucs", "demucs.apply", "demucs.pretrained", *(n for n in sys.modules if n.startswith("demucs."))}:
+        monkeypatch.setitem(sys.modules, name, None)
     with pytest.raises(MissingDependencyError, match="pip install demucs"):
         alignment.transcribe(FIXTURES / "instrumental.ogg", model="unused", device="cpu", vocals=True)
     monkeypatch.setitem(sys.modules, "whisperx", None)

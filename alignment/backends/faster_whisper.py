@@ -72,8 +72,10 @@ class FasterWhisper:
         """
         from faster_whisper.tokenizer import Tokenizer
 
-        from ..forced import FRAMES_PER_SECOND, force_align
+        from .. import UNSUNG
+        from ..forced import FRAMES_PER_SECOND
         from ..language import text_language
+        from ..placement import place, syllables
 
         whisper = self._whisper(model, device)
         features = whisper.feature_extractor(y)
@@ -83,7 +85,8 @@ class FasterWhisper:
         tokenizer = Tokenizer(whisper.hf_tokenizer, whisper.model.is_multilingual, task="transcribe",
                               language=language)
         tokens = [[tokenizer.encode(" " + word) for word in line] for line in lines]
-        timings = force_align(whisper, tokenizer, features, tokens)
+        timings = place(whisper, tokenizer, features, tokens,
+                        np.array([sum(syllables(word) for word in line) for line in lines]), unsung=UNSUNG)
         return [None if t is None else tuple(Word(text, round(float(a), 3), round(float(max(b, a)), 3),
                                                   round(float(p), 4))
                                              for text, a, b, p in zip(line, t.starts, t.ends, t.probs))
