@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 TORCH := torch==2.14.1 torchvision==0.29.1
 OUT ?= out
 
-.PHONY: setup demo test test-whisperx
+.PHONY: setup demo test test-whisperx docs
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,10 @@ test: setup
 
 test-whisperx:
 	bash .ci/whisperx
+
+# The documentation site into site/, as CI builds it: the docs extra into the venv, the gallery made afresh
+# from the example song (docs/gallery.py, through docs/hooks.py), every warning an error.
+docs: setup
+	$(BIN)/python -m pip install -q -e ".[docs]"
+	rm -rf build/docs-gallery
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict

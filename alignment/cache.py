@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
+from binarydream.cache_files import read_cached, write_cached
+
 from .lyrics import Line, Lyrics, Word
 
 CODE_VERSION = "1"
@@ -77,8 +79,6 @@ def cache_path(cache_dir, key: str) -> Path:
 def save(cache_dir, key: str, lyrics: Lyrics, messages: list[str]) -> Path | None:
     """Write ``lyrics`` and the alignment's warning ``messages`` (atomically); None, with a warning, when the
     folder cannot be written (the cache is optional)."""
-    from binarydream.files import write_text_atomic
-
     path = cache_path(cache_dir, key)
     data = {"key": key, "language": lyrics.language, "warnings": list(messages),
             "lines": [{"text": line.text, "start": line.start, "end": line.end, "stanza": line.stanza,
@@ -86,7 +86,7 @@ def save(cache_dir, key: str, lyrics: Lyrics, messages: list[str]) -> Path | Non
                       for line in lyrics.lines]}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return write_text_atomic(path, json.dumps(data, ensure_ascii=False), overwrite=True)
+        return write_cached(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
     except OSError as error:
         warnings.warn(f"cannot write the lyrics cache {path} ({error.strerror or error}); going on without it: "
                       "give another cache_dir (--cache-dir), or cache_dir=False (--no-cache)", stacklevel=3)
@@ -96,20 +96,16 @@ def save(cache_dir, key: str, lyrics: Lyrics, messages: list[str]) -> Path | Non
 def load(cache_dir, key: str) -> tuple[Lyrics, list[str]] | None:
     """The cached lyrics with ``key`` and their warnings, or None when there are none; a file that cannot be
     read is none, with one warning."""
-    path = cache_path(cache_dir, key)
-    if not path.is_file():
+    return read_cached(cache_path(cache_dir, key), lambda path: _read(path, key))
+
+
+def _read(path: Path, key: str) -> tuple[Lyrics, list[str]] | None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data["key"] != key:
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data["key"] != key:
-            return None
-        lines = [Line(line["text"], line["start"], line["end"], tuple(Word(*w) for w in line["words"]),
-                      line["stanza"], line["score"]) for line in data["lines"]]
-        return Lyrics(lines, language=data["language"]), [str(m) for m in data["warnings"]]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        warnings.warn(f"the lyrics cache file {path} cannot be read ({type(error).__name__}): aligning again",
-                      stacklevel=3)
-        return None
+    lines = [Line(line["text"], line["start"], line["end"], tuple(Word(*w) for w in line["words"]),
+                  line["stanza"], line["score"]) for line in data["lines"]]
+    return Lyrics(lines, language=data["language"]), [str(m) for m in data["warnings"]]
 
 
 def cached_align(audio, lyrics, *, cache_dir, **options) -> Lyrics:

@@ -22,12 +22,11 @@ import hashlib
 import io
 import json
 import warnings
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from ..files import write_bytes_atomic
+from ..cache_files import read_cached, write_cached
 
 STEM_NAMES = ("drums", "bass", "vocals", "other")
 """The stems a separator hands back."""
@@ -97,7 +96,7 @@ def save(stems: dict, cache_dir, key: str) -> Path | None:
              **{name: np.asarray(stems[name], dtype=np.float16) for name in STEM_NAMES})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return write_bytes_atomic(path, buffer.getvalue(), overwrite=True)
+        return write_cached(path, buffer.getvalue())
     except OSError as error:
         warnings.warn(f"cannot write the stems cache {path} ({error.strerror or error}); going on without it: "
                       "give another cache_dir (--cache-dir)", stacklevel=3)
@@ -113,19 +112,16 @@ def load(cache_dir, key: str) -> dict | None:
     >>> load(tempfile.mkdtemp(), "ff" * 32) is None
     True
     """
-    path = cache_path(cache_dir, key)
-    if not path.is_file():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            if meta.get("key") != key or meta.get("sr") != STEM_SR:
-                raise ValueError("it belongs to another song or version")
-            stems = {name: data[name].astype(np.float32) for name in STEM_NAMES}
-        if len({len(y) for y in stems.values()}) != 1 or not all(np.isfinite(y).all() for y in stems.values()):
-            raise ValueError("its stems differ in length or are not finite")
-        return stems
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
-        warnings.warn(f"the stems cache file {path} cannot be read ({str(error)[:80] or type(error).__name__}); "
-                      "separating again and replacing it", stacklevel=3)
-        return None
+    return read_cached(cache_path(cache_dir, key), lambda path: _read(path, key))
+
+
+def _read(path: Path, key: str) -> dict:
+    with np.load(path, allow_pickle=False) as data:
+        meta = json.loads(str(data["meta"]))
+        if not isinstance(meta, dict) or meta.get("key") != key or meta.get("sr") != STEM_SR:
+            raise ValueError("it belongs to another song or version")
+        stems = {name: data[name].astype(np.float32) for name in STEM_NAMES}
+    if any(y.ndim != 1 for y in stems.values()) or len({len(y) for y in stems.values()}) != 1 \
+            or not all(np.isfinite(y).all() for y in stems.values()):
+        raise ValueError("its stems differ in length or are not finite")
+    return stems
