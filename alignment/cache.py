@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from binarydream.cache_files import read_cached, write_cached
+from binarydream.cache_files import file_digest, read_cached, write_cached
 
 from .lyrics import Line, Lyrics, Word
 
@@ -59,13 +59,10 @@ def lyrics_key(audio, text: str, options: dict) -> str | None:
     """
     if not all(value is None or isinstance(value, (str, bool, int, float, os.PathLike)) for value in options.values()):
         return None
-    digest = hashlib.sha256()
     if isinstance(audio, np.ndarray):    # samples (a separated vocal stem, say): their bytes
-        digest.update(np.ascontiguousarray(audio).tobytes())
+        digest = hashlib.sha256(np.ascontiguousarray(audio).tobytes())
     else:
-        with open(audio, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                digest.update(chunk)
+        digest = file_digest(audio)
     named = {name: str(value) if isinstance(value, os.PathLike) else value for name, value in options.items()}
     digest.update(json.dumps({"text": text, "options": named, "code": CODE_VERSION}, sort_keys=True).encode())
     return digest.hexdigest()

@@ -5,7 +5,8 @@ a crafted hand or replaced by a folder. None of that may stop the work it
 only speeds up: :func:`read_cached` turns any failure of reading into a miss
 (warning once per file, naming it), the caller computes the value again and
 :func:`write_cached` puts the new file in the damaged one's place. The
-analysis cache uses them; so can any other cache (aligned lyrics, stems).
+analysis, stems and aligned-lyrics caches use them, and :func:`file_digest` names
+an audio file by its bytes for all of them.
 
 Examples
 --------
@@ -24,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import os
 import warnings
 from pathlib import Path
@@ -39,6 +41,24 @@ def _warn_once(path: Path, reason: str) -> None:
         _warned.add(path)
         warnings.warn(f"the cache file {path} cannot be read ({reason}); ignoring it: it is computed again and "
                       "replaced", stacklevel=4)
+
+
+def file_digest(path):
+    """A sha256 object fed with the bytes of the file at ``path``, read a megabyte at a time.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> f = os.path.join(tempfile.mkdtemp(), "a.bin")
+    >>> _ = open(f, "wb").write(b"abc")
+    >>> file_digest(f).hexdigest()[:8]
+    'ba7816bf'
+    """
+    digest = hashlib.sha256()
+    with open(Path(path).expanduser(), "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest
 
 
 def read_cached(path, read):

@@ -23,7 +23,6 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import math
@@ -33,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..cache_files import read_cached, write_cached
+from ..cache_files import file_digest, read_cached, write_cached
 from .result import ENVELOPE_NAMES, Analysis, Section
 
 CODE_VERSION = "4"
@@ -51,10 +50,7 @@ def cache_key(path, params: dict) -> str:
     >>> cache_key(f, {"fps": 30}) == cache_key(f, {"fps": 30}), cache_key(f, {"fps": 30}) == cache_key(f, {"fps": 24})
     (True, False)
     """
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
+    digest = file_digest(path)
     digest.update(json.dumps({"params": params, "code": CODE_VERSION}, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 

@@ -125,7 +125,7 @@ def model_id(model) -> str:
     import hashlib
 
     if isinstance(model, (str, Path)):
-        from .stem_cache import file_digest
+        from ..cache_files import file_digest
 
         return f"file:{file_digest(model).hexdigest()[:32]}"
     digest = hashlib.sha256()

@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import warnings
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..cache_files import read_cached, write_cached
+from ..cache_files import file_digest, read_cached, write_cached
 
 STEM_NAMES = ("drums", "bass", "vocals", "other")
 """The stems a separator hands back."""
@@ -36,24 +35,6 @@ STEM_SR = 22050
 
 STEMS_VERSION = "1"
 """Bumped whenever a change to the separation changes the stems; older files are then ignored."""
-
-
-def file_digest(path):
-    """A sha256 object fed with the bytes of the file at ``path``, read a megabyte at a time.
-
-    Examples
-    --------
-    >>> import tempfile, os
-    >>> f = os.path.join(tempfile.mkdtemp(), "a.bin")
-    >>> _ = open(f, "wb").write(b"abc")
-    >>> file_digest(f).hexdigest()[:8]
-    'ba7816bf'
-    """
-    digest = hashlib.sha256()
-    with open(Path(path).expanduser(), "rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest
 
 
 def stems_key(path, model: str) -> str:

@@ -22,7 +22,6 @@ binarydream.errors.ModelNotFoundError: Beat This! checkpoint not found: no/such/
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.metadata
 import importlib.util
 import os
@@ -30,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...cache_files import file_digest
 from ...errors import MissingDependencyError, ModelNotFoundError
 
 SAMPLE_RATE = 22050
@@ -111,11 +111,7 @@ def ready() -> bool:
 
 @functools.lru_cache(maxsize=8)
 def _file_digest(path: str, mtime_ns: int, size: int) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()[:12]
+    return file_digest(path).hexdigest()[:12]
 
 
 def load(option: str | None):
