@@ -158,11 +158,16 @@ class Song:
                 if self._stems_model is not False:
                     from dataclasses import replace
 
+                    from .analysis.form import form_from_audio
                     from .analysis.separation import STEM_SR
                     from .analysis.stems import stem_signals
+                    from .analysis.voice import sung_from_stems
 
-                    analysis = replace(analysis, stems=stem_signals(self.stems, STEM_SR, fps=self.fps,
-                                                                    n_frames=analysis.n_frames))
+                    # the vocal stem says where the singing is more surely than a voice detector on the mix
+                    sung = sung_from_stems(self.stems, STEM_SR, analysis.sections)
+                    analysis = replace(analysis, sections=form_from_audio(analysis.sections, sung=sung),
+                                       stems=stem_signals(self.stems, STEM_SR, fps=self.fps,
+                                                          n_frames=analysis.n_frames))
                 self._as_heard = analysis
             # A section renamed by hand wins over the function the lyrics gave it.
             self._analysis = apply_overrides(with_lyrics(self._as_heard, self.lyrics),
