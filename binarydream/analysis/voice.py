@@ -13,9 +13,10 @@ Two sources say where the voice is:
   melody gives it under 0.3 % voiced frames, and a classical recording 4 %
   (``benchmarks/voice.py``). It runs on 10-second pieces, each from a fresh
   state: over a whole song its recurrent state drifts and it goes deaf (a third
-  of one song's sung frames found instead of nine in ten). Without faster-whisper
-  (the ``lyrics`` extra) or onnxruntime it is not there, and the answer is
-  None: singing unknown, which the form reads as sung.
+  of one song's sung frames found instead of nine in ten). faster-whisper (the
+  default lyrics backend) is a dependency and brings onnxruntime; where either
+  is missing the detector is not there, and the answer is None: singing
+  unknown, which the form reads as sung.
 * the vocal stem, where the song has stems (:func:`sung_from_stems`): the
   voice's loudness against the mix's, frame by frame.
 
@@ -180,7 +181,7 @@ def sung_sections(y: np.ndarray, sr: int, sections: list[Section]) -> list[bool]
     -------
     list of bool, or None
         One per section; None when the voice detector is not installed
-        (faster-whisper, the ``lyrics`` extra): singing unknown.
+        (faster-whisper or onnxruntime missing): singing unknown.
 
     Examples
     --------
