@@ -2,17 +2,18 @@
 
 Usage::
 
-    python benchmarks/voice.py [--only real|clips|synthetic]
+    python benchmarks/voice.py [--only real|pieces|clips|synthetic]
 
 Real songs (``../shared/devdata/lyrics/*.mp3``, skipped when absent): the hand
 word timings (``.words.csv``; words merged across gaps under 1.5 s) are the truth
 of singing. Printed: the detector's per-window precision and recall (a window
-voiced when its probability exceeds :data:`~binarydream.analysis.voice.VOICED`),
-also with one state over the whole song instead of 10-second pieces; per
+voiced when its probability exceeds :data:`~binarydream.analysis.voice.VOICED`); per
 section of the analysis, the share of its time sung by hand and voiced by the
 detector, and the decision; the voiced share of the songs' instrumental
 stretches (no word for 6 s or more, a second trimmed at each side); the seconds
-the detector takes against the whole analysis.
+the detector takes against the whole analysis. Pieces: the same recall and
+false windows, and the voiced share of instrumental passages and of a sung
+clip, when the detector's state starts afresh every 2.5, 5, 10 or 20 s or never.
 
 Clips (``../shared/devdata/beats/*.flac``): the voiced share of each 30-s clip
 and its decision, against what Whisper base transcribes in it (see
@@ -79,29 +80,22 @@ def real() -> None:
     hop = voice.VAD_WINDOW / voice.VAD_SR
     print(f"real songs ({DEVDATA / 'lyrics'}), hand word timings as the truth of singing; window voiced: "
           f"p > {voice.VOICED}; section sung: >= {voice.SUNG_SHARE:.0%} voiced")
-    stretches = []
+    stretches, counts = [], []
     for path in songs:
         y, sr = librosa.load(path, sr=44100)
         start = time.perf_counter()
         p = voice.voice_activity(y, sr)
         detector = time.perf_counter() - start
-        piece = voice.VAD_PIECE
-        voice.VAD_PIECE = 10 ** 9   # one state over the whole song, for comparison
-        whole = voice.voice_activity(y, sr)
-        voice.VAD_PIECE = piece
         sung, spans = sung_windows(path.with_suffix(".words.csv"), p.size, hop)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             start = time.perf_counter()
             a = analyze_signal(y, sr, fps=30)
             analysis = time.perf_counter() - start
-        rows = []
-        for name, q in (("10-s pieces", p), ("one state", whole)):
-            v = q > voice.VOICED
-            rows.append(f"{name}: precision {np.mean(sung[v]):.2f} recall {np.mean(v[sung]):.2f} "
-                        f"(false windows {np.mean(v[~sung]):.3f})")
+        v = p > voice.VOICED
         print(f"  {path.stem}: {len(y) / sr:.0f} s; detector {detector:.2f} s of a {analysis:.1f} s analysis; "
-              + "; ".join(rows))
+              f"windows: precision {np.mean(sung[v]):.2f} recall {np.mean(v[sung]):.2f} "
+              f"(false windows {np.mean(v[~sung]):.3f})")
         truth = voice.voiced_shares(sung, a.sections, hop=hop)
         heard = voice.voiced_shares(p > voice.VOICED, a.sections, hop=hop)
         print("    sections (sung by hand / voiced / decision, label): " + " | ".join(
@@ -112,11 +106,51 @@ def real() -> None:
                 if b0 - a0 >= INSTRUMENTAL_GAP]
         shares = voice.voiced_shares(p > voice.VOICED, [Section(a0, b0, "I") for a0, b0 in gaps], hop=hop)
         stretches += [(path.stem, a0, b0, share) for (a0, b0), share in zip(gaps, shares)]
+        counts += [(t, h >= voice.SUNG_SHARE) for t, h in zip(truth, heard)]
         sung_functions = sum(function_of(s.label) in ("verse", "prechorus", "chorus", "bridge") for s in a.sections)
         print(f"    {sung_functions} of {len(a.sections)} sections keep a sung function")
+    sung_parts = [found for t, found in counts if t >= 0.25]
+    other_parts = [found for t, found in counts if t < 0.1]
+    print(f"  sections sung by hand over a quarter of their time or more: {sum(sung_parts)} of {len(sung_parts)} "
+          f"found sung; over under a tenth: {len(other_parts) - sum(other_parts)} of {len(other_parts)} found not sung")
     print("  instrumental stretches (no word for 6 s or more): voiced share " + ", ".join(
         f"{name.split('_')[0]} {a0:.0f}-{b0:.0f} s {share:.3f}" for name, a0, b0, share in stretches)
         + f"; highest {max(s for *_, s in stretches):.3f}")
+
+
+def pieces() -> None:
+    """How long a stretch the detector hears from a fresh state: recall against false voice."""
+    import librosa
+
+    from binarydream.analysis import Section, voice
+
+    songs = sorted((DEVDATA / "lyrics").glob("*.mp3"))
+    clips = [DEVDATA / "beats" / f"{name}.flac" for name in ("gtzan_classical_00000", "gtzan_pop_00000")]
+    if not songs or not all(clip.is_file() for clip in clips):
+        print("pieces: skipped (devdata is absent)")
+        return
+    hop = voice.VAD_WINDOW / voice.VAD_SR
+    heard = [librosa.load(path, sr=44100) for path in songs + clips]
+    print("pieces (the detector's state starts afresh every piece): per song recall / false windows (Fantasma, "
+          "Guayeteo, Mes Larmes); highest voiced share of an instrumental stretch; voiced share of the classical "
+          "clip (instrumental) and the pop clip (sung)")
+    chosen = voice.VAD_PIECE
+    for piece in (78, 156, 312, 625, 10 ** 9):
+        voice.VAD_PIECE = piece
+        cells, stretches = [], []
+        for path, (y, sr) in zip(songs, heard):
+            v = voice.voice_activity(y, sr) > voice.VOICED
+            sung, spans = sung_windows(path.with_suffix(".words.csv"), v.size, hop)
+            cells.append(f"{np.mean(v[sung]):.2f} / {np.mean(v[~sung]):.3f}")
+            gaps = [Section(a0 + 1.0, b0 - 1.0, "I") for a0, b0 in zip([0.0] + [end for _, end in spans],
+                                                                       [start for start, _ in spans] + [len(y) / sr])
+                    if b0 - a0 >= INSTRUMENTAL_GAP]
+            stretches += list(voice.voiced_shares(v, gaps, hop=hop))
+        classical, pop = (float(np.mean(voice.voice_activity(y, sr) > voice.VOICED)) for y, sr in heard[len(songs):])
+        name = "whole song" if piece > 10 ** 6 else f"{piece * hop:.1f} s"
+        print(f"  {name:10s}: {', '.join(cells)}; instrumental stretches {max(stretches):.3f}; "
+              f"classical {classical:.3f}, pop {pop:.3f}" + (" (in use)" if piece == chosen else ""))
+    voice.VAD_PIECE = chosen
 
 
 def clips() -> None:
@@ -176,7 +210,7 @@ def synthetic() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("real", "clips", "synthetic"))
+    parser.add_argument("--only", choices=("real", "pieces", "clips", "synthetic"))
     args = parser.parse_args()
     from binarydream.analysis.voice import voice_detector
 
@@ -185,7 +219,7 @@ def main() -> None:
         return
     print(f"CPUs available {len(os.sched_getaffinity(0))}, load average {os.getloadavg()[0]:.1f}; "
           f"detector {voice_detector()}")
-    for part, run in (("real", real), ("clips", clips), ("synthetic", synthetic)):
+    for part, run in (("real", real), ("pieces", pieces), ("clips", clips), ("synthetic", synthetic)):
         if args.only in (None, part):
             run()
 

@@ -136,10 +136,12 @@ class Song:
     def analysis(self):
         """Beats, downbeats, tempo, sections and envelopes (:class:`binarydream.analysis.Analysis`), computed once.
 
-        The audio's analysis is what is cached; where the song has lyrics, its
-        sections are then labelled by them (:func:`binarydream.analysis.lyric_form.with_lyrics`:
-        chorus where lines recur as a run, verse, bridge, intro, outro), which
-        reads the lyrics (and aligns them, when they are plain text).
+        The audio's analysis is what is cached; where the song has stems, the
+        vocal stem says which sections are sung (:func:`binarydream.analysis.voice.sung_from_stems`);
+        where it has lyrics, its sections are then labelled by them
+        (:func:`binarydream.analysis.lyric_form.with_lyrics`: chorus where lines
+        recur as a run, verse, bridge, intro, outro), which reads the lyrics (and
+        aligns them, when they are plain text).
 
         Examples
         --------

@@ -9,8 +9,8 @@ Two sources say where the voice is:
   nothing is downloaded. It was trained on speech, and hears singing over a
   band less surely than speech, but hardly ever hears a voice where there is
   none: on the three devdata songs with hand-timed words it finds 49 to 88 % of
-  the sung frames with 2 to 3 % false ones, a synthetic band with a synth lead
-  melody gives it under 0.3 % voiced frames, and a classical recording 4 %
+  the sung frames with 2 to 3 % false ones, synthetic bands with a synth lead
+  melody give it under 1 % voiced frames, and a classical recording 4 %
   (``benchmarks/voice.py``). It runs on 10-second pieces, each from a fresh
   state: over a whole song its recurrent state drifts and it goes deaf (a third
   of one song's sung frames found instead of nine in ten). faster-whisper (the
@@ -50,19 +50,20 @@ VAD_PIECE = 312
 VOICED = 0.1
 """A window is voiced when the detector's voice probability exceeds this.
 
-Singing over a band gets low probabilities (a median of 0.05 to 0.33 over the
-sung frames of the devdata songs) where an instrumental gets almost none (no
-window of the synthetic band with a lead above 0.12): a low bar finds much more
-of the singing for few false windows (``benchmarks/voice.py``)."""
+Singing over a band gets low probabilities where music without a voice gets
+almost none, so the bar is low: at 0.1 the detector finds 49 to 88 % of the
+sung windows of the devdata songs, and calls 1.7 to 3.1 % of the others
+voiced (``benchmarks/voice.py``)."""
 
 SUNG_SHARE = 0.1
 """A section is sung when at least this share of its time is voiced.
 
-Measured (``benchmarks/voice.py``): instrumental passages reach 0.041 at
+Measured (``benchmarks/voice.py``): music without a voice reaches 0.041 at
 most (a classical clip 0.038, the instrumental stretches of the devdata songs
-0.000 to 0.041, a synthetic band with a synth lead 0.002); sung sections and clips
-that the detector hears reach 0.20 (a heavily produced pop clip) and more. 0.1
-lies between, at about twice the one and half the other."""
+0.000 to 0.041, synthetic bands with or without a synth lead 0.011); sung clips
+reach 0.20 (a pop clip) to 0.98, and the sung sections of the devdata songs that
+the detector hears 0.33 to 1.00. 0.1 lies between, at about twice the one and
+half the other. (Three sung sections of one song it hardly hears: 0.01 to 0.05.)"""
 
 STEM_VOICED = 0.1
 """A frame of the vocal stem is voiced when its RMS is at least this share of the mix's (-20 dB).
@@ -76,7 +77,7 @@ STEM_SUNG_SHARE = 0.2
 
 The stem hears the voice wherever it is, so the bar is set by how much of a
 part the singing fills: in the hand-timed words of the devdata songs, a
-section the audio finds holds singing over 0 to 8 % of its time where it is
+section the audio finds holds singing over 0 to 9 % of its time where it is
 an instrumental part, and 28 % or more where it is sung (``benchmarks/voice.py``).
 It keeps an instrumental intro whose edge the segmentation placed a second
 into the first verse from counting as sung."""
