@@ -157,3 +157,18 @@ def test_a_song_with_stems_takes_its_singing_from_the_vocal_stem(tmp_path, band)
             assert (function_of(s.label) in SUNG) == (letter == "B"), [(x.label, round(x.start)) for x in sections]
     assert checked >= 5
     assert any(function_of(s.label) == "chorus" for s in sections)
+
+
+def test_the_analysis_cache_tells_apart_songs_analysed_with_and_without_the_detector(tmp_path, monkeypatch):
+    from binarydream.analysis import analyze, core
+
+    y, _ = song_form("AB", bars=2, bpm=BPM)
+    path = tmp_path / "song.wav"
+    sf.write(path, y, SR)
+    cache = tmp_path / "cache"
+    for detector in ("silero_vad_v6 (faster-whisper 1.2.1)", None):
+        monkeypatch.setattr(core, "voice_detector", lambda: detector)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            analyze(path, fps=10, cache_dir=cache, beats="librosa")
+    assert len(list(cache.glob("analysis-*.npz"))) == 2

@@ -5,7 +5,7 @@ verse or chorus to a part nobody sings in, and none at all to an instrumental.
 Two sources say where the voice is:
 
 * the mix alone (:func:`sung_sections`): the Silero voice activity detector
-  (version 6, an ONNX model of 2 MB) that the faster-whisper package ships, so
+  (version 6, an ONNX model of 1.2 MB) that the faster-whisper package ships, so
   nothing is downloaded. It was trained on speech, and hears singing over a
   band less surely than speech, but hardly ever hears a voice where there is
   none: on the three devdata songs with hand-timed words it finds 49 to 88 % of
@@ -68,9 +68,9 @@ half the other. (Three sung sections of one song it hardly hears: 0.01 to 0.05.)
 STEM_VOICED = 0.1
 """A frame of the vocal stem is voiced when its RMS is at least this share of the mix's (-20 dB).
 
-A separator's leak into the vocal stem of an instrumental lies near -26 dB
-and below (what ``tests/stem_song.py`` models); a voice that is heard at all
-lies within 10 to 15 dB of the mix."""
+It sits above the separator's leak into the vocal stem that the tests model
+(-26 dB, ``tests/stem_song.py``) and below a voice mixed 12 dB under the band.
+Not measured on real Demucs stems: their weights cannot be fetched here."""
 
 STEM_SUNG_SHARE = 0.2
 """A section is sung when at least this share of its time is voiced in the vocal stem.
