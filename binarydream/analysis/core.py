@@ -4,7 +4,9 @@ The stages run in order on one decoded mono signal: the beat grid (beats,
 downbeats, meter) from the chosen tracker (:mod:`.trackers`: Beat This!,
 madmom or librosa), which hears the signal at its own rate; then, at the
 analysis rate, a block-wise spectral pass (:mod:`.features`), onset strength,
-sections (:mod:`.sections`) and the per-frame envelopes (:mod:`.envelopes`).
+sections (:mod:`.sections`), named by their function (:mod:`.form`) once a
+voice detector has said which are sung (:mod:`.voice`), and the per-frame
+envelopes (:mod:`.envelopes`).
 Results are cached by content, parameters and tracker (:mod:`.cache`).
 """
 
