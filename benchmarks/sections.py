@@ -9,7 +9,10 @@ bridge D, 8 bars each) have a known form: boundary F-measure (mir_eval, hits
 within 0.5 s and within one bar), the number of distinct parts found against
 the true number, and the functional labels from the audio alone and with
 lyrics (``form_lyrics``: new text in each verse, the same in each chorus)
-against the true ones.
+against the true ones. The band alone is an instrumental to the audio (no
+voice: no verse or chorus); the same song with espeak-ng speech over its sung
+parts (``tests/voice_songs.py``) is analysed too, for the audio's labels of a
+sung song and its boundary F.
 
 Real songs (``../shared/devdata/lyrics/*.mp3``, skipped when absent) have no
 section annotations; the lyrics stand in for them. The hand word timings
@@ -144,11 +147,15 @@ def form_figures(sections, lines, reference) -> str:
 
 def synthetic(seconds: list) -> None:
     from song_forms import SR, form_lyrics, song_form
+    from voice_songs import sung_form
+
+    from binarydream.analysis.form import function_of
 
     from binarydream.analysis import analyze_signal
     from binarydream.analysis.lyric_form import form_from_lyrics
 
-    print("synthetic forms (8 bars a part; functions: audio alone / with lyrics, C unsung where it is not a bridge):")
+    print("synthetic forms (8 bars a part; functions: audio alone, without and with a voice / with lyrics, "
+          "C unsung where it is not a bridge):")
     for form, bpm in FORMS:
         y, parts = song_form(form, bars=8, bpm=bpm)
         seconds.clear()
@@ -168,7 +175,13 @@ def synthetic(seconds: list) -> None:
               f"parts {len(set(groups))} of {len(set(form))}; {len(groups)} sections: {' '.join(groups)}; "
               + (f"breakdown energy {breakdown[0].energy:.2f} ({breakdown[0].level}); " if breakdown else "")
               + f"sections step {seconds[-1]:.2f} s")
-        for name, found in (("audio", a.sections), ("lyrics", sung)):
+        voiced = analyze_signal(sung_form(form, bars=8, bpm=bpm, unsung=unsung)[0], SR).sections
+        print(f"    with a voice: boundary F {boundary_f(merged, voiced, 0.5):.2f} (0.5 s), "
+              f"{boundary_f(merged, voiced, bar):.2f} (1 bar)")
+        plain = sorted({function_of(s.label) for s in a.sections})
+        print(f"    no voice: {', '.join(plain)} "
+              f"({'right: an instrumental' if set(plain) <= {'intro', 'instrumental', 'outro'} else 'WRONG'})")
+        for name, found in (("voice", voiced), ("lyrics", sung)):
             labels = [s.label for s in found]
             print(f"    {name:6s}: {', '.join(labels)} ({'right' if labels == truth else 'true: ' + ', '.join(truth)})")
 

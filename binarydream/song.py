@@ -136,10 +136,12 @@ class Song:
     def analysis(self):
         """Beats, downbeats, tempo, sections and envelopes (:class:`binarydream.analysis.Analysis`), computed once.
 
-        The audio's analysis is what is cached; where the song has lyrics, its
-        sections are then labelled by them (:func:`binarydream.analysis.lyric_form.with_lyrics`:
-        chorus where lines recur as a run, verse, bridge, intro, outro), which
-        reads the lyrics (and aligns them, when they are plain text).
+        The audio's analysis is what is cached; where the song has stems, the
+        vocal stem says which sections are sung (:func:`binarydream.analysis.voice.sung_from_stems`);
+        where it has lyrics, its sections are then labelled by them
+        (:func:`binarydream.analysis.lyric_form.with_lyrics`: chorus where lines
+        recur as a run, verse, bridge, intro, outro), which reads the lyrics (and
+        aligns them, when they are plain text).
 
         Examples
         --------
@@ -158,11 +160,16 @@ class Song:
                 if self._stems_model is not False:
                     from dataclasses import replace
 
+                    from .analysis.form import form_from_audio
                     from .analysis.separation import STEM_SR
                     from .analysis.stems import stem_signals
+                    from .analysis.voice import sung_from_stems
 
-                    analysis = replace(analysis, stems=stem_signals(self.stems, STEM_SR, fps=self.fps,
-                                                                    n_frames=analysis.n_frames))
+                    # the vocal stem says where the singing is more surely than a voice detector on the mix
+                    sung = sung_from_stems(self.stems, STEM_SR, analysis.sections)
+                    analysis = replace(analysis, sections=form_from_audio(analysis.sections, sung=sung),
+                                       stems=stem_signals(self.stems, STEM_SR, fps=self.fps,
+                                                          n_frames=analysis.n_frames))
                 self._as_heard = analysis
             # A section renamed by hand wins over the function the lyrics gave it.
             self._analysis = apply_overrides(with_lyrics(self._as_heard, self.lyrics),

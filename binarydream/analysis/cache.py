@@ -2,8 +2,8 @@
 
 The key hashes the audio file's bytes (not its name or date, so a renamed copy
 hits and an edited file misses), the analysis parameters, the frame rate, the
-beat tracker's name and version (which :func:`~binarydream.analysis.analyze`
-puts in the parameters) and :data:`CODE_VERSION`, which changes whenever the
+beat tracker's name and version and the voice detector in use (which
+:func:`~binarydream.analysis.analyze` puts in the parameters) and :data:`CODE_VERSION`, which changes whenever the
 analysis would give different numbers. Files are written atomically, so a crash never leaves half a file;
 one damaged all the same (truncated, emptied, crafted, a folder) is a miss with one warning naming it, and
 is replaced (:mod:`binarydream.cache_files`).
@@ -35,7 +35,7 @@ import numpy as np
 from ..cache_files import file_digest, read_cached, write_cached
 from .result import ENVELOPE_NAMES, Analysis, Section
 
-CODE_VERSION = "4"
+CODE_VERSION = "5"
 """Bumped whenever a change to the analysis code changes its results; old cache files are then ignored."""
 
 

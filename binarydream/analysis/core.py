@@ -4,7 +4,9 @@ The stages run in order on one decoded mono signal: the beat grid (beats,
 downbeats, meter) from the chosen tracker (:mod:`.trackers`: Beat This!,
 madmom or librosa), which hears the signal at its own rate; then, at the
 analysis rate, a block-wise spectral pass (:mod:`.features`), onset strength,
-sections (:mod:`.sections`) and the per-frame envelopes (:mod:`.envelopes`).
+sections (:mod:`.sections`), named by their function (:mod:`.form`) once a
+voice detector has said which are sung (:mod:`.voice`), and the per-frame
+envelopes (:mod:`.envelopes`).
 Results are cached by content, parameters and tracker (:mod:`.cache`).
 """
 
@@ -28,6 +30,7 @@ from .form import form_from_audio
 from .sections import song_sections, unit_starts
 from .trackers import Tracker, choose
 from .trackers.resample import to_rate
+from .voice import sung_sections, voice_detector
 
 DEFAULT_PARAMS = {
     "sr": 22050,                 # analysis sample rate (Hz)
@@ -119,6 +122,7 @@ def analyze_signal(y: np.ndarray, sr: int, fps: float = 30, *, duration: float |
         warnings.warn(f"{name} is silent (peak below {SILENCE_PEAK:g}); the analysis has no beats", stacklevel=3)
         return _silent_analysis(duration, fps, tracker)
     grid = _beat_grid(y, sr, tracker, beats_per_bar=p["beats_per_bar"], name=name)
+    heard, heard_sr = y, sr   # the voice detector resamples from the signal as given
     y, sr = to_rate(y, sr, p["sr"]), p["sr"]
     hop = p["hop_length"]
     features = spectral_features(y, sr=sr, n_fft=p["n_fft"], hop_length=hop)
@@ -134,9 +138,9 @@ def analyze_signal(y: np.ndarray, sr: int, fps: float = 30, *, duration: float |
     timbre = librosa.util.sync(mfcc, unit_frames, aggregate=np.mean)[:, :len(starts)]
     harmony = librosa.util.sync(features["chroma"], unit_frames, aggregate=np.mean)[:, :len(starts)]
     loudness = librosa.util.sync(features["rms"][np.newaxis], unit_frames, aggregate=np.median)[0, :len(starts)]
-    sections = form_from_audio(song_sections(timbre, harmony, loudness, starts, duration=duration,
-                                             downbeats=grid.downbeats, beats_per_bar=grid.beats_per_bar,
-                                             max_parts=p["max_sections"]))
+    parts = song_sections(timbre, harmony, loudness, starts, duration=duration, downbeats=grid.downbeats,
+                          beats_per_bar=grid.beats_per_bar, max_parts=p["max_sections"])
+    sections = form_from_audio(parts, sung=sung_sections(heard, heard_sr, parts))
 
     percussive, harmonic = hpss_amplitudes(features["mel"])
     curves = {"rms": features["rms"], "onset": onset, "bass": features["bands"][0], "mid": features["bands"][1],
@@ -202,7 +206,7 @@ def analyze(path, fps: float = 30, *, cache_dir=None, beats="auto", **params) ->
     key = None
     if cache_dir:
         key = cache.cache_key(path, {**p, "fps": float(fps), "tracker": tracker.name,
-                                     "tracker_version": tracker.version})
+                                     "tracker_version": tracker.version, "voice": voice_detector()})
         cached = cache.load(cache_dir, key)
         if cached is not None:
             return cached
