@@ -23,6 +23,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .confidence import voice_factor
 from .textalign import normalise
 
 HOP = 0.1
@@ -93,10 +94,13 @@ def best_match(features: np.ndarray, template: tuple[float, float], search: tupl
 
 
 def place_repeats(texts: list[str], timed: list, features: np.ndarray, *, weak: float,
-                  duration: float) -> list:
+                  duration: float, voiced: np.ndarray | None = None) -> list:
     """``timed`` (words per line, None where unplaced) with weak runs that repeat a chorus moved onto its sound.
 
     A line is weak when unplaced or its mean word score is below ``weak``.
+    A place where less than half the time sounds like voice (``voiced``:
+    :func:`alignment.onsets.voiced_frames`; the fade-out after the last
+    chorus, an instrumental playing its tune) is no place for the run.
     A moved run keeps its earlier run's word timing, shifted, with each word's
     score scaled by the similarity; weak lines it leaves out of order (placed
     before it when they follow it, or after it when they precede it) become
@@ -115,7 +119,9 @@ def place_repeats(texts: list[str], timed: list, features: np.ndarray, *, weak: 
         after = min((timed[j][0].start for j in range(k + n, len(timed)) if strong[j]), default=duration)
         template = (timed[m][0].start, timed[m + n - 1][-1].end)
         start, sim = best_match(features, template, (before, after))
-        if np.isnan(start):
+        if not np.isnan(start) and voiced is not None:
+            sim *= float(voice_factor(voiced, start, start + template[1] - template[0]) >= 1.0)
+        if np.isnan(start) or sim == 0.0:
             k += 1
             continue
         shift = start - template[0]

@@ -67,6 +67,20 @@ def test_a_lost_chorus_moves_onto_its_sound_and_out_of_order_weak_lines_are_drop
     assert placed[4] is None   # weak, and placed before the chorus it follows
 
 
+def test_a_lost_chorus_is_not_moved_where_no_voice_sounds(song):
+    texts = ["la la", "shine on me", "bridge words", "shine on me", "outro words"]
+    timed = [words("la la", 0.5, 1.0, 0.8), words("shine on me", 4.2, 1.2, 0.9), None, None,
+             words("outro words", 13.0, 1.0, 0.2)]
+    voiced = np.ones(len(song) // 160, bool)
+    voiced[1900:2500] = False     # the chorus comes back at 20 s as an instrumental: its tune, nobody singing
+    placed = place_repeats(texts, timed, sound_features(song, SR), weak=0.3, duration=len(song) / SR, voiced=voiced)
+    assert placed[3] is None
+    assert placed == place_repeats(texts, timed, sound_features(song, SR), weak=0.3, duration=len(song) / SR,
+                                   voiced=np.zeros_like(voiced))
+    assert place_repeats(texts, timed, sound_features(song, SR), weak=0.3, duration=len(song) / SR,
+                         voiced=np.ones_like(voiced))[3] is not None
+
+
 def test_strong_lines_are_kept_as_they_are(song):
     texts = ["shine on me", "shine on me"]
     timed = [words("shine on me", 4.2, 1.2, 0.9), words("shine on me", 20.2, 1.2, 0.7)]
