@@ -132,4 +132,4 @@ def warn_unsung(written: list[list[str]], unsung: set[int], first_placed: int) -
     warnings.warn(f"of {len(written)} lyric lines, {' and '.join(parts)} {verb} not heard in the audio, which has "
                   f"no time or no voice left for them: they get no time of their own and sit where the singing "
                   f"{where}; if the recording leaves them out (or another song's lyrics are pasted too), remove them, "
-                  "else give timed lyrics (.lrc)", stacklevel=4)
+                  "else give timed lyrics (.lrc)", stacklevel=5)
