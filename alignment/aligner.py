@@ -107,40 +107,8 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
         raise LyricsError(f"{source} holds no words: give the lyrics, one sung line per line")
     backend = get_backend(backend)
     if hasattr(backend, "force_align"):
-        from .models import default_device, default_model
-
-        device = device or default_device()
-        if vocals:
-            from .vocals import separate_vocals
-
-            y = separate_vocals(y, SAMPLE_RATE, device=device)
-        timed, language = backend.force_align(y, written, model=model if model is not None else default_model(device),
-                                              language=language, device=device)
-        # A line Whisper gives little probability is taken as not sung: it is fitted into its gap, score 0.
-        # Whisper starts the first word of a line in the pause before it: it lasts FIRST_WORD at most.
-        timed = [None if words is None or np.mean([w.score for w in words]) < UNSUNG else
-                 [replace(words[0], start=max(words[0].start, words[0].end - FIRST_WORD)), *words[1:]]
-                 for words in timed]
-        # A chorus lost after an instrumental goes where its earlier, well-placed sound comes back.
-        from .repeats import place_repeats, sound_features
-
-        timed = place_repeats([" ".join(line) for line in written], timed, sound_features(y, SAMPLE_RATE),
-                              weak=LOW_SCORE, duration=len(y) / SAMPLE_RATE)
-        # Lyrics that are not the song's, or not in its language, still get a weak line forced somewhere now and then.
-        if all(words is None or np.mean([w.score for w in words]) < LOW_SCORE for words in timed):
-            raise LyricsError(f"none of the {len(written)} lyric lines was found sung in {audio_name(audio)} (language "
-                              f"{language!r}): check that the song has singing and that the lyrics are its own, in its "
-                              "language (pass language=), or give timed lyrics (.lrc)")
-        if snap_onsets:
-            from .onsets import snap_onsets as snap
-
-            # Weak lines (a held "ooh" in the fade-out) stay as placed: they would sway the common offset.
-            sung = [k for k, words in enumerate(timed) if words is not None
-                    and np.mean([w.score for w in words]) >= LOW_SCORE]
-            snapped = iter(snap([w for k in sung for w in timed[k]], y, SAMPLE_RATE))
-            for k in sung:
-                timed[k] = [next(snapped) for _ in timed[k]]
-        placed, unheard = _settle(written, timed, y)
+        placed, unheard, language = _place_written(backend, y, written, model=model, language=language, device=device,
+                                                   vocals=vocals, snap_onsets=snap_onsets, name=audio_name(audio))
     else:
         placed, language = _match_then_align(backend, y, written, model=model, language=language, device=device,
                                              vocals=vocals, snap_onsets=snap_onsets, name=audio_name(audio))
@@ -151,11 +119,59 @@ def align(audio, lyrics, *, model=None, language: str | None = None, device: str
     return Lyrics(lines, language=language)
 
 
-def _settle(written: list[list[str]], timed: list, y: np.ndarray) -> tuple[list[list[Word]], set[int]]:
+def _place_written(backend, y: np.ndarray, written: list[list[str]], *, model, language, device, vocals: bool,
+                   snap_onsets: bool, name: str) -> tuple[list[list[Word]], set[int], str]:
+    """The path for a backend with ``force_align`` (faster-whisper): every line placed over the whole song, weak
+    repeats moved onto their sound, onsets snapped, scores settled; the lines' words, the lines not sung, the
+    language."""
+    from .models import default_device, default_model
+
+    device = device or default_device()
+    if vocals:
+        from .vocals import separate_vocals
+
+        y = separate_vocals(y, SAMPLE_RATE, device=device)
+    from .onsets import vocal_band, voiced_frames
+
+    band = vocal_band(y, SAMPLE_RATE)
+    voiced = voiced_frames(y, SAMPLE_RATE, band=band)   # where a voice sounds: placements elsewhere count less
+    timed, language = backend.force_align(y, written, model=model if model is not None else default_model(device),
+                                          language=language, device=device, voiced=voiced)
+    # A line Whisper gives little probability is taken as not sung: it is fitted into its gap, score 0.
+    # Whisper starts the first word of a line in the pause before it: it lasts FIRST_WORD at most.
+    timed = [None if words is None or np.mean([w.score for w in words]) < UNSUNG else
+             [replace(words[0], start=max(words[0].start, words[0].end - FIRST_WORD)), *words[1:]]
+             for words in timed]
+    # A chorus lost after an instrumental goes where its earlier, well-placed sound comes back, at its pace.
+    from .repeats import keep_pace, place_repeats, sound_features
+
+    texts = [" ".join(line) for line in written]
+    timed = place_repeats(texts, timed, sound_features(y, SAMPLE_RATE), weak=LOW_SCORE, duration=len(y) / SAMPLE_RATE,
+                          voiced=voiced)
+    timed = keep_pace(texts, timed, voiced=voiced)
+    # Lyrics that are not the song's, or not in its language, still get a weak line forced somewhere now and then.
+    if all(words is None or np.mean([w.score for w in words]) < LOW_SCORE for words in timed):
+        raise LyricsError(f"none of the {len(written)} lyric lines was found sung in {name} (language "
+                          f"{language!r}): check that the song has singing and that the lyrics are its own, in its "
+                          "language (pass language=), or give timed lyrics (.lrc)")
+    if snap_onsets:
+        from .onsets import snap_onsets as snap
+
+        # Weak lines (a held "ooh" in the fade-out) stay as placed: they would sway the common offset.
+        sung = [k for k, words in enumerate(timed) if words is not None
+                and np.mean([w.score for w in words]) >= LOW_SCORE]
+        snapped = iter(snap([w for k in sung for w in timed[k]], y, SAMPLE_RATE, band=band))
+        for k in sung:
+            timed[k] = [next(snapped) for _ in timed[k]]
+    placed, unheard = _settle(written, timed, y, voiced)
+    return placed, unheard, language
+
+
+def _settle(written: list[list[str]], timed: list, y: np.ndarray,
+            voiced: np.ndarray) -> tuple[list[list[Word]], set[int]]:
     """Scores lowered where a placement is doubtful, unplaced lines fitted or declared not sung (one warning):
     every line's words, and the lines not sung (see :mod:`alignment.confidence`)."""
     from .confidence import fit_unplaced, rescore, unsung_ends, warn_unsung
-    from .onsets import voiced_frames
     from .placement import need, singing_rate, syllables
 
     duration = len(y) / SAMPLE_RATE
@@ -163,7 +179,6 @@ def _settle(written: list[list[str]], timed: list, y: np.ndarray) -> tuple[list[
     starts = np.array([np.nan if words is None else words[0].start for words in timed])
     scores = np.array([0.0 if words is None else np.mean([w.score for w in words]) for words in timed])
     needs = need(counts, singing_rate(starts, counts, scores))
-    voiced = voiced_frames(y, SAMPLE_RATE)
     timed = [None if words is None else rescore(list(words), need=n, voiced=voiced) for words, n in zip(timed, needs)]
     unsung = unsung_ends(timed, needs, voiced, duration)
     warn_unsung(written, unsung, next(k for k, words in enumerate(timed) if words is not None))

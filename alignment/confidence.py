@@ -43,6 +43,19 @@ def _voiced_share(voiced: np.ndarray, start: float, end: float) -> float:
     return float(part.mean()) if part.size else 0.0
 
 
+def voice_factor(voiced: np.ndarray, start: float, end: float) -> float:
+    """How far a line sung from ``start`` to ``end`` (seconds) is believed for the voice there: its voiced share
+    (``voiced``: :func:`alignment.onsets.voiced_frames`) over :data:`VOICED_SHARE`, at most 1.
+
+    Examples
+    --------
+    >>> voiced = np.zeros(1000, bool); voiced[200:400] = True
+    >>> voice_factor(voiced, 2.0, 4.0), voice_factor(voiced, 3.0, 5.0), voice_factor(voiced, 6.0, 7.0)
+    (1.0, 1.0, 0.0)
+    """
+    return min(1.0, _voiced_share(voiced, start, end) / VOICED_SHARE)
+
+
 def rescore(words: list[Word], *, need: float, voiced: np.ndarray) -> list[Word]:
     """A placed line's words with scores lowered where the place is doubtful.
 
@@ -52,7 +65,7 @@ def rescore(words: list[Word], *, need: float, voiced: np.ndarray) -> list[Word]
     """
     start, end = words[0].start, words[-1].end
     factor = min(1.0, (end - start) / need if need > 0 else 1.0)
-    factor *= min(1.0, _voiced_share(voiced, start, end) / VOICED_SHARE)
+    factor *= voice_factor(voiced, start, end)
     return [replace(w, score=round(w.score * factor, 4)) for w in words]
 
 
@@ -119,4 +132,4 @@ def warn_unsung(written: list[list[str]], unsung: set[int], first_placed: int) -
     warnings.warn(f"of {len(written)} lyric lines, {' and '.join(parts)} {verb} not heard in the audio, which has "
                   f"no time or no voice left for them: they get no time of their own and sit where the singing "
                   f"{where}; if the recording leaves them out (or another song's lyrics are pasted too), remove them, "
-                  "else give timed lyrics (.lrc)", stacklevel=4)
+                  "else give timed lyrics (.lrc)", stacklevel=5)

@@ -44,8 +44,15 @@ _MIN_WORD = 0.06   # seconds between the starts of two words
 _VOICED_LEVEL = 0.35   # share of the way from the quiet floor to the loud top of the vocal band that is voice
 
 
-def _vocal_band(y: np.ndarray, sr: int) -> np.ndarray:
-    """Mel power (40 bands, 250-4000 Hz) of the harmonic part of ``y``, one column per :data:`HOP_SECONDS`."""
+def vocal_band(y: np.ndarray, sr: int) -> np.ndarray:
+    """Mel power (40 bands, 250-4000 Hz) of the harmonic part of ``y``, one column per :data:`HOP_SECONDS`: what
+    :func:`voiced_frames`, :func:`vocal_onsets` and :func:`snap_onsets` hear (computed once, given to each as ``band``).
+
+    Examples
+    --------
+    >>> vocal_band(np.zeros(16000, np.float32), 16000).shape
+    (40, 101)
+    """
     import librosa
 
     hop = int(round(HOP_SECONDS * sr))
@@ -70,7 +77,7 @@ def voiced_frames(y: np.ndarray, sr: int, *, band: np.ndarray | None = None) -> 
     """
     import librosa
 
-    band = _vocal_band(y, sr) if band is None else band
+    band = vocal_band(y, sr) if band is None else band
     level = librosa.power_to_db(band.sum(axis=0), ref=np.max)
     floor, top = np.percentile(level, 10), np.percentile(level, 95)
     return level > floor + _VOICED_LEVEL * (top - floor)
@@ -105,7 +112,7 @@ def vocal_onsets(y: np.ndarray, sr: int, *, band: np.ndarray | None = None) -> t
     import librosa
 
     hop = int(round(HOP_SECONDS * sr))
-    mel = _vocal_band(y, sr) if band is None else band
+    mel = vocal_band(y, sr) if band is None else band
     envelope = librosa.onset.onset_strength(S=librosa.power_to_db(mel, ref=np.max), sr=sr, hop_length=hop,
                                             n_fft=4 * hop)
     frames = librosa.onset.onset_detect(onset_envelope=envelope, sr=sr, hop_length=hop, units="frames")
@@ -134,7 +141,8 @@ def _common_offset(starts: np.ndarray, onsets: np.ndarray, strength: np.ndarray,
     return float(shifts[np.argmax(fit)])
 
 
-def snap_onsets(words: list[Word], y: np.ndarray, sr: int, *, window: float = WINDOW) -> list[Word]:
+def snap_onsets(words: list[Word], y: np.ndarray, sr: int, *, window: float = WINDOW,
+                band: np.ndarray | None = None) -> list[Word]:
     """Words with their starts moved onto vocal onsets (see the module notes); ends follow, kept in order.
 
     Parameters
@@ -147,6 +155,8 @@ def snap_onsets(words: list[Word], y: np.ndarray, sr: int, *, window: float = WI
         Its sample rate.
     window : float
         Farthest a start moves, in seconds, beyond the overall offset.
+    band : np.ndarray or None
+        :func:`vocal_band` of ``y``, where already computed.
 
     Returns
     -------
@@ -154,7 +164,7 @@ def snap_onsets(words: list[Word], y: np.ndarray, sr: int, *, window: float = WI
     """
     if not words:
         return []
-    band = _vocal_band(y, sr)
+    band = vocal_band(y, sr) if band is None else band
     onsets, strength = vocal_onsets(y, sr, band=band)
     starts = np.array([w.start for w in words])
     if len(onsets) == 0:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .confidence import voice_factor
 from .evidence import SECONDS_PER_WORD, gather, sung_start
 from .forced import FRAMES_PER_SECOND, Timing, force_align, recheck
 from .textalign import normalise
@@ -145,8 +146,24 @@ def _shift(timing: Timing | None, seconds: float) -> Timing | None:
     return Timing(tuple(s + seconds for s in timing.starts), tuple(e + seconds for e in timing.ends), timing.probs)
 
 
+def believed(candidates: list[tuple], voiced: np.ndarray | None) -> list[tuple]:
+    """``candidates`` (line, start, end, score, ...) with each score (a mean word probability less :data:`BASE`)
+    scaled by the voice heard where it is (:func:`alignment.confidence.voice_factor`): forced text scores fairly
+    over an instrumental or in the fade-out, where nobody sings.
+
+    Examples
+    --------
+    >>> voiced = np.zeros(3000, bool); voiced[:2000] = True      # a voice until 20 s, then the fade-out
+    >>> [round(c[3], 2) for c in believed([(0, 5.0, 7.0, 0.5, None), (0, 22.0, 24.0, 0.5, None)], voiced)]
+    [0.5, -0.1]
+    """
+    if voiced is None:
+        return candidates
+    return [(k, a, b, (score + BASE) * voice_factor(voiced, a, b) - BASE, t) for k, a, b, score, t in candidates]
+
+
 def place(whisper, tokenizer, features: np.ndarray, lines: list[list[list[int]]], syllable_counts: np.ndarray, *,
-          unsung: float = 0.0) -> list[Timing | None]:
+          unsung: float = 0.0, voiced: np.ndarray | None = None) -> list[Timing | None]:
     """Time every line (its words as token lists) over the song, chosen globally; None for a line left unplaced.
 
     Parameters
@@ -157,6 +174,9 @@ def place(whisper, tokenizer, features: np.ndarray, lines: list[list[list[int]]]
         Syllables per line (:func:`syllables` of its written words).
     unsung : float
         Mean word probability below which a placement is no evidence at all.
+    voiced : np.ndarray or None
+        Whether each 10 ms frame sounds like voice (:func:`alignment.onsets.voiced_frames`): a placement is
+        believed less where little voice sounds; None: everywhere alike.
 
     Examples
     --------
@@ -167,7 +187,7 @@ def place(whisper, tokenizer, features: np.ndarray, lines: list[list[list[int]]]
     pool = [c for c in _candidates(force_align(whisper, tokenizer, features, lines)) if c[3] + BASE >= unsung]
     pool += [(k, a, b, score - BASE, t) for k, a, b, score, t in gather(whisper, tokenizer, features, lines,
                                                                          unsung=unsung)]
-    pool = shared(pool, lines)
+    pool = shared(believed(pool, voiced), lines)
     # A placement of a line whose words the lyrics repeat says less about where the song is: it could be any copy.
     copies = [sum(other == line for other in lines) for line in lines]
     weights = 1.0 / np.sqrt(copies)
@@ -196,7 +216,7 @@ def place(whisper, tokenizer, features: np.ndarray, lines: list[list[list[int]]]
             latest = (hi - lo) - (np.cumsum(needs[a:b][::-1])[::-1] - needs[a:b])
             timings = force_align(whisper, tokenizer, features[:, first_frame:last_frame], lines[a:b], latest=latest)
             new = [(a + c[0], *c[1:]) for c in _candidates([_shift(t, lo) for t in timings]) if c[3] + BASE >= unsung]
-            pool += shared(new, lines)
+            pool += shared(believed(new, voiced), lines)
             found = found or bool(new)
         if not found:
             break

@@ -11,6 +11,11 @@ put where it matches best, its words timed as the earlier ones were, provided
 the match is clear (:data:`SIMILAR`, :data:`MARGIN`). Otherwise the lines stay
 as they are.
 
+A chorus is also sung at the same pace each time it comes back: where two
+lines in a row repeat two earlier lines placed surely (:data:`STEADY`) and
+start much further apart or closer than those did (:data:`PACE`), the one heard
+less well is put back at that pace from the other (:func:`keep_pace`).
+
 Examples
 --------
 >>> repeat_of(["a b", "c", "a b", "c"], [True, True, False, False], 2)
@@ -23,6 +28,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .confidence import voice_factor
 from .textalign import normalise
 
 HOP = 0.1
@@ -31,6 +37,10 @@ SIMILAR = 0.6
 """Least mean cosine similarity (chroma and MFCC) between a run's earlier sound and the audio it is put on."""
 MARGIN = 0.15
 """How much better than the next best place, not overlapping it, the chosen place must match."""
+STEADY = 0.5
+"""Mean word score from which an earlier pair of lines sets the pace of its repeats."""
+PACE = 1.5
+"""Seconds by which the starts of two repeated lines may be further apart, or closer, than their earlier copies'."""
 
 
 def repeat_of(texts: list[str], strong: list[bool], k: int) -> tuple[int, int] | None:
@@ -93,10 +103,13 @@ def best_match(features: np.ndarray, template: tuple[float, float], search: tupl
 
 
 def place_repeats(texts: list[str], timed: list, features: np.ndarray, *, weak: float,
-                  duration: float) -> list:
+                  duration: float, voiced: np.ndarray | None = None) -> list:
     """``timed`` (words per line, None where unplaced) with weak runs that repeat a chorus moved onto its sound.
 
     A line is weak when unplaced or its mean word score is below ``weak``.
+    A place where less than half the time sounds like voice (``voiced``:
+    :func:`alignment.onsets.voiced_frames`; the fade-out after the last
+    chorus, an instrumental playing its tune) is no place for the run.
     A moved run keeps its earlier run's word timing, shifted, with each word's
     score scaled by the similarity; weak lines it leaves out of order (placed
     before it when they follow it, or after it when they precede it) become
@@ -115,7 +128,9 @@ def place_repeats(texts: list[str], timed: list, features: np.ndarray, *, weak: 
         after = min((timed[j][0].start for j in range(k + n, len(timed)) if strong[j]), default=duration)
         template = (timed[m][0].start, timed[m + n - 1][-1].end)
         start, sim = best_match(features, template, (before, after))
-        if np.isnan(start):
+        if not np.isnan(start) and voiced is not None:
+            sim *= float(voice_factor(voiced, start, start + template[1] - template[0]) >= 1.0)
+        if np.isnan(start) or sim == 0.0:
             k += 1
             continue
         shift = start - template[0]
@@ -129,4 +144,52 @@ def place_repeats(texts: list[str], timed: list, features: np.ndarray, *, weak: 
                                                            or (j >= k + n and timed[j][0].start < end)):
                 timed[j] = None
         k += n
+    return timed
+
+
+def _key(text: str) -> str:
+    return " ".join(normalise(w) for w in text.split())
+
+
+def keep_pace(texts: list[str], timed: list, *, voiced: np.ndarray | None = None) -> list:
+    """``timed`` (words per line, None where unplaced) with repeated lines put back at their chorus's pace.
+
+    For each two placed lines in a row whose words repeat two earlier lines in
+    a row, both scoring :data:`STEADY` or more (the latest such pair), the
+    earlier pair's distance between starts is the pace. When the two start more
+    than :data:`PACE` seconds further apart or closer, the line with the lower
+    mean score takes its earlier copy's word timing, shifted to that distance
+    from the other, keeping its own scores; unless that place would pass a
+    neighbouring line or has less than half its time voiced (``voiced``).
+
+    Examples
+    --------
+    >>> from alignment import Word
+    >>> la = lambda start, score: [Word("la", start, start + 1.0, score), Word("di", start + 1.0, start + 2.0, score)]
+    >>> timed = [la(10.0, 0.9), la(14.0, 0.9), la(60.0, 0.4), la(70.0, 0.8)]
+    >>> [line[0].start for line in keep_pace(["la di", "la di da", "la di", "la di da"], timed)]
+    [10.0, 14.0, 66.0, 70.0]
+    """
+    timed = list(timed)
+    keys = [_key(text) for text in texts]
+    score = [np.mean([w.score for w in words]) if words is not None else 0.0 for words in timed]
+    for k in range(len(timed) - 1):
+        pair = [m for m in range(k - 1) if keys[m] == keys[k] and keys[m + 1] == keys[k + 1]
+                and min(score[m], score[m + 1]) >= STEADY]
+        if not pair or timed[k] is None or timed[k + 1] is None:
+            continue
+        m = pair[-1]
+        pace = timed[m + 1][0].start - timed[m][0].start
+        if abs((timed[k + 1][0].start - timed[k][0].start) - pace) <= PACE:
+            continue
+        weak = k if score[k] < score[k + 1] else k + 1
+        copy, shift = (m, timed[k + 1][0].start - pace - timed[m][0].start) if weak == k else \
+            (m + 1, timed[k][0].start + pace - timed[m + 1][0].start)
+        moved = [replace(w, start=round(c.start + shift, 3), end=round(c.end + shift, 3))
+                 for w, c in zip(timed[weak], timed[copy])]
+        before = next((timed[j][-1].start for j in range(weak - 1, -1, -1) if timed[j] is not None), -np.inf)
+        after = next((timed[j][0].start for j in range(weak + 1, len(timed)) if timed[j] is not None), np.inf)
+        voice = 1.0 if voiced is None else voice_factor(voiced, moved[0].start, moved[-1].end)
+        if before < moved[0].start and moved[-1].start < after and voice >= 1.0:
+            timed[weak] = moved
     return timed

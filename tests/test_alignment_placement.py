@@ -12,7 +12,7 @@ import pytest
 import alignment
 from alignment import Line, Lyrics, Word
 from alignment.confidence import fit_unplaced, rescore, unsung_ends
-from alignment.placement import choose, singing_rate, syllables
+from alignment.placement import believed, choose, singing_rate, syllables
 
 from alignment_stress import bury, cut, fixture_song, recovery
 from alignment_support import FIXTURES, fixtures
@@ -39,6 +39,19 @@ def test_lines_after_a_misplaced_repeat_must_fit_in_what_is_left_of_the_song():
     candidates = [(0, 0.0, 2.0, 0.8), (1, 4.0, 6.0, 0.5), (1, 100.0, 102.0, 0.9)]
     assert choose(candidates, need=need, duration=110.0) == [0, 1]
     assert choose(candidates, need=need, duration=200.0) == [0, 2]
+
+
+def test_a_line_heard_in_the_fade_out_loses_to_where_a_voice_sounds():
+    voiced = np.zeros(16000, bool)
+    voiced[:13000] = True                                  # singing until 130 s, then an instrumental fade-out
+    need = np.full(3, 3.0)
+    # The last line: forced text scores better in the fade-out (150 s) than where it is sung (134 s).
+    candidates = [(0, 120.0, 123.0, 0.7, None), (1, 126.0, 129.0, 0.6, None), (2, 134.0, 137.0, 0.3, None),
+                  (2, 150.0, 153.0, 0.4, None)]
+    assert choose([c[:4] for c in candidates], need=need, duration=160.0) == [0, 1, 3]
+    voiced[13000:13800] = True                              # the voice goes on to 138 s
+    assert choose([c[:4] for c in believed(candidates, voiced)], need=need, duration=160.0) == [0, 1, 2]
+    assert believed(candidates, None) == candidates
 
 
 def test_choose_keeps_order_and_time_and_takes_one_placement_per_line():

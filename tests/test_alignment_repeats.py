@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from alignment import Word
-from alignment.repeats import best_match, place_repeats, repeat_of, sound_features
+from alignment.repeats import best_match, keep_pace, place_repeats, repeat_of, sound_features
 
 SR = 16000
 
@@ -67,7 +67,40 @@ def test_a_lost_chorus_moves_onto_its_sound_and_out_of_order_weak_lines_are_drop
     assert placed[4] is None   # weak, and placed before the chorus it follows
 
 
+def test_a_lost_chorus_is_not_moved_where_no_voice_sounds(song):
+    texts = ["la la", "shine on me", "bridge words", "shine on me", "outro words"]
+    timed = [words("la la", 0.5, 1.0, 0.8), words("shine on me", 4.2, 1.2, 0.9), None, None,
+             words("outro words", 13.0, 1.0, 0.2)]
+    voiced = np.ones(len(song) // 160, bool)
+    voiced[1900:2500] = False     # the chorus comes back at 20 s as an instrumental: its tune, nobody singing
+    placed = place_repeats(texts, timed, sound_features(song, SR), weak=0.3, duration=len(song) / SR, voiced=voiced)
+    assert placed[3] is None
+    assert placed == place_repeats(texts, timed, sound_features(song, SR), weak=0.3, duration=len(song) / SR,
+                                   voiced=np.zeros_like(voiced))
+    assert place_repeats(texts, timed, sound_features(song, SR), weak=0.3, duration=len(song) / SR,
+                         voiced=np.ones_like(voiced))[3] is not None
+
+
 def test_strong_lines_are_kept_as_they_are(song):
     texts = ["shine on me", "shine on me"]
     timed = [words("shine on me", 4.2, 1.2, 0.9), words("shine on me", 20.2, 1.2, 0.7)]
     assert place_repeats(texts, timed, sound_features(song, SR), weak=0.3, duration=len(song) / SR) == timed
+
+
+def test_a_repeated_line_strayed_from_its_chorus_pace_is_put_back_beside_the_line_heard_better():
+    texts = ["la tristeza", "se alimenta", "ooh ooh", "la tristeza", "se alimenta"]
+    timed = [words("la tristeza", 70.0, 1.0, 0.8), words("se alimenta", 74.4, 1.0, 0.9),
+             words("ooh ooh", 96.0, 1.0, 0.5), words("la tristeza", 125.7, 1.0, 0.42),
+             words("se alimenta", 135.5, 1.0, 0.78)]
+    paced = keep_pace(texts, timed)
+    assert [w.start for w in paced[3]] == pytest.approx([131.1, 132.1])          # 4.4 s before its next line
+    assert [w.score for w in paced[3]] == [0.42, 0.42]
+    assert paced[:3] + paced[4:] == timed[:3] + timed[4:]
+    voiced = np.ones(16000, bool)
+    voiced[12800:13400] = False                    # nobody sings from 128 s to 134 s: the line stays
+    assert keep_pace(texts, timed, voiced=voiced) == timed
+    # within PACE of the chorus's pace, or the earlier pair not sure enough: unchanged
+    near = timed[:3] + [words("la tristeza", 130.2, 1.0, 0.42), timed[4]]
+    assert keep_pace(texts, near) == near
+    unsure = [words("la tristeza", 70.0, 1.0, 0.4)] + timed[1:]
+    assert keep_pace(texts, unsure) == unsure

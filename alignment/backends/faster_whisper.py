@@ -64,11 +64,11 @@ class FasterWhisper:
         return model if hasattr(model, "transcribe") else load_model(str(model), device, compute_type)
 
     def force_align(self, y: np.ndarray, lines: list[list[str]], *, model, language: str | None,
-                    device: str) -> tuple[list[tuple[Word, ...] | None], str]:
+                    device: str, voiced: np.ndarray | None = None) -> tuple[list[tuple[Word, ...] | None], str]:
         """Time the written ``lines`` (words as written) in ``y``; None for a line no window held; and the language.
 
         ``language`` None: told from the lyrics text (:func:`alignment.language.text_language`),
-        else heard in the first 30 seconds of singing.
+        else heard in the first 30 seconds of singing. ``voiced``: as for :func:`alignment.placement.place`.
         """
         from faster_whisper.tokenizer import Tokenizer
 
@@ -86,7 +86,7 @@ class FasterWhisper:
                               language=language)
         tokens = [[tokenizer.encode(" " + word) for word in line] for line in lines]
         timings = place(whisper, tokenizer, features, tokens,
-                        np.array([sum(syllables(word) for word in line) for line in lines]), unsung=UNSUNG)
+                        np.array([sum(syllables(word) for word in line) for line in lines]), unsung=UNSUNG, voiced=voiced)
         return [None if t is None else tuple(Word(text, round(float(a), 3), round(float(max(b, a)), 3),
                                                   round(float(p), 4))
                                              for text, a, b, p in zip(line, t.starts, t.ends, t.probs))
