@@ -98,15 +98,16 @@ def real() -> None:
               f"(false windows {np.mean(v[~sung]):.3f})")
         truth = voice.voiced_shares(sung, a.sections, hop=hop)
         heard = voice.voiced_shares(p > voice.VOICED, a.sections, hop=hop)
+        decided = voice.sung_sections(y, sr, a.sections)   # with a sung part's audio cluster taken as sung
         print("    sections (sung by hand / voiced / decision, label): " + " | ".join(
-            f"{s.start:.0f}-{s.end:.0f} s {t:.2f}/{h:.2f}/{'sung' if h >= voice.SUNG_SHARE else '-'} {s.label}"
-            for s, t, h in zip(a.sections, truth, heard)))
+            f"{s.start:.0f}-{s.end:.0f} s {t:.2f}/{h:.2f}/{'sung' if d else '-'} {s.label}"
+            for s, t, h, d in zip(a.sections, truth, heard, decided)))
         gaps = [(a0 + 1.0, b0 - 1.0) for a0, b0 in zip([0.0] + [end for _, end in spans],
                                                        [start for start, _ in spans] + [len(y) / sr])
                 if b0 - a0 >= INSTRUMENTAL_GAP]
         shares = voice.voiced_shares(p > voice.VOICED, [Section(a0, b0, "I") for a0, b0 in gaps], hop=hop)
         stretches += [(path.stem, a0, b0, share) for (a0, b0), share in zip(gaps, shares)]
-        counts += [(t, h >= voice.SUNG_SHARE) for t, h in zip(truth, heard)]
+        counts += list(zip(truth, decided))
         sung_functions = sum(function_of(s.label) in ("verse", "prechorus", "chorus", "bridge") for s in a.sections)
         print(f"    {sung_functions} of {len(a.sections)} sections keep a sung function")
     sung_parts = [found for t, found in counts if t >= 0.25]

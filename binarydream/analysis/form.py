@@ -106,7 +106,8 @@ def form_from_audio(sections: list[Section], *, sung=None) -> list[Section]:
         Whether each section holds singing (one per section), or one bool for
         the whole song; None: unknown (a song is assumed to be sung). Without
         singing there is no verse or chorus: the parts are intro,
-        instrumental (numbered per audio cluster) and outro.
+        instrumental (numbered per audio cluster) and outro. A quiet part
+        heard once is an instrumental only where singing is not known per section.
 
     Returns
     -------
@@ -126,6 +127,7 @@ def form_from_audio(sections: list[Section], *, sung=None) -> list[Section]:
     if n == 0:
         return []
     groups = [s.group or s.label for s in sections]
+    heard = sung is not None and sung is not True and sung is not False   # said per section, by a voice detector
     sung = np.full(n, True) if sung is None or sung is True else np.full(n, False) if sung is False \
         else np.asarray(sung, dtype=bool)
     counts = {g: groups.count(g) for g in groups}
@@ -152,7 +154,7 @@ def form_from_audio(sections: list[Section], *, sung=None) -> list[Section]:
             kinds.append("instrumental")
         elif once and sum(x == chorus for x in groups[:k]) >= 2:
             kinds.append("bridge")
-        elif once and (sections[k].energy is not None and sections[k].energy < 1 / 3):
+        elif once and not heard and (sections[k].energy is not None and sections[k].energy < 1 / 3):
             kinds.append("instrumental")
         else:
             kinds.append("verse")
