@@ -60,6 +60,12 @@ REWALKS = 2
 """Rounds of walking the gaps again and choosing again."""
 MIN_GAP = 2.0
 """Seconds a gap must last to be walked again."""
+SAME_START = 0.3
+"""Seconds within which two placements of a line start at the same place (:func:`compact`)."""
+SAME_SCORE = 0.05
+"""Score within which two placements of a line are heard as well (:func:`compact`)."""
+LONGER = 1.0
+"""Seconds by which a placement must end later than another of the same start to be the same singing stretched."""
 
 
 def syllables(word: str) -> int:
@@ -202,8 +208,9 @@ def place(whisper, tokenizer, features: np.ndarray, lines: list[list[list[int]]]
                             np.array([np.mean(t.probs) if t else 0.0 for t in timings]))
         needs = need(syllable_counts, rate)
         chosen = [None] * len(lines)
-        for c in choose([c[:4] for c in pool], need=needs, duration=duration, weights=weights):
-            chosen[pool[c][0]] = pool[c][4]
+        live = compact(pool, lines)
+        for c in choose([c[:4] for c in live], need=needs, duration=duration, weights=weights):
+            chosen[live[c][0]] = live[c][4]
         if round_ == REWALKS:
             break
         found = False
@@ -221,6 +228,32 @@ def place(whisper, tokenizer, features: np.ndarray, lines: list[list[list[int]]]
         if not found:
             break
     return recheck(whisper, tokenizer, features, lines, chosen)
+
+
+def compact(candidates: list[tuple], lines: list) -> list[tuple]:
+    """``candidates`` (line, start, end, score, ...) without those of a line sung again right after it (the next
+    of ``lines`` is the same) that another of the same line, starting at the same place (:data:`SAME_START`) and
+    heard as well (:data:`SAME_SCORE`), ends sooner than by :data:`LONGER`.
+
+    Warping stretches a line's last words over the same words sung again after it: the same start, ending
+    seconds later, over the time of the repeat. Other lines keep their longer placements (a held "ah ah ah").
+
+    Examples
+    --------
+    >>> same = [[7, 8], [7, 8], [9]]
+    >>> compact([(0, 120.6, 122.5, 0.57), (0, 120.6, 132.6, 0.57), (2, 125.0, 127.0, 0.5), (2, 125.0, 131.0, 0.5)],
+    ...         same)
+    [(0, 120.6, 122.5, 0.57), (2, 125.0, 127.0, 0.5), (2, 125.0, 131.0, 0.5)]
+    """
+    def stretched(c) -> bool:
+        return c[0] + 1 < len(lines) and lines[c[0] + 1] == lines[c[0]] and any(
+            abs(o[1] - c[1]) <= SAME_START and o[3] >= c[3] - SAME_SCORE and o[2] < c[2] - LONGER
+            for o in by_line[c[0]])
+
+    by_line: dict[int, list[tuple]] = {}
+    for c in candidates:
+        by_line.setdefault(c[0], []).append(c)
+    return [c for c in candidates if not stretched(c)]
 
 
 def shared(candidates: list[tuple], lines: list) -> list[tuple]:

@@ -12,7 +12,7 @@ import pytest
 import alignment
 from alignment import Line, Lyrics, Word
 from alignment.confidence import fit_unplaced, rescore, unsung_ends
-from alignment.placement import believed, choose, singing_rate, syllables
+from alignment.placement import believed, choose, compact, singing_rate, syllables
 
 from alignment_stress import bury, cut, fixture_song, recovery
 from alignment_support import FIXTURES, fixtures
@@ -52,6 +52,21 @@ def test_a_line_heard_in_the_fade_out_loses_to_where_a_voice_sounds():
     voiced[13000:13800] = True                              # the voice goes on to 138 s
     assert choose([c[:4] for c in believed(candidates, voiced)], need=need, duration=160.0) == [0, 1, 2]
     assert believed(candidates, None) == candidates
+
+
+def test_a_line_stretched_over_its_own_repeat_gives_way_to_the_same_placement_ending_sooner():
+    lines = [[[1], [2]], [[1], [2]], [[3], [4]], [[5]]]          # a line sung twice, then two others
+    stretched = (0, 120.6, 132.6, 0.57)     # its last words warped over the repeat (122.4 s) and beyond
+    held = (2, 140.0, 146.0, 0.6)           # a held "ah ah": nothing like it follows
+    candidates = [stretched, (0, 120.7, 122.3, 0.55), held, (2, 140.1, 141.0, 0.6), (1, 118.0, 126.0, 0.5)]
+    assert compact(candidates, lines) == candidates[1:]
+    # The shorter one must start at the same place and be heard about as well.
+    assert compact([stretched, (0, 121.5, 122.3, 0.55)], lines) == [stretched, (0, 121.5, 122.3, 0.55)]
+    assert compact([stretched, (0, 120.6, 122.3, 0.4)], lines) == [stretched, (0, 120.6, 122.3, 0.4)]
+    # Chosen over the song, the line and its repeat then both find their place.
+    need = np.full(4, 1.5)
+    pool = compact([stretched, (0, 120.6, 122.3, 0.57), (1, 122.4, 124.2, 0.5)], lines)
+    assert [pool[c][:2] for c in choose(pool, need=need, duration=150.0)] == [(0, 120.6), (1, 122.4)]
 
 
 def test_choose_keeps_order_and_time_and_takes_one_placement_per_line():

@@ -62,9 +62,9 @@ def speech(name: str = "en_chorus", sr: int = 22050) -> np.ndarray:
     >>> speech("fr_verse", sr=16000).shape
     (224000,)
     """
-    import librosa
+    from binarydream.audio import load_audio
 
-    y, _ = librosa.load(SPEECH / f"{name}.ogg", sr=sr)
+    y, _ = load_audio(SPEECH / f"{name}.ogg", sr=sr)
     return (y / np.abs(y).max()).astype(np.float32)
 
 
