@@ -18,7 +18,11 @@ line after it. Here its placements are evidence, not the answer:
 4. each run of lines left without a place is walked again inside its own gap,
    never past it, where a line that the walk passes without finding it is
    given up so the next one can be found (the walk's ``latest``); its
-   placements join the candidates and :func:`choose` runs again.
+   placements join the candidates and :func:`choose` runs again;
+5. a candidate is believed by the voice heard where it lies (:func:`believed`):
+   forced text scores fairly over an instrumental or in the fade-out; and a
+   line sung again right after it keeps, of two placements alike, the one that
+   does not stretch its last words over the repeat (:func:`compact`).
 
 Words inside each chosen line keep the times warping gave them.
 
