@@ -35,7 +35,7 @@ from binarydream.cache_files import file_digest, read_cached, write_cached
 
 from .lyrics import Line, Lyrics, Word
 
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 """Bumped whenever a change to the alignment changes its results; older files are then ignored."""
 
 
