@@ -104,6 +104,15 @@ def test_audio_functions_recurring_parts_and_prechorus():
     assert [s.label for s in form_from_audio(parts, sung=vocals)][4] == "instrumental"
 
 
+def test_a_quiet_part_heard_once_is_an_instrumental_only_where_singing_is_not_known():
+    parts = [Section(10.0 * k, 10.0 * (k + 1), g, energy=e) for k, (g, e) in enumerate(
+        [("A", 0.1), ("B", 0.2), ("C", 0.9), ("D", 0.5), ("C", 0.9), ("E", 0.1)])]
+    assert [s.label for s in form_from_audio(parts)][1] == "instrumental"        # quiet, once: a guess
+    sung = [False, True, True, True, True, False]                                 # a voice heard over it
+    assert [s.label for s in form_from_audio(parts, sung=sung)] == ["intro", "verse 1", "chorus", "verse 2",
+                                                                     "chorus", "outro"]
+
+
 def test_is_section_matches_functions_numbers_and_groups_and_a_missing_one_reads_zero():
     signals = song_signals(40, 4, sections=[(0.0, "verse 1", "A"), (2.5, "chorus", "B"), (5.0, "verse 2", "A"),
                                             (7.5, "chorus", "B")])
