@@ -43,7 +43,7 @@ from .errors import KeyframeError, ScheduleError
 from .keyframes import parse
 from .keyframes.emit import format_number, keyframe_string
 from .keyframes.prompts import deforum_prompt, mix_prompts, parse_prompt
-from .nesting import check_nesting
+from .nesting import check_nesting, read_json
 
 TOLERANCE = 0.01
 """Largest difference between a schedule's curve and its Deforum string, as a share of the curve's range."""
@@ -154,14 +154,7 @@ def _read(settings) -> dict:
     if isinstance(settings, dict):
         return settings
     path = Path(settings)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ScheduleError(f"cannot read the Deforum settings {path}: {error.strerror}") from None
-    except ValueError as error:
-        raise ScheduleError(f"{path} is not Deforum settings JSON: {error}") from None
-    except RecursionError:  # json nests a call per level
-        raise ScheduleError(f"{path} nests too deep to read: Deforum settings are a JSON object of settings") from None
+    data = read_json(path, "Deforum settings")
     if not isinstance(data, dict):
         raise ScheduleError(f"{path} is not Deforum settings: expected a JSON object of settings")
     check_nesting(data, str(path))

@@ -23,6 +23,9 @@ binarydream.errors.ScheduleError: bomb.yaml expands to more than 5000000 values 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from .errors import ScheduleError
 
 MAX_DEPTH = 64
@@ -88,3 +91,30 @@ def check_nesting(data, name: str) -> tuple[int, int]:
             if id(child) not in measured:
                 stack.append((child, False))
     return measured[id(data)]
+
+
+def read_json(path, what: str, error: type[Exception] = ScheduleError):
+    """The JSON a person's file holds, ``what`` naming the file in errors (``"Deforum settings"``).
+
+    A file that cannot be read, is not JSON, or nests deeper than the parser
+    follows (a crafted ``[[[[...``) is one line of ``error``, never a traceback.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "deep.json"
+    >>> _ = p.write_text("[" * 100_000)
+    >>> read_json(p, "Deforum settings")
+    Traceback (most recent call last):
+    ...
+    binarydream.errors.ScheduleError: ...deep.json nests too deep to read: Deforum settings are a JSON object
+    """
+    path = Path(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise error(f"cannot read the {what} {path}: {err.strerror}") from None
+    except ValueError as err:
+        raise error(f"{path} is not valid JSON ({err}): fix the {what} or give another file") from None
+    except RecursionError:  # json nests a call per level
+        raise error(f"{path} nests too deep to read: {what} are a JSON object") from None

@@ -60,6 +60,20 @@ def test_a_deeply_nested_schedule_is_one_line(tmp_path, suffix, depth):
     assert str(error.value).startswith(str(path)) and "\n" not in str(error.value)
 
 
+def test_a_deeply_nested_or_broken_overrides_file_is_one_line(tmp_path):
+    from binarydream.analysis.overrides import read_overrides
+    from binarydream.errors import ParameterError
+
+    path = tmp_path / "song.overrides.json"
+    path.write_text('{"binarydream_overrides": 1, "x": ' + "[" * 50_000 + "]" * 50_000 + "}")
+    with pytest.raises(ParameterError, match="nests too deep to read: analysis overrides") as error:
+        read_overrides(path)
+    assert "\n" not in str(error.value)
+    path.write_text("{")
+    with pytest.raises(ParameterError, match="is not valid JSON .*: fix the analysis overrides"):
+        read_overrides(path)
+
+
 @pytest.mark.parametrize("depth", [100, 50_000])
 def test_deeply_nested_deforum_settings_are_one_line(tmp_path, depth):
     path = tmp_path / "deforum.json"

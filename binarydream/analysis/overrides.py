@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ParameterError
+from ..nesting import read_json
 
 FORMAT = "binarydream_overrides"
 SUFFIX = ".overrides.json"
@@ -115,12 +116,7 @@ def read_overrides(path) -> Overrides:
     Overrides(downbeats=None, section_labels={1: 'verse'})
     """
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ParameterError(f"cannot read the analysis overrides {path}: {error.strerror}") from None
-    except ValueError as error:
-        raise ParameterError(f"{path} is not valid JSON ({error}): fix it or delete it") from None
+    data = read_json(path, "analysis overrides", ParameterError)
     if not isinstance(data, dict) or FORMAT not in data:
         raise ParameterError(f"{path} is not a binarydream overrides file (no {FORMAT!r} entry): rename it")
     return overrides_from_data({key: value for key, value in data.items() if key != FORMAT}, where=str(path))
